@@ -1,0 +1,82 @@
+"""The ``pantau`` command line: one click group, one module per command family.
+
+Global options (``--database-url``, ``--config``) live here and reach every command through
+:class:`AppContext`. Library errors are specific exceptions; :func:`main` turns the expected ones into a
+one-line message on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from crawler.config import ConfigError, default_config_dir
+
+DATABASE_ENV = "PANTAU_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///pantau.db"
+
+# Exit codes: 1 = the work itself failed, 2 = the user's input (config, arguments) is wrong.
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+@dataclass
+class AppContext:
+    database_url: str
+    config_dir: Path
+
+
+class PantauError(Exception):
+    """An expected failure the CLI reports as one line (``exit_code`` says which kind)."""
+
+    exit_code = EXIT_FAILED
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.option("--database-url", envvar=DATABASE_ENV, default=DEFAULT_DATABASE_URL, show_default=True,
+              help="SQLAlchemy URL of the database (env PANTAU_DATABASE_URL).")
+@click.option("--config", "config_dir", envvar="PANTAU_CONFIG", type=click.Path(path_type=Path),
+              default=None, help="Config folder with sources/ and entities/ (env PANTAU_CONFIG).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="pantau")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str, config_dir: Path | None, verbose: int) -> None:
+    """Pantau: monitor how the news covers Indonesian government agencies.
+
+    Example: pantau crawl --demo
+    """
+    if not logging.getLogger().handlers:
+        level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = AppContext(database_url=database_url, config_dir=config_dir or default_config_dir())
+
+
+def _register_commands() -> None:
+    from crawler.cli import commands  # noqa: F401  (each module adds its commands to ``cli``)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the CLI, turning expected errors into one line and an exit code."""
+    _register_commands()
+    try:
+        cli.main(args=argv, prog_name="pantau", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except ConfigError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except PantauError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    sys.exit(0)

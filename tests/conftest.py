@@ -1,0 +1,6 @@
+"""Shared fixtures: each kind of resource lives in its own module under tests/fixtures/."""
+
+pytest_plugins = [
+    "tests.fixtures.databases",
+    "tests.fixtures.news_site",
+]
