@@ -195,30 +195,45 @@ def load_sources(config_dir: Path | None = None) -> list[SourceConfig]:
     seen: dict[str, Path] = {}
     for path in _config_files(directory, ["*.toml"]):
         text = path.read_text(encoding="utf-8")
-        try:
-            document = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            line = getattr(error, "lineno", None)
-            raise ConfigError(path, f"not valid TOML ({error})", line=line) from None
-        unknown = set(document) - {"sources"}
-        if unknown:
-            raise ConfigError(path, f"unknown top-level key '{sorted(unknown)[0]}' (write [[sources]] tables)")
-        starts = _toml_entry_lines(text)
-        lines = text.splitlines()
-        for index, raw in enumerate(document.get("sources", [])):
-            start = starts[index] if index < len(starts) else 1
-            entry = str(raw.get("key", f"#{index + 1}"))
-            try:
-                source = SourceConfig.model_validate(raw)
-            except ValidationError as error:
-                field, message = _first_error(error)
-                raise ConfigError(path, message, line=_line_of(lines, start, field), entry=entry,
-                                  field=field) from None
+        for source in parse_sources_toml(text, path):
             if source.key in seen:
-                raise ConfigError(path, f"duplicate key, already defined in {seen[source.key]}", line=start,
+                line = next((number for number, row in enumerate(text.splitlines(), 1)
+                             if re.match(rf"\s*key\s*=\s*[\"']{re.escape(source.key)}[\"']", row)), None)
+                raise ConfigError(path, f"duplicate key, already defined in {seen[source.key]}", line=line,
                                   entry=source.key, field="key")
             seen[source.key] = path
             sources.append(source)
+    return sources
+
+
+def parse_sources_toml(text: str, path: Path | str = "<sources>") -> list[SourceConfig]:
+    """The sources in one TOML document (``[[sources]]`` tables); ``path`` names it in errors."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        raise ConfigError(path, f"not valid TOML ({error})", line=line) from None
+    unknown = set(document) - {"sources"}
+    if unknown:
+        raise ConfigError(path, f"unknown top-level key '{sorted(unknown)[0]}' (write [[sources]] tables)")
+    starts = _toml_entry_lines(text)
+    lines = text.splitlines()
+    sources: list[SourceConfig] = []
+    keys: set[str] = set()
+    for index, raw in enumerate(document.get("sources", [])):
+        start = starts[index] if index < len(starts) else 1
+        entry = str(raw.get("key", f"#{index + 1}"))
+        try:
+            source = SourceConfig.model_validate(raw)
+        except ValidationError as error:
+            field, message = _first_error(error)
+            raise ConfigError(path, message, line=_line_of(lines, start, field), entry=entry,
+                              field=field) from None
+        if source.key in keys:
+            raise ConfigError(path, "duplicate key in this file", line=_line_of(lines, start, "key"),
+                              entry=source.key, field="key")
+        keys.add(source.key)
+        sources.append(source)
     return sources
 
 

@@ -1,3 +1,4 @@
 """Imports every command module so that its commands register on the ``cli`` group."""
 
 # Each import below adds commands to crawler.cli.cli; keep one line per module.
+from crawler.cli import crawl  # noqa: F401

@@ -1,0 +1,173 @@
+"""``pantau crawl``: an ad-hoc crawl now, with a progress bar and a summary; ``pantau sources``."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from crawler.cli import EXIT_BAD_INPUT, AppContext, PantauError, cli
+from crawler.config import SourceConfig, load_entities, load_sources, parse_sources_toml
+
+if TYPE_CHECKING:
+    from crawler.crawl import CrawlProgress, RunSummary
+
+
+class UnknownSourceError(PantauError):
+    exit_code = EXIT_BAD_INPUT
+
+
+def select_sources(all_sources: list[SourceConfig], keys: tuple[str, ...]) -> list[SourceConfig]:
+    """The sources named by ``keys`` (all enabled ones when none is named), in catalogue order."""
+    if not keys:
+        return [source for source in all_sources if source.enabled]
+    by_key = {source.key: source for source in all_sources}
+    unknown = [key for key in keys if key not in by_key]
+    if unknown:
+        raise UnknownSourceError(f"unknown source '{unknown[0]}' (see `pantau sources list`; "
+                                 f"known: {', '.join(sorted(by_key)[:8])}{' …' if len(by_key) > 8 else ''})")
+    return [by_key[key] for key in dict.fromkeys(keys)]
+
+
+@contextlib.contextmanager
+def _progress_bar(enabled: bool) -> Iterator[CrawlProgress | None]:
+    if not enabled:
+        yield None
+        return
+    from crawler.crawl import CrawlProgress
+
+    progress = Progress(TextColumn("[bold]crawling"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("articles"), TimeElapsedColumn(), console=Console(stderr=True),
+                        transient=True)
+    task = progress.add_task("crawl", total=None)
+    with progress:
+        yield CrawlProgress(on_scheduled=lambda total: progress.update(task, total=total),
+                            on_article=lambda: progress.advance(task))
+
+
+def print_summary(summaries: list[RunSummary], console: Console) -> None:
+    table = Table(title="Crawl summary", title_justify="left")
+    for column in ("source", "status", "pages", "new", "updated", "mentions", "errors", "run"):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for summary in summaries:
+        status = summary.status if summary.status == "succeeded" else f"[red]{summary.status}[/red]"
+        table.add_row(summary.source, status, str(summary.pages), str(summary.new_articles),
+                      str(summary.updated_articles), str(summary.mentions), str(summary.errors),
+                      str(summary.run_id))
+    console.print(table)
+    by_entity: Counter[str] = Counter()
+    for summary in summaries:
+        by_entity.update(summary.mentions_by_entity)
+    if by_entity:
+        agencies = Table(title="Mentions per agency in the articles stored by this crawl", title_justify="left")
+        agencies.add_column("agency")
+        agencies.add_column("mentions", justify="right")
+        for entity_id, count in by_entity.most_common(15):
+            agencies.add_row(entity_id, str(count))
+        if len(by_entity) > 15:
+            agencies.add_row(f"… {len(by_entity) - 15} more", str(sum(by_entity.values())
+                                                                  - sum(c for _, c in by_entity.most_common(15))))
+        console.print(agencies)
+    for summary in summaries:
+        if summary.error_summary:
+            console.print(f"[yellow]{summary.source}[/yellow]: {summary.error_summary}", markup=True,
+                          highlight=False)
+
+
+@cli.command()
+@click.argument("source_keys", nargs=-1, metavar="[SOURCE]...")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only articles published on or after this day (YYYY-MM-DD).")
+@click.option("--max-articles", type=click.IntRange(min=1), default=None,
+              help="Stop scheduling article pages after this many per source.")
+@click.option("--demo", is_flag=True, help="Serve the bundled demo news site on 127.0.0.x and crawl it.")
+@click.option("--trigger", type=click.Choice(["manual", "scheduled"]), default="manual", hidden=True)
+@click.option("--run-id", "run_id", type=int, default=None, hidden=True,
+              help="Use this existing crawl_run row (set by the daemon).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.pass_obj
+def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | None, max_articles: int | None,
+          demo: bool, trigger: str, run_id: int | None, progress: bool | None) -> None:
+    """Crawl news sources now and store their articles and agency mentions.
+
+    Crawls the named sources, or every enabled source when none is named, and prints a summary: pages
+    fetched, new and updated articles, mentions per agency, errors. Exits non-zero only when a crawl itself
+    failed (a source that answered nothing at all), not for single broken pages.
+
+    Example: pantau crawl diksi antara-kaltim --since 2026-11-01
+    """
+    from crawler.crawl import run_crawl  # imports Scrapy and the extraction stack: only when crawling
+
+    entities = load_entities(app.config_dir)
+    console = Console()
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    with contextlib.ExitStack() as stack:
+        if demo:
+            from crawler.demo import DemoSite
+
+            site = stack.enter_context(DemoSite().start())
+            all_sources = parse_sources_toml(site.sources_toml(), "<demo site>")
+            console.print(f"Demo news site: {', '.join(outlet.home_url for outlet in site.outlets)}",
+                          highlight=False)
+        else:
+            all_sources = load_sources(app.config_dir)
+        sources = select_sources(all_sources, source_keys)
+        if not sources:
+            raise UnknownSourceError("no enabled sources to crawl (enable one in config/sources/*.toml)")
+        if run_id is not None and len(sources) != 1:
+            raise UnknownSourceError("--run-id needs exactly one source")
+        with _progress_bar(show_progress) as bar:
+            summaries = run_crawl(
+                app.database_url, sources, entities, trigger=trigger,  # type: ignore[arg-type]
+                since=since.date() if since else None, max_articles=max_articles, fast_local=demo,
+                run_ids={sources[0].key: run_id} if run_id is not None else None, progress=bar,
+            )
+    print_summary(summaries, console)
+    if any(summary.status == "failed" for summary in summaries):
+        sys.exit(1)
+
+
+@cli.group()
+def sources() -> None:
+    """The source catalogue (config/sources/*.toml).
+
+    Example: pantau sources list
+    """
+
+
+@sources.command("list")
+@click.pass_obj
+def sources_list(app: AppContext) -> None:
+    """List the configured sources.
+
+    Example: pantau --config ./config sources list
+    """
+    table = Table()
+    for column in ("key", "name", "home", "time zone", "every", "enabled"):
+        table.add_column(column)
+    for source in load_sources(app.config_dir):
+        every = source.cron or f"{source.interval_minutes} min"
+        table.add_row(source.key, source.name, source.home_url, source.timezone, every,
+                      "yes" if source.enabled else "no")
+    Console().print(table)
+
+
+@sources.command("check")
+@click.pass_obj
+def sources_check(app: AppContext) -> None:
+    """Validate the source catalogue and the agency dictionary; one line per problem, exit 2 on a mistake.
+
+    Example: pantau --config ./my-config sources check
+    """
+    found = load_sources(app.config_dir)
+    entities = load_entities(app.config_dir)
+    enabled = sum(source.enabled for source in found)
+    click.echo(f"OK: {len(found)} sources ({enabled} enabled), {len(entities)} agencies in {app.config_dir}")

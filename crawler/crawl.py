@@ -1,0 +1,177 @@
+"""Running a crawl: sources in, crawl_run rows and stored articles out.
+
+:func:`run_crawl` is what ``pantau crawl`` and the daemon's child processes call. It syncs the config into the
+database, opens one crawl_run per source, runs one :class:`spiders.news.NewsSpider` per source in a single
+Scrapy process (Twisted's reactor cannot restart, so this runs once per process), shares one extraction pool
+and one writer thread between them, and closes every run with its counts. A source that fails is recorded as
+failed; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Literal
+
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from sqlalchemy.engine import Engine
+
+import storage
+from crawler.analysis import AnalysisPool
+from crawler.article import Mention
+from crawler.config import EntityConfig, SourceConfig
+from crawler.settings import crawl_settings
+from spiders.news import NewsSpider
+
+logger = logging.getLogger(__name__)
+
+Trigger = Literal["manual", "scheduled"]
+
+
+@dataclass
+class RunSummary:
+    """What one source's crawl did; also the counts written to its crawl_run row."""
+
+    source: str
+    run_id: int
+    status: str = "running"
+    pages: int = 0
+    new_articles: int = 0
+    updated_articles: int = 0
+    mentions: int = 0
+    errors: int = 0
+    skipped_known: int = 0
+    error_summary: str | None = None
+    mentions_by_entity: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+@dataclass
+class CrawlContext:
+    """What the pipelines of one source's crawl share; attached to the spider as ``crawl_context``."""
+
+    source: SourceConfig
+    summary: RunSummary
+    pool: AnalysisPool
+    writer: storage.ArticleWriter
+    write_thread: ThreadPoolExecutor
+    since: dt.date | None
+    on_article: Callable[[], None] | None = None
+
+    def record_stored(self, mentions: list[Mention]) -> None:
+        self.summary.mentions_by_entity.update(mention.entity_id for mention in mentions)
+        if self.on_article:
+            self.on_article()
+
+
+@dataclass
+class CrawlProgress:
+    """Callbacks a front end (the CLI's progress bar) may set; called on the reactor thread."""
+
+    on_scheduled: Callable[[int], None] | None = None  # total article pages scheduled so far
+    on_article: Callable[[], None] | None = None
+
+
+def run_crawl(
+    database_url: str,
+    sources: list[SourceConfig],
+    entities: list[EntityConfig],
+    *,
+    trigger: Trigger = "manual",
+    since: dt.date | None = None,
+    max_articles: int | None = None,
+    fast_local: bool = False,
+    run_ids: dict[str, int] | None = None,
+    progress: CrawlProgress | None = None,
+    settings_overrides: dict | None = None,
+) -> list[RunSummary]:
+    """Crawls ``sources`` into the database at ``database_url``; returns one summary per source.
+
+    ``run_ids`` lets a caller that already created the crawl_run rows (the daemon) pass them in.
+    ``fast_local`` drops politeness delays and allows loopback addresses (demo site and tests only).
+    """
+    engine = storage.connect(database_url)
+    storage.sync_config(engine, sources, entities)
+    settings = crawl_settings(fast_local=fast_local, **(settings_overrides or {}))
+    pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"])
+    write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawls: list[tuple[Crawler, CrawlContext]] = []
+    started = time.monotonic()
+    try:
+        for source in sources:
+            run_id = (run_ids or {}).get(source.key) or storage.start_run(engine, source.key, trigger,
+                                                                          pid=os.getpid())
+            summary = RunSummary(source=source.key, run_id=run_id)
+            context = CrawlContext(
+                source=source, summary=summary, pool=pool,
+                writer=storage.ArticleWriter(engine, source.key, run_id,
+                                             batch_size=settings["PANTAU_WRITE_BATCH"]),
+                write_thread=write_thread, since=since,
+                on_article=progress.on_article if progress else None,
+            )
+            crawler = process.create_crawler(NewsSpider)
+            crawls.append((crawler, context))
+            _watch_scheduling(crawler, progress, crawls)
+            deferred = process.crawl(crawler, source=source, since=since, max_articles=max_articles,
+                                     known_urls=storage.known_canonical_urls(engine, source.key),
+                                     crawl_context=context)
+            deferred.addErrback(_crawl_failed, summary)
+        process.start()
+    finally:
+        pool.close()
+        write_thread.shutdown(wait=True)
+    elapsed = time.monotonic() - started
+    summaries = [_close_run(engine, crawler, context, elapsed) for crawler, context in crawls]
+    engine.dispose()
+    return summaries
+
+
+def _watch_scheduling(crawler: Crawler, progress: CrawlProgress | None,
+                      crawls: list[tuple[Crawler, CrawlContext]]) -> None:
+    if progress is None or progress.on_scheduled is None:
+        return
+
+    def report(**_: object) -> None:
+        total = sum(getattr(c.spider, "articles_scheduled", 0) for c, _ in crawls if c.spider)
+        progress.on_scheduled(total)
+
+    crawler.signals.connect(report, signal=signals.request_scheduled)
+
+
+def _crawl_failed(failure, summary: RunSummary) -> None:
+    summary.status = "failed"
+    summary.error_summary = f"crawl crashed: {failure.getErrorMessage()}"
+    logger.error("crawl of %s crashed: %s", summary.source, failure.getTraceback())
+
+
+def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed: float) -> RunSummary:
+    summary, writer, stats = context.summary, context.writer, crawler.stats
+    spider = crawler.spider
+    summary.pages = stats.get_value("response_received_count", 0) if stats else 0
+    summary.errors = stats.get_value("pantau/errors", 0) if stats else 0
+    summary.new_articles = writer.new_articles
+    summary.updated_articles = writer.updated_articles
+    summary.mentions = writer.new_mentions
+    summary.skipped_known = getattr(spider, "skipped_known", 0)
+    summary.seconds = elapsed
+    errors = getattr(spider, "errors", [])
+    if summary.status != "failed":
+        finish_reason = stats.get_value("finish_reason") if stats else None
+        nothing_reached = summary.pages == 0 and summary.errors > 0
+        summary.status = "failed" if nothing_reached or finish_reason not in ("finished", "closespider_itemcount") \
+            else "succeeded"
+        if summary.status == "failed" and summary.error_summary is None:
+            summary.error_summary = errors[0] if errors else f"crawl ended: {finish_reason}"
+    if summary.error_summary is None and errors:
+        more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+        summary.error_summary = "; ".join(errors[:3]) + more
+    storage.finish_run(engine, summary.run_id, summary.status, summary, error_summary=summary.error_summary)
+    return summary

@@ -1,0 +1,33 @@
+"""Runs extraction and matching for each page in the crawl's process pool, off the reactor thread."""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from spiders.items import ArticleItem
+
+
+class AnalysePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AnalysePipeline:
+        return cls(crawler)
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        spider = self.crawler.spider
+        context = spider.crawl_context
+        analysis = await context.pool.analyse(item.html, item.final_url, item.source, item.fetched_at,
+                                              item.more_pages or None)
+        if analysis.error:
+            spider._record_error(item.final_url, analysis.error)
+            raise DropItem(analysis.error)
+        published = analysis.article.published_at
+        if context.since is not None and published is not None and published.date() < context.since:
+            raise DropItem(f"{item.final_url}: published {published.date()}, before --since {context.since}")
+        item.analysis = analysis
+        item.html = ""  # the text is extracted; do not keep megabytes of HTML alive in the item chain
+        item.more_pages = []
+        return item
