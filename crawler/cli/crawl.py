@@ -104,8 +104,6 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
 
     Example: pantau crawl diksi antara-kaltim --since 2026-11-01
     """
-    from crawler.crawl import run_crawl  # imports Scrapy and the extraction stack: only when crawling
-
     entities = load_entities(app.config_dir)
     console = Console()
     show_progress = sys.stderr.isatty() if progress is None else progress
@@ -124,6 +122,8 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
             raise UnknownSourceError("no enabled sources to crawl (enable one in config/sources/*.toml)")
         if run_id is not None and len(sources) != 1:
             raise UnknownSourceError("--run-id needs exactly one source")
+        from crawler.crawl import run_crawl  # Scrapy and the extraction stack: only once config is valid
+
         with _progress_bar(show_progress) as bar:
             summaries = run_crawl(
                 app.database_url, sources, entities, trigger=trigger,  # type: ignore[arg-type]
