@@ -1,1 +1,1 @@
-"""Placeholder: filled in by the walking-skeleton work."""
+"""Alembic migrations of Pantau's schema (env.py, versions/); run by storage.db, never imported by users."""

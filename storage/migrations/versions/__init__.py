@@ -1,1 +1,1 @@
-"""Placeholder: filled in by the walking-skeleton work."""
+"""Alembic revisions, oldest first: 0001 the initial schema; views and later changes follow."""

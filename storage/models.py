@@ -1,0 +1,245 @@
+"""Pantau's SQL schema as SQLAlchemy 2 typed models: the tables analysts query and storage writes.
+
+Every timestamp is timezone-aware UTC in Python. PostgreSQL stores ``timestamptz``; SQLite stores the UTC wall
+time as text (``YYYY-MM-DD HH:MM:SS.ffffff``, so ``date(published_at)`` and string comparisons work) and
+:class:`UTCDateTime` gives it back as an aware datetime. The original local offset of a publication time (WIB
++07:00 = 420, WITA +08:00 = 480, WIT +09:00 = 540) is kept beside it in ``article.published_utc_offset``.
+
+Column names avoid SQL keywords, so analysts never have to quote them: mention and quote offsets are
+``start_offset``/``end_offset``. docs/schema.md documents every table and column; a migration under
+storage/migrations must accompany every change here (a test fails when models and migrations disagree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+RUN_STATUSES = ("running", "succeeded", "failed", "timed-out", "interrupted")
+RUN_TRIGGERS = ("manual", "scheduled")
+ALIAS_ORIGINS = ("explicit", "derived")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware datetime stored in UTC; naive values are refused rather than guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given; Pantau stores aware datetimes only")
+        value = value.astimezone(dt.timezone.utc)
+        # SQLite's DATETIME text has no offset: store the UTC wall time and restore the zone on the way out.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+# JSON for lists and mappings; JSONB on PostgreSQL so analysts can index and query into it (tags ? 'pilkada').
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        dt.datetime: UTCDateTime(),
+        dt.date: Date(),
+        str: String(),
+        dict[str, Any]: JSONDocument,
+        list[str]: JSONDocument,
+    }
+
+
+class Source(Base):
+    """A news outlet from config/sources/*.toml, mirrored by ``sync_config``; rows are never deleted."""
+
+    __tablename__ = "source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(unique=True)
+    name: Mapped[str]
+    home_url: Mapped[str]
+    region: Mapped[str | None]
+    scope: Mapped[str]
+    timezone: Mapped[str]
+    language: Mapped[str]
+    interval_minutes: Mapped[int]
+    cron: Mapped[str | None]
+    enabled: Mapped[bool]
+    in_config: Mapped[bool] = mapped_column(comment="false once the source was removed from the config files")
+    config: Mapped[dict[str, Any]] = mapped_column(comment="the whole validated source entry")
+    updated_at: Mapped[dt.datetime] = mapped_column(comment="when a config sync last changed this row")
+
+
+class CrawlRun(Base):
+    """One crawl of one source, from start to finish (or to its interruption)."""
+
+    __tablename__ = "crawl_run"
+    __table_args__ = (
+        CheckConstraint(f"status IN {RUN_STATUSES!r}", name="status"),
+        CheckConstraint(f"trigger IN {RUN_TRIGGERS!r}", name="trigger"),
+        Index(None, "source_id", "started_at"),
+        Index(None, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    trigger: Mapped[str]
+    status: Mapped[str]
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    hostname: Mapped[str | None]
+    pid: Mapped[int | None]
+    pages: Mapped[int] = mapped_column(default=0)
+    new_articles: Mapped[int] = mapped_column(default=0)
+    updated_articles: Mapped[int] = mapped_column(default=0)
+    mentions: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[int] = mapped_column(default=0)
+    error_summary: Mapped[str | None] = mapped_column(Text)
+
+
+class Article(Base):
+    """One news story, unique by canonical URL; a changed story updates its row and replaces its mentions."""
+
+    __tablename__ = "article"
+    __table_args__ = (
+        Index(None, "source_id", "published_at"),
+        Index(None, "published_at"),
+        Index(None, "last_crawl_run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    canonical_url: Mapped[str] = mapped_column(unique=True)
+    url: Mapped[str] = mapped_column(comment="the URL as fetched, before canonicalisation")
+    title: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str]]
+    editors: Mapped[list[str]]
+    published_at: Mapped[dt.datetime | None] = mapped_column(comment="UTC")
+    published_utc_offset: Mapped[int | None] = mapped_column(
+        comment="minutes east of UTC of the publication's own time (420 WIB, 480 WITA, 540 WIT)")
+    modified_at: Mapped[dt.datetime | None]
+    date_source: Mapped[str | None] = mapped_column(comment="evidence for published_at: jsonld, meta, byline …")
+    fetched_at: Mapped[dt.datetime] = mapped_column(comment="last fetch that stored this row")
+    first_seen_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime | None] = mapped_column(comment="when a re-fetch last changed the story")
+    language: Mapped[str | None]
+    text_hash: Mapped[str] = mapped_column(String(64), comment="sha256 of title and text")
+    text: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int]
+    section: Mapped[str | None]
+    tags: Mapped[list[str]]
+    captions: Mapped[list[str]]
+    related: Mapped[list[str]] = mapped_column(comment="titles of 'Baca juga' / related links cut from text")
+    byline: Mapped[str | None] = mapped_column(Text)
+    site_name: Mapped[str | None]
+    is_advertorial: Mapped[bool]
+    pages: Mapped[int] = mapped_column(comment="pages stitched into this story")
+    http_status: Mapped[int | None]
+    last_crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id", ondelete="SET NULL"))
+
+
+class Entity(Base):
+    """An agency from config/entities/*.yaml, mirrored by ``sync_config``; rows are never deleted."""
+
+    __tablename__ = "entity"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    acronym: Mapped[str | None]
+    kind: Mapped[str]
+    level: Mapped[str]
+    region: Mapped[str | None]
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("entity.id"), index=True)
+    valid_from: Mapped[dt.date | None]
+    valid_to: Mapped[dt.date | None]
+    successor_id: Mapped[str | None] = mapped_column(ForeignKey("entity.id"))
+    in_config: Mapped[bool] = mapped_column(comment="false once the agency was removed from the dictionary")
+    updated_at: Mapped[dt.datetime] = mapped_column(comment="when a config sync last changed this row")
+
+
+class EntityAlias(Base):
+    """A surface form of an agency: its name, acronym and aliases (explicit) or a variant the matcher derived."""
+
+    __tablename__ = "entity_alias"
+    __table_args__ = (
+        UniqueConstraint("entity_id", "alias"),
+        CheckConstraint(f"origin IN {ALIAS_ORIGINS!r}", name="origin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"))
+    alias: Mapped[str]
+    origin: Mapped[str]
+
+
+class Mention(Base):
+    """One place where an article names an agency; offsets index the article's ``field`` text."""
+
+    __tablename__ = "mention"
+    __table_args__ = (
+        Index(None, "article_id"),
+        Index(None, "entity_id", "article_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entity.id"))
+    surface: Mapped[str] = mapped_column(comment="the text as written in the article")
+    start_offset: Mapped[int]
+    end_offset: Mapped[int]
+    field: Mapped[str] = mapped_column(comment="title, text, caption, tags, related or byline")
+    zone: Mapped[str] = mapped_column(comment="title, lead, body, quote, caption, related, tag or byline")
+    resolution: Mapped[str] = mapped_column(comment="name, title or context")
+    snippet: Mapped[str] = mapped_column(Text)
+
+
+class Quote(Base):
+    """A direct quote in an article's text, with its speaker and the speaker's agency when named."""
+
+    __tablename__ = "quote"
+    __table_args__ = (
+        Index(None, "article_id"),
+        Index(None, "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    speaker: Mapped[str | None]
+    entity_id: Mapped[str | None] = mapped_column(ForeignKey("entity.id"))
+    text: Mapped[str] = mapped_column(Text)
+    start_offset: Mapped[int]
+    end_offset: Mapped[int]
