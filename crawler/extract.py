@@ -1,0 +1,746 @@
+"""Article extraction: one news page (or one multi-page story) in, one :class:`~crawler.article.Article` out.
+
+trafilatura (``bare_extraction(with_metadata=True)``) finds the text and the usual metadata; Pantau then fixes
+what it gets wrong on Indonesian news: inline "Baca juga" links and related lists are taken out of the text (their
+titles kept in ``related``), captions kept apart, credit lines moved to ``byline``, titles without site names,
+authors from Indonesian bylines, the publication time with its zone from the best evidence (JSON-LD and meta,
+sanity-checked → the byline next to the headline → the URL → body datelines; never the header, footer or related
+boxes; never after the fetch), advertorials flagged, and pages 2..N of a story stitched in. The page is parsed
+once with lxml and the tree is shared by every step. Pure: no Scrapy, no database, no network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from crawler.article import Article
+from crawler.bylines import (
+    credit_line,
+    is_advertorial_credit,
+    parse_byline,
+    split_names,
+    unique_people,
+)
+from crawler.config import SourceConfig
+from crawler.dates import JAKARTA, FoundDate, date_from_url, find_date, find_dateline, parse_iso
+from crawler.urls import canonical_url, normalize_url, same_site, site_host
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+
+class ExtractionError(ValueError):
+    """Nothing usable could be read from a page; ``str(error)`` is one line naming the URL."""
+
+
+# ----------------------------------------------------------------------------------------- boilerplate
+
+# Lines of text that are navigation or promotion, not the story (matched at the start of a line).
+_BOILERPLATE_START = re.compile(
+    r"^\s*[\[(]?\s*(?:baca\s+(?:juga|pula|selengkapnya|berita\s+lainnya|artikel\s+lainnya)|simak\s+(?:juga|berita|video)|"
+    r"lihat\s+juga|berita\s+terkait|artikel\s+terkait|berita\s+lainnya|terkait\s*:|read\s+(?:also|more)|"
+    r"see\s+also|related\s*:|scroll\s+(?:untuk|to|ke\s+bawah)|artikel\s+ini\s+(?:telah|sudah)\s+(?:tayang|terbit)|"
+    r"tags?\s*:|tag\s+berita|topik\s*:|tonton\s+juga|saksikan\s+(?:juga|video|live)|ikuti\s+(?:kami|berita|"
+    r"terus|update|saluran|channel)|dapatkan\s+(?:update|berita|informasi)|klik\s+(?:di\s*sini|link)|"
+    r"follow\s+(?:us|kami)|bagikan\s*:|share\s*:|copyright\s*©|©\s*\d{4}|hak\s+cipta|"
+    r"(?:jangan\s+lupa\s+)?follow\s+(?:akun|instagram|twitter)|gabung\s+(?:juga\s+)?(?:di\s+)?(?:grup|channel)|"
+    r"download\s+aplikasi|unduh\s+aplikasi|video\s+pilihan|pilihan\s+editor|populer\s*:|terpopuler)",
+    re.IGNORECASE,
+)
+_BOILERPLATE_EXACT = re.compile(
+    r"^\s*(?:advertisement|iklan|adv|sponsored|scroll\s+to\s+continue(?:\s+with\s+content)?|"
+    r"lanjutkan\s+membaca|baca\s+juga|selanjutnya|sebelumnya|halaman\s+\d+|\d+\s*/\s*\d+|"
+    r"(?:halaman\s+)?selanjutnya\s*[»>]*|[«<]*\s*sebelumnya)\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+_INLINE_READ_ALSO = re.compile(
+    r"\s*\b(?:baca\s+juga|baca\s+pula|simak\s+juga|lihat\s+juga)\s*:.*$", re.IGNORECASE
+)
+# Classes and ids of boxes that hold related links inside the story.
+_RELATED_BOX = re.compile(
+    r"related|terkait|baca[-_ ]?juga|bacajuga|read[-_ ]?also|readalso|inline[-_]?(?:link|article)|"
+    r"rekomendasi|recommend|baca[-_]?lainnya|also[-_]?read|more[-_]?stories",
+    re.IGNORECASE,
+)
+_READ_ALSO_TEXT = re.compile(
+    r"^\s*[\[(]?\s*(?:baca\s+(?:juga|pula)|simak\s+juga|lihat\s+juga|berita\s+terkait|artikel\s+terkait|"
+    r"read\s+also|also\s+read)\b",
+    re.IGNORECASE,
+)
+_ADVERTORIAL_WORDS = re.compile(
+    r"\b(?:advertorial|pariwara|sponsored(?:\s+content)?|konten\s+bersponsor|berita\s+bersponsor|"
+    r"artikel\s+bersponsor|kerja\s*sama\s+(?:media|publikasi)|paid\s+content|native\s+ad)\b",
+    re.IGNORECASE,
+)
+_ADVERTORIAL_URL = re.compile(r"/(?:adv|advertorial|pariwara|sponsored|bersponsor|paid-content)(?:/|-|$)", re.I)
+_ADVERTORIAL_MARK = re.compile(r"\((?:[^()]{0,60}/)?\s*adv\s*(?:/[^()]{0,40})?\)|\[\s*adv\s*\]", re.IGNORECASE)
+
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»·•/]+\s+|\s*\|\s*|\s+::\s+")
+_BLOCKS = {"p", "div", "li", "ul", "ol", "section", "aside", "table", "blockquote", "h2", "h3", "h4", "h5",
+           "h6", "span", "strong", "b", "em", "i", "a", "figure", "center", "font", "dl", "dd"}
+_STOP_ASCENT = {"body", "article", "main", "html"}
+
+_JSONLD_ARTICLE_TYPES = {
+    "newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting", "report", "scholarlyarticle",
+    "techarticle", "socialmediaposting", "webpage", "videoobject", "creativework", "advertisercontentarticle",
+    "satiricalarticle", "medicalscholarlyarticle", "askpublicnewsarticle",
+}
+_META_PUBLISHED = (
+    "article:published_time", "og:article:published_time", "datepublished", "publishdate", "publish-date",
+    "publish_date", "pubdate", "dc.date.issued", "dc.date", "dcterms.date", "date", "sailthru.date",
+    "parsely-pub-date", "dtk:publishdate", "content_publisheddate", "article.published", "cxenseparse:recs:publishtime",
+    "og:published_time", "published_time", "publication_date", "article_date_original", "originalpublicationdate",
+    "dcterms.created", "created", "citation_publication_date", "release_date",
+)
+_META_MODIFIED = (
+    "article:modified_time", "og:updated_time", "datemodified", "dc.date.modified", "dcterms.modified",
+    "last-modified", "lastmod", "og:article:modified_time", "article.updated", "modified_time", "updated_time",
+)
+
+
+@dataclass
+class _PageFacts:
+    """What Pantau reads from the page's structured data (JSON-LD and meta tags) before trafilatura runs."""
+
+    meta: dict[str, str] = field(default_factory=dict)
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_html(html: str | bytes | HtmlElement) -> HtmlElement | None:
+    """The lxml tree of a page (bytes are decoded the way trafilatura does it)."""
+    if isinstance(html, HtmlElement):
+        return html
+    return load_html(html)
+
+
+# ----------------------------------------------------------------------------------------- structured data
+
+
+def _read_meta(tree: HtmlElement) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
+        content = element.get("content")
+        if key and content and content.strip():
+            meta.setdefault(key.strip().lower(), content.strip())
+    for element in tree.xpath("//*[@itemprop='datePublished' or @itemprop='dateModified'][not(self::meta)]"):
+        value = element.get("datetime") or element.get("content") or element.text_content()
+        if value and value.strip():
+            meta.setdefault(element.get("itemprop").lower(), value.strip())
+    return meta
+
+
+def _walk_jsonld(node: Any, found: list[dict[str, Any]]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _walk_jsonld(item, found)
+    elif isinstance(node, dict):
+        types = node.get("@type")
+        types = [types] if isinstance(types, str) else (types or [])
+        if any(isinstance(kind, str) and kind.lower() in _JSONLD_ARTICLE_TYPES for kind in types):
+            found.append(node)
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            if key in node and isinstance(node[key], (list, dict)):
+                _walk_jsonld(node[key], found)
+
+
+def _read_jsonld(tree: HtmlElement) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for script in tree.xpath("//script[contains(translate(@type,'JSONLD','jsonld'),'ld+json')]"):
+        text = (script.text or "").strip()
+        if not text:
+            continue
+        try:
+            data = json.loads(text, strict=False)
+        except ValueError:
+            try:  # trailing commas and stray control characters are common
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", text.replace("\n", " ")), strict=False)
+            except ValueError:
+                continue
+        _walk_jsonld(data, found)
+
+    def rank(node: dict[str, Any]) -> int:
+        kinds = node.get("@type")
+        kinds = [kinds] if isinstance(kinds, str) else (kinds or [])
+        lowered = {str(kind).lower() for kind in kinds}
+        if lowered & {"webpage", "videoobject", "creativework"}:
+            return 2
+        return 0 if "headline" in node or "datePublished" in node else 1
+
+    return sorted(found, key=rank)
+
+
+def _jsonld_value(facts: _PageFacts, key: str) -> Any:
+    for node in facts.jsonld:
+        if node.get(key):
+            return node[key]
+    return None
+
+
+def _names_of(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return split_names(value)
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, list):
+            return [str(item) for item in name]
+        return split_names(str(name)) if name else []
+    if isinstance(value, list):
+        return [name for item in value for name in _names_of(item)]
+    return []
+
+
+# ----------------------------------------------------------------------------------------- tree cleaning
+
+
+def _text_of(element: HtmlElement) -> str:
+    return re.sub(r"\s+", " ", element.text_content()).strip()
+
+
+def _remove(element: HtmlElement) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _take_related(tree: HtmlElement) -> list[str]:
+    """Remove inline "Baca juga" links and related-link boxes from ``tree``; return the linked titles."""
+    related: list[str] = []
+    doomed: list[HtmlElement] = []
+    for text_node in tree.xpath(
+        "//body//text()[contains(translate(., 'BACJUGPLISMKTERDOW', 'bacjugplismkterdow'), 'juga') or "
+        "contains(translate(., 'BERITAK', 'beritak'), 'terkait') or "
+        "contains(translate(., 'READLSO', 'readlso'), 'read also') or "
+        "contains(translate(., 'ALSOREADR', 'alsoreadr'), 'also read')]"
+    ):
+        if not _READ_ALSO_TEXT.match(text_node):
+            continue
+        element = text_node.getparent()
+        if element is None or element.tag in ("script", "style", "title"):
+            continue
+        # Climb to the smallest block that holds the label and its links, never a whole story.
+        while True:
+            parent = element.getparent()
+            if parent is None or parent.tag in _STOP_ASCENT:
+                break
+            if len(_text_of(parent)) > 400 or len(parent.xpath(".//p")) > 3:
+                break
+            element = parent
+        if element.tag in _STOP_ASCENT or len(_text_of(element)) > 600:
+            continue
+        doomed.append(element)
+    for element in tree.xpath("//body//*[self::div or self::aside or self::section or self::ul or self::p]"
+                              "[@class or @id]"):
+        marker = f"{element.get('class', '')} {element.get('id', '')}"
+        if _RELATED_BOX.search(marker) and element.tag not in _STOP_ASCENT:
+            text = _text_of(element)
+            if len(text) < 1500 and not element.xpath(".//h1"):
+                doomed.append(element)
+    seen: set[int] = set()
+    for element in doomed:
+        if id(element) in seen or element.getparent() is None:
+            continue
+        for anchor in element.iter("a"):
+            title = _text_of(anchor)
+            if len(title) > 12 and title not in related and not _READ_ALSO_TEXT.match(title):
+                related.append(title)
+        if not list(element.iter("a")):
+            label = _READ_ALSO_TEXT.sub("", _text_of(element)).strip(" :")
+            if len(label) > 12:
+                related.append(label)
+        for descendant in element.iter():
+            seen.add(id(descendant))
+        _remove(element)
+    return related
+
+
+def _take_captions(tree: HtmlElement) -> list[str]:
+    """Remove figure captions from ``tree`` (they are not body text) and return their text."""
+    captions: list[str] = []
+    for element in tree.xpath(
+        "//body//figcaption | //body//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')"
+        " or contains(@class, 'caption') or contains(@class, 'keterangan')][not(self::body)]"
+    ):
+        if element.getparent() is None or element.xpath(".//p[string-length(normalize-space()) > 300]"):
+            continue
+        text = _text_of(element)
+        if text and len(text) < 600:
+            if text not in captions:
+                captions.append(text)
+            _remove(element)
+    return captions
+
+
+# ----------------------------------------------------------------------------------------- title
+
+
+def _normalize_title(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def _site_words(site_name: str | None, url: str) -> set[str]:
+    words: set[str] = set()
+    host = site_host(url)
+    if host:
+        parts = host.split(".")
+        base = [part for part in parts if part not in {"com", "co", "id", "net", "org", "or", "go", "ac", "my",
+                                                      "news", "web", "www", "uk", "de", "au", "za"}]
+        words.update(part for part in base if len(part) > 2)
+        words.add(host)
+    if site_name:
+        words.add(_normalize_title(site_name))
+    return {word.casefold() for word in words}
+
+
+def _is_site_segment(segment: str, site_words: set[str]) -> bool:
+    norm = _normalize_title(segment)
+    compact = re.sub(r"[^\w]", "", norm)
+    if not compact:
+        return True
+    if norm in site_words:
+        return True
+    for word in site_words:
+        flat = re.sub(r"[^\w]", "", word)
+        if flat and (compact == flat or compact.startswith(flat) and len(compact) - len(flat) <= 6
+                     or flat in compact and len(norm.split()) <= 3):
+            return True
+    return bool(re.search(r"\.(?:com|co\.id|id|net|org|co)\b", norm)) and len(norm.split()) <= 3
+
+
+def _strip_site_name(title: str, site_words: set[str]) -> str:
+    segments = _TITLE_SEPARATORS.split(title)
+    separators = _TITLE_SEPARATORS.findall(title)
+    if len(segments) < 2:
+        return title.strip()
+    while len(segments) > 1 and _is_site_segment(segments[-1], site_words):
+        segments.pop()
+        separators.pop()
+    while len(segments) > 1 and _is_site_segment(segments[0], site_words):
+        segments.pop(0)
+        separators.pop(0)
+    rebuilt = segments[0]
+    for separator, segment in zip(separators, segments[1:]):
+        rebuilt += separator + segment
+    return rebuilt.strip()
+
+
+def _headline_elements(tree: HtmlElement) -> list[HtmlElement]:
+    return [element for element in tree.iter("h1") if _text_of(element)]
+
+
+def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str | None, site_words: set[str]
+                  ) -> tuple[str | None, HtmlElement | None]:
+    """The headline as shown: an ``<h1>`` that agrees with the meta titles, else a meta title without site name."""
+    meta_titles = [value for value in (
+        _jsonld_value(facts, "headline"), facts.meta.get("og:title"), facts.meta.get("twitter:title"),
+        trafilatura_title, _text_of(tree.find(".//title")) if tree.find(".//title") is not None else None,
+    ) if isinstance(value, str) and value.strip()]
+    normalized_meta = [_normalize_title(value) for value in meta_titles]
+    headlines = _headline_elements(tree)
+    for element in headlines:
+        text = _text_of(element)
+        norm = _normalize_title(text)
+        if len(norm) < 8:
+            continue
+        if any(norm == meta or norm in meta or (meta in norm and len(meta) > 0.6 * len(norm))
+               for meta in normalized_meta):
+            return text, element
+    for value in meta_titles:
+        cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), site_words)
+        if cleaned:
+            headline = next((element for element in headlines if len(_text_of(element)) > 8), None)
+            return cleaned, headline
+    if headlines:
+        return _text_of(headlines[0]), headlines[0]
+    return None, None
+
+
+# ----------------------------------------------------------------------------------------- dates
+
+
+def _byline_texts(headline: HtmlElement | None, tree: HtmlElement) -> list[str]:
+    """Short texts next to the headline (after it, and a few just before it inside the same article block)."""
+    texts: list[str] = []
+    if headline is not None:
+        for node in headline.xpath("following::text()[normalize-space()][position() <= 40]"):
+            parent = node.getparent()
+            if parent is not None and parent.tag in ("script", "style"):
+                continue
+            texts.append(str(node).strip())
+        for element in headline.xpath("following::time[position() <= 3]"):
+            if element.get("datetime"):
+                texts.insert(0, element.get("datetime"))
+    return texts
+
+
+def _visible_byline_date(texts: list[str], zone: dt.tzinfo, fetched_at: dt.datetime) -> tuple[FoundDate | None, str]:
+    """The first date in the byline texts, trying neighbouring texts joined (dates split across elements)."""
+    for index, text in enumerate(texts):
+        if len(text) > 160:
+            continue
+        joined = " ".join(texts[index:index + 3])[:200]
+        found = find_date(joined, zone, fetched_at, relative=True, year_less=False)
+        if found and _starts_in_first(joined, text):
+            return found, joined
+    return None, ""
+
+
+def _starts_in_first(joined: str, first: str) -> bool:
+    return bool(re.search(r"\d", first)) or bool(re.search(
+        r"senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|lalu|ago|[a-z]+day|januari|februari|maret|april|mei|"
+        r"juni|juli|agustus|september|oktober|november|desember|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec",
+        first.lower()))
+
+
+def _meta_date(facts: _PageFacts, keys: tuple[str, ...], jsonld_key: str, zone: dt.tzinfo,
+               fetched_at: dt.datetime) -> tuple[FoundDate | None, str | None]:
+    value = _jsonld_value(facts, jsonld_key)
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, str):
+        found = parse_iso(value, zone, fetched_at) or find_date(value, zone, fetched_at, relative=False)
+        if found:
+            return found, "jsonld"
+    for key in keys:
+        value = facts.meta.get(key)
+        if value:
+            found = parse_iso(value, zone, fetched_at) or find_date(value, zone, fetched_at, relative=False)
+            if found:
+                return found, "meta"
+    return None, None
+
+
+def _same_wall_clock(meta: FoundDate, visible: FoundDate) -> bool:
+    """True when a UTC ("Z") stamp shows the same clock time as the visible local byline: really local time."""
+    return meta.value.replace(tzinfo=None) == visible.value.replace(tzinfo=None) and meta.value != visible.value
+
+
+def _choose_published(facts: _PageFacts, tree: HtmlElement, headline: HtmlElement | None, url: str, text: str,
+                      trafilatura_date: str | None, zone: dt.tzinfo, fetched_at: dt.datetime
+                      ) -> tuple[dt.datetime | None, str | None]:
+    # Meta stamps may be slightly ahead of the fetch when a CMS stamps local time as UTC: allow the zone's offset
+    # there, then correct it below.
+    lenient = fetched_at + dt.timedelta(hours=14)
+    meta, meta_source = _meta_date(facts, _META_PUBLISHED, "datePublished", zone, lenient)
+    visible, _ = _visible_byline_date(_byline_texts(headline, tree), zone, fetched_at)
+    from_url = date_from_url(url, zone, fetched_at)
+
+    if meta is not None:
+        utc_stamp = meta.value.utcoffset() == dt.timedelta(0)
+        if utc_stamp and visible is not None and visible.has_time and _same_wall_clock(meta, visible):
+            return visible.value, "byline"
+        if utc_stamp and meta.value > fetched_at:
+            local = meta.value.replace(tzinfo=zone)
+            if local <= fetched_at:
+                return local, meta_source
+        if meta.value <= fetched_at:
+            # Sanity check against the URL's date: a meta stamp days away from it is a re-publication stamp.
+            if from_url is None or abs((meta.value.astimezone(zone).date() - from_url.value.date()).days) <= 1:
+                if not meta.has_time and visible is not None and visible.has_time and \
+                        visible.value.date() == meta.value.date():
+                    return visible.value, "byline"
+                return meta.value, meta_source
+    if visible is not None:
+        if from_url is None or abs((visible.value.date() - from_url.value.date()).days) <= 1:
+            return visible.value, "byline"
+    if from_url is not None:
+        if visible is not None and visible.has_time and visible.value.date() == from_url.value.date():
+            return visible.value, "byline"
+        return from_url.value, "url"
+    dateline = find_dateline(text[:400], zone, fetched_at)
+    if dateline is not None and dateline.value.year and re.search(r"\(\s*\d{1,2}\s*/\s*\d{1,2}\s*/", text[:400]):
+        return dateline.value, "dateline"
+    if trafilatura_date:
+        found = parse_iso(trafilatura_date, zone, fetched_at)
+        if found:
+            return found.value, "htmldate"
+    if dateline is not None:
+        return dateline.value, "dateline"
+    return None, None
+
+
+# ----------------------------------------------------------------------------------------- text
+
+
+def _clean_text(text: str) -> tuple[str, list[str]]:
+    """The story text without boilerplate lines; also the related titles found in removed lines."""
+    kept: list[str] = []
+    related: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _BOILERPLATE_EXACT.match(stripped):
+            continue
+        if _BOILERPLATE_START.match(stripped):
+            if _READ_ALSO_TEXT.match(stripped):
+                title = _READ_ALSO_TEXT.sub("", stripped).strip(" :-–")
+                if len(title) > 12:
+                    related.append(title)
+            continue
+        inline = _INLINE_READ_ALSO.search(stripped)
+        if inline and inline.start() > 40:
+            related.append(stripped[inline.start():].split(":", 1)[1].strip())
+            stripped = stripped[:inline.start()].rstrip()
+        kept.append(stripped)
+    return "\n".join(kept), related
+
+
+def _stitch(first: str, others: list[str]) -> str:
+    """Join the texts of a story's pages, dropping lines repeated on every page (lead-ins, footers)."""
+    lines = first.split("\n")
+    seen = set(lines)
+    for text in others:
+        for line in text.split("\n"):
+            if line and line not in seen:
+                lines.append(line)
+                seen.add(line)
+    return "\n".join(lines)
+
+
+def _page_text(html: str | bytes, url: str) -> str:
+    tree = parse_html(html)
+    if tree is None:
+        return ""
+    _take_related(tree)
+    _take_captions(tree)
+    document = bare_extraction(tree, url=url, include_comments=False)
+    if document is None or not document.text:
+        return ""
+    return _clean_text(document.text)[0]
+
+
+# ----------------------------------------------------------------------------------------- public API
+
+
+def extract_article(html: str | bytes, url: str, source: SourceConfig | None = None, *,
+                    fetched_at: dt.datetime | None = None, more_pages: list[str] | None = None) -> Article:
+    """The article on one page (``more_pages``: the HTML of pages 2..N of the same story, stitched in).
+
+    Raises :class:`ExtractionError` when the page holds no readable story.
+    """
+    fetched_at = fetched_at or dt.datetime.now(dt.timezone.utc)
+    if fetched_at.tzinfo is None:
+        raise ValueError("fetched_at must be timezone-aware")
+    zone = source.zone if source is not None else JAKARTA
+    try:
+        tree = parse_html(html)
+    except (ValueError, etree.ParserError) as error:
+        raise ExtractionError(f"{url}: not an HTML page ({error})") from None
+    if tree is None:
+        raise ExtractionError(f"{url}: empty or unreadable HTML")
+
+    facts = _PageFacts(meta=_read_meta(tree), jsonld=_read_jsonld(tree))
+    canonical = canonical_url(url, tree)
+    related = _take_related(tree)
+    captions = _take_captions(tree)
+
+    document = bare_extraction(tree, url=url, with_metadata=True, include_comments=False)
+    if document is None or not (document.text or "").strip():
+        raise ExtractionError(f"{url}: no article text found")
+    text, inline_related = _clean_text(document.text)
+    related.extend(title for title in inline_related if title not in related)
+    if more_pages:
+        text = _stitch(text, [_page_text(page, url) for page in more_pages])
+    if not text:
+        raise ExtractionError(f"{url}: no article text left after removing boilerplate")
+
+    site_name = _site_name(facts, document.sitename)
+    site_words = _site_words(site_name, url)
+    title, headline = _choose_title(tree, facts, document.title, site_words)
+
+    byline = None
+    credit = credit_line(text)
+    if credit:
+        byline = credit
+        text = text[: text.rfind(credit)].rstrip()
+
+    authors, editors = _authors(facts, document.author, headline, tree, text)
+    published_at, date_source = _choose_published(facts, tree, headline, url, text, document.date, zone,
+                                                  fetched_at)
+    modified, _ = _meta_date(facts, _META_MODIFIED, "dateModified", zone, fetched_at)
+    modified_at = modified.value if modified else None
+    if modified_at is not None and published_at is not None and modified_at < published_at:
+        modified_at = None
+
+    section = _section(facts, document.categories)
+    tags = _tags(facts, document.tags)
+    article = Article(
+        url=url,
+        canonical_url=canonical,
+        title=title,
+        text=text,
+        authors=authors,
+        editors=editors,
+        published_at=published_at,
+        modified_at=modified_at,
+        date_source=date_source,
+        language=_language(tree, facts, source),
+        site_name=site_name,
+        section=section,
+        tags=tags,
+        captions=captions,
+        related=related,
+        byline=byline,
+        pages=1 + len(more_pages or []),
+    )
+    article.is_advertorial = _is_advertorial(article, facts)
+    return article
+
+
+def _site_name(facts: _PageFacts, trafilatura_site: str | None) -> str | None:
+    publisher = _jsonld_value(facts, "publisher")
+    if isinstance(publisher, list) and publisher:
+        publisher = publisher[0]
+    name = facts.meta.get("og:site_name") or (publisher.get("name") if isinstance(publisher, dict) else None) \
+        or trafilatura_site
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def _authors(facts: _PageFacts, trafilatura_author: str | None, headline: HtmlElement | None, tree: HtmlElement,
+             text: str) -> tuple[list[str], list[str]]:
+    candidates: list[str] = []
+    jsonld_author = _jsonld_value(facts, "author")
+    if jsonld_author:
+        candidates.extend(_names_of(jsonld_author))
+    if not candidates and trafilatura_author:
+        candidates.extend(split_names(trafilatura_author))
+    byline_authors, editors = parse_byline(" | ".join(_byline_texts(headline, tree)[:25]))
+    tail_authors, tail_editors = parse_byline(text[-300:]) if re.search(
+        r"(?:penulis|reporter|pewarta|editor|redaktur|koresponden|kontributor)\s*:", text[-300:], re.I) \
+        else ([], [])
+    authors = unique_people(candidates) or byline_authors or tail_authors
+    editors = unique_people(editors + tail_editors)
+    editor_keys = {name.casefold() for name in editors}
+    authors = [name for name in authors if name.casefold() not in editor_keys] or authors
+    return authors, editors
+
+
+def _section(facts: _PageFacts, categories: list[str] | None) -> str | None:
+    value = _jsonld_value(facts, "articleSection") or facts.meta.get("article:section")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not value and categories:
+        value = categories[0]
+    return str(value).strip() or None if value else None
+
+
+def _tags(facts: _PageFacts, trafilatura_tags: list[str] | None) -> list[str]:
+    value = _jsonld_value(facts, "keywords") or facts.meta.get("news_keywords") or facts.meta.get("keywords")
+    tags: list[str] = []
+    if isinstance(value, list):
+        tags = [str(item).strip() for item in value]
+    elif isinstance(value, str):
+        tags = [item.strip() for item in value.split(",")]
+    tags = [tag for tag in tags if tag]
+    if not tags and trafilatura_tags:
+        tags = [tag.strip() for tag in trafilatura_tags if tag.strip()]
+    return list(dict.fromkeys(tags))
+
+
+def _language(tree: HtmlElement, facts: _PageFacts, source: SourceConfig | None) -> str | None:
+    value = tree.get("lang") or facts.meta.get("og:locale") or facts.meta.get("content-language") \
+        or _jsonld_value(facts, "inLanguage")
+    if isinstance(value, str) and value.strip():
+        return re.split(r"[-_]", value.strip())[0].lower()
+    return source.language if source is not None else None
+
+
+def _is_advertorial(article: Article, facts: _PageFacts) -> bool:
+    if _ADVERTORIAL_URL.search(urlsplit(article.url).path) or _ADVERTORIAL_URL.search(
+            urlsplit(article.canonical_url).path):
+        return True
+    if article.byline and is_advertorial_credit(article.byline):
+        return True
+    labels = " | ".join([article.section or "", *article.tags, facts.meta.get("article:section", "")])
+    if _ADVERTORIAL_WORDS.search(labels) or re.search(r"(?:^|\|)\s*adv\s*(?:\||$)", labels, re.I):
+        return True
+    if article.title and re.match(r"^\s*[\[(]?(?:adv|advertorial|pariwara)\b", article.title, re.I):
+        return True
+    head, tail = article.text[:200], article.text[-300:]
+    if re.match(r"^\s*(?:advertorial|pariwara|adv\b)", head, re.I) or _ADVERTORIAL_MARK.search(tail):
+        return True
+    return False
+
+
+# ----------------------------------------------------------------------------------------- continuation pages
+
+_PAGE_PARAM = re.compile(r"^(?:page|halaman|hal|pg|paged)$", re.IGNORECASE)
+_PAGE_LINK_TEXT = re.compile(r"^\s*(?:halaman\s*|hal\.?\s*|page\s*)?(\d{1,2})\s*$", re.IGNORECASE)
+_SHOW_ALL = re.compile(r"[?&](?:page|halaman|showpage)=all\b|[?&]single=1\b|/all/?$", re.IGNORECASE)
+_SHOW_ALL_TEXT = re.compile(r"tampilkan\s+semua|lihat\s+semua\s+halaman|baca\s+(?:dalam\s+)?satu\s+halaman|"
+                            r"single\s+page|show\s+all|tampilan\s+penuh|baca\s+full|semua\s+halaman", re.IGNORECASE)
+
+
+def _page_number(candidate: str, base: str) -> int | None:
+    """The page number ``candidate`` adds to the story at ``base`` (same path, a page parameter or suffix)."""
+    cand, origin = urlsplit(candidate), urlsplit(base)
+    if not same_site(candidate, base):
+        return None
+    for key, value in parse_qsl(cand.query):
+        if _PAGE_PARAM.match(key) and value.isdigit() and cand.path.rstrip("/") == origin.path.rstrip("/"):
+            return int(value)
+    base_path = origin.path.rstrip("/")
+    path = cand.path.rstrip("/")
+    match = re.fullmatch(re.escape(base_path) + r"(?:/|-|/halaman-?|/page/?)(\d{1,2})", path)
+    if match:
+        return int(match.group(1))
+    return None
+
+
+def find_continuation_pages(html: str | bytes | HtmlElement, url: str) -> list[str]:
+    """URLs of pages 2..N of a multi-page story, or just its single-page ("?page=all") URL when it offers one.
+
+    Cheap (lxml only). An empty list means the story fits on this page. When the page only links the next
+    page (no numbered list), that one URL is returned.
+    """
+    tree = parse_html(html)
+    if tree is None:
+        return []
+    base = normalize_url(url)
+    pages: dict[int, str] = {}
+    for anchor in tree.iter("a"):
+        href = anchor.get("href")
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        target = urljoin(url, href.strip())
+        if normalize_url(target) != base and not _page_number(target, url):
+            continue
+        text = _text_of(anchor)
+        if _SHOW_ALL.search(target) or (_SHOW_ALL_TEXT.search(text) and normalize_url(target) == base):
+            return [target.split("#")[0]]
+        number = _page_number(target, url)
+        if number and number >= 2:
+            pages.setdefault(number, target.split("#")[0])
+    if not pages:
+        for anchor in tree.xpath("//article//a[@rel='next'] | //*[contains(@class,'content') or "
+                                 "contains(@class,'article')]//a[@rel='next']"):
+            href = anchor.get("href")
+            if href:
+                target = urljoin(url, href.strip())
+                if same_site(target, url) and target.split("#")[0] != url:
+                    return [target.split("#")[0]]
+        return []
+    current = _page_number(url, url) or 1
+    return [pages[number] for number in sorted(pages) if number > current]
