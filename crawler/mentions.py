@@ -1,0 +1,580 @@
+"""Finding the agencies an article names: :class:`Matcher` turns an :class:`~crawler.article.Article` into
+:class:`~crawler.article.Mention` records.
+
+How it works, in the order a text goes through it:
+
+1. **Variants.** Every dictionary entry is expanded by :func:`crawler.variants.derive_variants` into its
+   surface forms; all of them (and a gazetteer of region names, and a few "blockers" — longer names of other
+   bodies such as "Sekretariat DPRD …") go into one Aho-Corasick automaton (pyahocorasick), keyed on a
+   case-folded, whitespace-collapsed form. Offsets in that normalised copy are mapped back to the original.
+2. **Candidates.** A hit counts only at whole-word boundaries (a lowercase-to-uppercase change counts as a
+   boundary, for glued tag lists such as "KotaPolresta Samarinda"; a trailing "-nya" is allowed), never inside
+   a URL, e-mail address, domain, hashtag or letter number ("…/KOMINFO/2024"). Single-word forms are
+   case-sensitive in the sense that they must start with a capital ("Kominfo", "KOMINFO", never "kominfo");
+   region-less ("bare") multi-word forms must too; multi-word forms with a region match in any case.
+3. **Longest match wins.** Overlapping hits are resolved longest first, so "Sekretariat DPRD Kaltim" is the
+   secretariat and never also "DPRD Kaltim", while "Komisi I DPRD Kota Samarinda" still counts for the DPRD.
+4. **Resolution.** A form with a region (or a national body's name) names its body: ``resolution`` "name",
+   or "title" for a head-of-office title (Kapolda Kaltim, Kadiskominfo Kaltim, Menkominfo). A bare form
+   ("Diskominfo", "Pemprov", "Kapolda") and a form shared by several bodies ("Kominfo" is the ministry's acronym
+   and every regional Diskominfo's short name) are resolved by context, ``resolution`` "context":
+   a hyphenated pair takes its partner's region ("Pemprov-DPRD Kaltim"); a region written right after the bare
+   form decides it (or marks another region's body, which is dropped); then the body of those candidates that
+   the article named most recently before it; then the only one it names anywhere; then the one whose region
+   the article names; then the source's home region (``SourceConfig.region``, regional outlets only) when the
+   article names no other candidate's region. Plural and generic uses ("Pemkab se-Kaltim", "para Kapolres")
+   and anything still ambiguous are dropped, not guessed. A form shared with a national body resolves to the
+   national body only on a national outlet whose article names no competing region.
+5. **Validity.** A name always means its own body, whatever the date: "Kominfo" in 2025 is still Kominfo
+   (analysts follow ``successor`` to count a lineage). ``Article.published_at`` only breaks ties: when
+   several candidates remain for one form, those valid on the publication day are preferred.
+6. **Zones.** Each mention records where it stands. Fields: ``title``, ``text``, ``caption``, ``tags``,
+   ``related``, ``byline``; for the list fields (captions, tags, related) ``start``/``end`` index the
+   list joined with "\\n". Zones: title; in the text, lead (the first paragraph; paragraphs are separated by
+   "\\n"), body, quote (inside a direct quote), and related/tag/caption/byline for "Baca juga:" lines, tag
+   lines, photo credits and credit lines such as "(Humas DPRD Kaltim/adv/ab)" left in the text; the other
+   fields map to caption, tag, related and byline.
+
+The matcher is pure (no Scrapy, no database) and pickles by its entity list (the automaton is rebuilt on
+unpickling, which takes a fraction of a second for the bundled dictionary).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from crawler.article import Article, Mention, MentionField, MentionZone
+from crawler.config import EntityConfig, SourceConfig
+from crawler.quotes import quote_spans
+from crawler.regions import LEVEL_WORDS, Region, gazetteer_forms, province_of, same_region
+from crawler.variants import derive_variants
+
+logger = logging.getLogger(__name__)
+
+SNIPPET_CHARS = 80
+# Zones analysts count by default.
+COUNTED_ZONES: frozenset[str] = frozenset({"title", "lead", "body", "quote"})
+
+_BLOCKER = -1
+
+# Characters mapped one-to-one before matching (length-preserving, so offsets survive).
+_CHAR_MAP = str.maketrans({
+    "\u00a0": " ", "\t": " ", "\r": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ", "\u2003": " ",
+    "\u202f": " ", "\u200b": " ", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+})
+_MULTISPACE = re.compile(r" {2,}")
+
+# Things that look like words but are identifiers: URLs, e-mail addresses, domains, hashtags, handles,
+# and letter numbers (a slash-joined token with a digit, "555/123/KOMINFO/2024"). Checked per hit, on the
+# whitespace-delimited token around it.
+_URLISH = re.compile(r"https?://|www\.|@|\.(?:go|co|ac|or)\.id\b|\.(?:com|id|net|org|info|news)\b", re.IGNORECASE)
+_DOMAIN_AFTER = re.compile(r"\.[a-z]{2,}", re.IGNORECASE)
+
+# Text paragraphs that are not the story itself.
+_RELATED_LINE = re.compile(r"^\W*(baca juga|baca pula|berita terkait|artikel terkait|lihat juga|simak juga|"
+                           r"baca selengkapnya|artikel ini telah tayang)\b", re.IGNORECASE)
+_TAG_LINE = re.compile(r"^\W*(tags?|tag berita|topik|kata kunci|label)\s*:", re.IGNORECASE)
+_CAPTION_LINE = re.compile(r"^\W*(foto|ilustrasi|caption|keterangan foto|sumber foto|dok\.?|dokumentasi)"
+                           r"\s*[:\-(]", re.IGNORECASE)
+_BYLINE_LINE = re.compile(r"^\W*(penulis|editor|reporter|pewarta|koresponden|redaktur|penyunting|sumber)\s*:"
+                          r"|^\s*\([^()\n]{0,100}\)\s*$|^\s*(adv|advertorial|pariwara)\b", re.IGNORECASE)
+# A credit in parentheses with a slash at the end of a paragraph: "(Humas DPRD Kaltim/adv/ab)".
+_TRAILING_CREDIT = re.compile(r"\((?:[^()\n]{0,80}/[^()\n]{0,80}|adv|ADV|advertorial)\)\s*\.?\s*$")
+
+# After a bare form: generic or plural uses that name no single body.
+_GENERIC_AFTER = re.compile(r"\s*(?:se-|se\s|/|kabupaten\s*/\s*kota|kab\s*/\s*kota|kota\s*/\s*kabupaten|"
+                            r"provinsi\s+lain|daerah\s+lain|lain\b|lainnya|di\s+seluruh|seluruh\b|"
+                            r"kabupaten\s+dan\s+kota|di\s+daerah)", re.IGNORECASE)
+_GENERIC_BEFORE = re.compile(r"\b(?:para|seluruh|semua|setiap|tiap|antar|berbagai|sejumlah|beberapa|"
+                             r"masing-masing|sesama|kalangan)\s+$", re.IGNORECASE)
+_NATIONAL_AFTER = re.compile(r"\s*(?:RI|Republik\s+Indonesia|Pusat)\b")
+_PAIR_JOIN = re.compile(r"\s*(?:-|/|&|dan)\s*", re.IGNORECASE)
+_LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
+    re.escape(word) for words in LEVEL_WORDS.values() for word in words))
+# Region words inside company and media names are not evidence of a region.
+_NOT_REGION_BEFORE = frozenset({"tribun", "pupuk", "pt", "bank", "radar", "harian", "koran", "sapos", "post",
+                                "tv", "rri", "tvri", "universitas", "unmul", "hotel"})
+_NOT_REGION_AFTER = frozenset({"post", "pos", "today", "kece", "daily", "news", "tv", "fm", "online",
+                               "terkini", "faktual", "media", "group"})
+
+_FIELD_ORDER: tuple[MentionField, ...] = ("title", "text", "caption", "tags", "related", "byline")
+_FIELD_ZONE: dict[str, MentionZone] = {"title": "title", "caption": "caption", "tags": "tag",
+                                       "related": "related", "byline": "byline"}
+
+
+@dataclass(frozen=True)
+class _Target:
+    entity: int  # index into Matcher.entities, or _BLOCKER
+    resolution: str  # name | title
+    bare: bool
+
+
+@dataclass
+class _Key:
+    """Everything stored under one normalised surface in the automaton."""
+
+    length: int
+    targets: list[_Target] = field(default_factory=list)
+    single_token: bool = False
+    regions: list[tuple[Region, str]] = field(default_factory=list)  # (region, form as written)
+
+
+@dataclass
+class _Hit:
+    field: MentionField
+    start: int
+    end: int
+    targets: list[_Target]
+    single_token: bool
+
+
+@dataclass
+class _Found:
+    """A mention in the making: resolved (entity set) or awaiting context (candidates set)."""
+
+    field: MentionField
+    start: int
+    end: int
+    zone: MentionZone
+    candidates: list[int]
+    entity: int | None = None
+    resolution: str = "name"
+
+
+# --------------------------------------------------------------------------------------------- normalising
+
+
+def normalise(text: str) -> tuple[str, list[int] | None]:
+    """Case-folded, whitespace-collapsed copy of ``text`` and, if lengths differ, the map back to ``text``.
+
+    The map lists, for each collapsed run of spaces, the normalised position right after it and how many
+    characters had been removed up to there; :func:`_to_original` applies it.
+    """
+    mapped = text.translate(_CHAR_MAP)
+    lowered = mapped.lower()
+    if len(lowered) != len(mapped):  # a few characters (İ) lowercase to two; keep those as they are
+        lowered = "".join(char.lower() if len(char.lower()) == 1 else char for char in mapped)
+    if "  " not in lowered:
+        return lowered, None
+    pieces: list[str] = []
+    shifts: list[int] = []
+    removed_at: list[int] = []
+    position = removed = 0
+    for match in _MULTISPACE.finditer(lowered):
+        pieces.append(lowered[position:match.start() + 1])
+        removed += len(match.group()) - 1
+        position = match.end()
+        shifts.append(match.start() + 1 - (removed - (len(match.group()) - 1)))
+        removed_at.append(removed)
+    pieces.append(lowered[position:])
+    return "".join(pieces), shifts + [-1] + removed_at  # packed: positions, separator, totals
+
+
+def _to_original(position: int, mapping: list[int] | None) -> int:
+    if mapping is None:
+        return position
+    half = mapping.index(-1)
+    positions, totals = mapping[:half], mapping[half + 1:]
+    index = bisect.bisect_right(positions, position) - 1
+    return position + (totals[index] if index >= 0 else 0)
+
+
+def _key(surface: str) -> str:
+    return normalise(surface.strip())[0]
+
+
+# --------------------------------------------------------------------------------------------- the matcher
+
+
+class Matcher:
+    """Finds mentions of ``entities`` in articles. Build once per worker; :meth:`find` is pure."""
+
+    def __init__(self, entities: Sequence[EntityConfig]) -> None:
+        self.entities: list[EntityConfig] = list(entities)
+        self.index: dict[str, int] = {entity.id: number for number, entity in enumerate(self.entities)}
+        self._keys: list[_Key] = []
+        self._automaton = self._build()
+
+    def __reduce__(self):
+        return (Matcher, (self.entities,))
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> ahocorasick.Automaton:
+        by_key: dict[str, _Key] = {}
+
+        def add(surface: str) -> _Key:
+            key = _key(surface)
+            if key not in by_key:
+                by_key[key] = _Key(length=len(key), single_token=" " not in key)
+            return by_key[key]
+
+        for number, entity in enumerate(self.entities):
+            for variant in derive_variants(entity):
+                target = _Target(number, variant.resolution, variant.bare)
+                slot = add(variant.surface)
+                if target not in slot.targets:
+                    slot.targets.append(target)
+        for surface in self._blockers():
+            slot = add(surface)
+            if not slot.targets:
+                slot.targets.append(_Target(_BLOCKER, "name", False))
+        for form, region in gazetteer_forms():
+            add(form).regions.append((region, form))
+        automaton = ahocorasick.Automaton()
+        for key, slot in by_key.items():
+            self._keys.append(slot)
+            automaton.add_word(key, len(self._keys) - 1)
+        automaton.make_automaton()
+        return automaton
+
+    def _blockers(self) -> Iterable[str]:
+        """Longer names of other bodies that contain a dictionary form: they win the longest match, then vanish."""
+        regions = {entity.region for entity in self.entities if entity.region}
+        from crawler.regions import region_forms  # local: only needed while building
+
+        for region in regions:
+            for form in region_forms(region):
+                for head in ("Sekretariat DPRD", "Sekretaris DPRD", "Setwan DPRD", "Sekretariat Dewan",
+                             "Sekretaris Dewan", "Komisi Informasi", "Komisi Informasi Provinsi",
+                             "Sekretariat DPRD Provinsi", "Sekretaris DPRD Provinsi", "Sekretariat DPRD Kota",
+                             "Sekretariat DPRD Kabupaten", "Sekretaris DPRD Kota", "Sekretaris DPRD Kabupaten"):
+                    yield f"{head} {form}"
+        yield from ("Sekretariat DPRD", "Sekretaris DPRD", "Sekretariat Dewan", "Sekretaris Dewan",
+                    "Komisi Informasi", "Sekretariat Daerah", "Sekretaris Daerah")
+
+    # ------------------------------------------------------------------ public API
+    def variants(self, entity_id: str) -> list[str]:
+        """The surface forms that match ``entity_id`` (what ``pantau entities show`` lists)."""
+        return [variant.surface for variant in derive_variants(self.entities[self.index[entity_id]])]
+
+    def find(self, article: Article, source: SourceConfig | None = None) -> list[Mention]:
+        """Every mention of a dictionary body in ``article``, in reading order (title, text, other fields)."""
+        fields = self._fields(article)
+        found: list[_Found] = []
+        region_evidence: list[Region] = []
+        for name, text in fields:
+            if not text:
+                continue
+            zones = _ZoneMap(name, text)
+            hits, regions = self._scan(name, text)
+            if name in ("title", "text"):
+                region_evidence += [region for region, start in regions if zones.zone(start) in COUNTED_ZONES]
+            for hit in _longest_first(hits):
+                if all(target.entity == _BLOCKER for target in hit.targets):
+                    continue
+                found.append(self._classify(hit, zones.zone(hit.start), article.published_at))
+        self._resolve_context(found, fields, region_evidence, article.published_at, source)
+        texts = dict(fields)
+        mentions = []
+        for item in found:
+            if item.entity is None:
+                continue
+            text = texts[item.field]
+            mentions.append(Mention(
+                entity_id=self.entities[item.entity].id, surface=text[item.start:item.end], start=item.start,
+                end=item.end, field=item.field, zone=item.zone, resolution=item.resolution,  # type: ignore[arg-type]
+                snippet=_snippet(text, item.start, item.end)))
+        return mentions
+
+    # ------------------------------------------------------------------ scanning
+    @staticmethod
+    def _fields(article: Article) -> list[tuple[MentionField, str]]:
+        return [("title", article.title or ""), ("text", article.text or ""),
+                ("caption", "\n".join(article.captions)), ("tags", "\n".join(article.tags)),
+                ("related", "\n".join(article.related)), ("byline", article.byline or "")]
+
+    def _scan(self, name: MentionField, text: str) -> tuple[list[_Hit], list[tuple[Region, int]]]:
+        normal, mapping = normalise(text)
+        hits: list[_Hit] = []
+        regions: list[tuple[Region, int]] = []
+        for end_index, value in self._automaton.iter(normal):
+            slot = self._keys[value]
+            norm_start = end_index - slot.length + 1
+            start = _to_original(norm_start, mapping)
+            end = _to_original(end_index, mapping) + 1
+            if not _at_word_boundaries(text, start, end) or _in_identifier(text, start, end):
+                continue
+            surface = text[start:end]
+            if slot.targets:
+                bare_only = all(target.bare for target in slot.targets)
+                if (slot.single_token or bare_only) and not surface[0].isupper():
+                    pass
+                else:
+                    hits.append(_Hit(name, start, end, slot.targets, slot.single_token))
+            for region, form in slot.regions:
+                if _region_word_ok(text, start, end, surface, form):
+                    regions.append((region, start))
+        return hits, regions
+
+    # ------------------------------------------------------------------ resolving
+    def _valid_on(self, number: int, day: dt.date | None) -> bool:
+        entity = self.entities[number]
+        if day is None:
+            return True
+        return (entity.valid_from is None or entity.valid_from <= day) and (
+            entity.valid_to is None or day <= entity.valid_to)
+
+    def _prefer_valid(self, candidates: list[int], published_at: dt.datetime | None) -> list[int]:
+        if published_at is None or len(candidates) < 2:
+            return candidates
+        day = published_at.date()
+        valid = [number for number in candidates if self._valid_on(number, day)]
+        return valid or candidates
+
+    def _classify(self, hit: _Hit, zone: MentionZone, published_at: dt.datetime | None) -> _Found:
+        real = [target for target in hit.targets if target.entity != _BLOCKER]
+        named = [target for target in real if not target.bare]
+        entities = sorted({target.entity for target in real})
+        item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities)
+        if named and len(entities) == len({target.entity for target in named}):
+            # Every candidate is named by this form (not a bare form of another body): ties go by validity.
+            choices = self._prefer_valid(sorted({target.entity for target in named}), published_at)
+            if len(choices) == 1:
+                item.entity = choices[0]
+                item.resolution = next(t.resolution for t in named if t.entity == choices[0])
+        return item
+
+    def _resolve_context(self, found: list[_Found], fields: list[tuple[MentionField, str]],
+                         region_evidence: list[Region], published_at: dt.datetime | None,
+                         source: SourceConfig | None) -> None:
+        texts = dict(fields)
+        order = {name: number for number, name in enumerate(_FIELD_ORDER)}
+        named = [item for item in found if item.entity is not None and item.field in ("title", "text")
+                 and item.zone in COUNTED_ZONES | {"caption"}]
+        named_ids = [item.entity for item in named]
+        evidence_regions = [region.name for region in region_evidence]
+        evidence_regions += [self.entities[number].region for number in named_ids if self.entities[number].region]
+        evidence_provinces = {province_of(region) or region for region in evidence_regions}
+
+        for item in found:
+            if item.entity is not None:
+                continue
+            text = texts[item.field]
+            candidates = self._prefer_valid(item.candidates, published_at)
+            before, after = text[:item.start], text[item.end:]
+            if _GENERIC_BEFORE.search(before[-40:]) or _GENERIC_AFTER.match(after):
+                # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
+                partner = self._pair_partner(item, found, text)
+                if partner is None:
+                    continue
+            partner = self._pair_partner(item, found, text)
+            if partner is not None:
+                region = self.entities[partner].region
+                same = [number for number in candidates if same_region(self.entities[number].region, region)
+                        and self.entities[number].level == self.entities[partner].level]
+                if len(same) == 1:
+                    item.entity, item.resolution = same[0], "name"
+                continue
+            following = self._region_after(after)
+            if following is not None:
+                same = [number for number in candidates if same_region(self.entities[number].region, following)]
+                if len(same) == 1:
+                    item.entity, item.resolution = same[0], "name"
+                continue  # another region's body, not in the dictionary
+            if _LEVEL_AFTER.match(after):
+                continue
+            nationals = [number for number in candidates if self.entities[number].level == "nasional"]
+            if nationals and _NATIONAL_AFTER.match(after):
+                item.entity, item.resolution = nationals[0], "name"
+                continue
+            chosen = self._from_article(item, candidates, named, order)
+            if chosen is None and not any(number in candidates for number in named_ids):
+                chosen = self._from_regions(candidates, nationals, evidence_regions, evidence_provinces, source)
+            if chosen is not None:
+                item.entity, item.resolution = chosen, "context"
+
+    def _pair_partner(self, item: _Found, found: list[_Found], text: str) -> int | None:
+        """The body of a named mention joined to ``item`` by "-", "/", "&" or "dan" ("Pemprov-DPRD Kaltim")."""
+        for other in found:
+            if other.field == item.field and other.entity is not None and other.start >= item.end:
+                join = _PAIR_JOIN.fullmatch(text[item.end:other.start])
+                if join and self.entities[other.entity].region and other.entity not in item.candidates:
+                    return other.entity
+                if other.start > item.end + 6:
+                    break
+        return None
+
+    @staticmethod
+    def _region_after(after: str) -> str | None:
+        match = re.match(r"\s+((?:(?:Provinsi|Prov\.?|Kota|Kabupaten|Kab\.?)\s+)?)([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)",
+                         after)
+        if not match:
+            return None
+        words = match.group(2).split()
+        from crawler.regions import find_region
+
+        for size in range(len(words), 0, -1):
+            region = find_region(" ".join(words[:size]))
+            if region is not None:
+                return region.name
+        return None
+
+    def _from_article(self, item: _Found, candidates: list[int], named: list[_Found],
+                      order: dict[str, int]) -> int | None:
+        position = (order[item.field], item.start)
+        preceding = [other for other in named if other.entity in candidates
+                     and (order[other.field], other.start) < position]
+        if preceding:
+            return max(preceding, key=lambda other: (order[other.field], other.start)).entity
+        anywhere = {other.entity for other in named if other.entity in candidates}
+        if len(anywhere) == 1:
+            return anywhere.pop()
+        return None
+
+    def _from_regions(self, candidates: list[int], nationals: list[int], evidence_regions: list[str],
+                      evidence_provinces: set[str], source: SourceConfig | None) -> int | None:
+        regional = [number for number in candidates if self.entities[number].level != "nasional"]
+
+        def evidenced(number: int) -> bool:
+            entity = self.entities[number]
+            if entity.level == "provinsi":
+                return any(same_region(entity.region, province) for province in evidence_provinces)
+            return any(same_region(entity.region, region) for region in evidence_regions)
+
+        with_evidence = [number for number in regional if evidenced(number)]
+        if nationals:
+            national_source = source is None or source.scope == "national"
+            if national_source and not with_evidence and len(nationals) == 1:
+                return nationals[0]
+            return None
+        if len(with_evidence) == 1:
+            return with_evidence[0]
+        if source is None or source.scope != "regional" or not source.region:
+            return None
+        home = [number for number in regional if same_region(self.entities[number].region, source.region)]
+        if not home:
+            province = province_of(source.region)
+            home = [number for number in regional if self.entities[number].level == "provinsi"
+                    and same_region(self.entities[number].region, province)]
+        if len(home) == 1 and (not with_evidence or home[0] in with_evidence):
+            return home[0]
+        return None
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def _at_word_boundaries(text: str, start: int, end: int) -> bool:
+    if start > 0:
+        before = text[start - 1]
+        if before.isalnum() and not (before.islower() and text[start].isupper()):
+            return False
+    if end < len(text):
+        after = text[end]
+        if after.isalnum():
+            camel = text[end - 1].islower() and after.isupper()
+            suffix = text[end:end + 3].lower() == "nya" and (end + 3 == len(text) or not text[end + 3].isalnum())
+            if not (camel or suffix):
+                return False
+    return True
+
+
+def _in_identifier(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is part of a URL, address, domain, hashtag, handle or letter number."""
+    if start > 0 and text[start - 1] in "#@._/\\" and (start == 1 or not text[start - 2].isspace()):
+        if text[start - 1] != "/" or any(char.isdigit() for char in _token(text, start, end)):
+            return True
+    if end < len(text) and text[end] in "._@" and _DOMAIN_AFTER.match(text, end):
+        return True
+    token = _token(text, start, end)
+    if len(token) == end - start:
+        return False
+    if _URLISH.search(token):
+        return True
+    return "/" in token and any(char.isdigit() for char in token)
+
+
+def _token(text: str, start: int, end: int) -> str:
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return text[left:right]
+
+
+def _region_word_ok(text: str, start: int, end: int, surface: str, form: str) -> bool:
+    if form.isupper() and surface != form:
+        return False
+    if not surface[0].isupper():
+        return False
+    before = text[max(0, start - 20):start].split()
+    after = text[end:end + 20].split()
+    if before and before[-1].lower().strip("(\"'") in _NOT_REGION_BEFORE:
+        return False
+    if after and after[0].lower().strip(").,\"'") in _NOT_REGION_AFTER:
+        return False
+    return True
+
+
+def _longest_first(hits: list[_Hit]) -> list[_Hit]:
+    """Non-overlapping hits, longer ones first; returned in text order."""
+    taken: list[_Hit] = []
+    for hit in sorted(hits, key=lambda hit: (-(hit.end - hit.start), hit.start)):
+        if all(hit.end <= other.start or hit.start >= other.end for other in taken):
+            taken.append(hit)
+    return sorted(taken, key=lambda hit: hit.start)
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    left = max(0, start - SNIPPET_CHARS)
+    right = min(len(text), end + SNIPPET_CHARS)
+    snippet = " ".join(text[left:right].split())
+    return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
+
+
+class _ZoneMap:
+    """Which zone each offset of one field's text lies in."""
+
+    def __init__(self, name: MentionField, text: str) -> None:
+        self.fixed: MentionZone | None = _FIELD_ZONE.get(name)
+        self.spans: list[tuple[int, int, MentionZone]] = []
+        self.quotes: list[tuple[int, int]] = []
+        if self.fixed is not None:
+            return
+        self.quotes = quote_spans(text)
+        position = 0
+        lead_seen = False
+        for paragraph in text.split("\n"):
+            start, end = position, position + len(paragraph)
+            position = end + 1
+            if not paragraph.strip():
+                continue
+            zone: MentionZone
+            if _RELATED_LINE.match(paragraph):
+                zone = "related"
+            elif _TAG_LINE.match(paragraph):
+                zone = "tag"
+            elif _CAPTION_LINE.match(paragraph):
+                zone = "caption"
+            elif _BYLINE_LINE.match(paragraph):
+                zone = "byline"
+            elif not lead_seen:
+                zone, lead_seen = "lead", True
+            else:
+                zone = "body"
+            credit = _TRAILING_CREDIT.search(paragraph) if zone in ("lead", "body") else None
+            if credit:
+                self.spans.append((start, start + credit.start(), zone))
+                self.spans.append((start + credit.start(), end, "byline"))
+            else:
+                self.spans.append((start, end, zone))
+
+    def zone(self, offset: int) -> MentionZone:
+        if self.fixed is not None:
+            return self.fixed
+        for start, end, zone in self.spans:
+            if start <= offset < end:
+                if zone in ("lead", "body") and any(q_start <= offset < q_end for q_start, q_end in self.quotes):
+                    return "quote"
+                return zone
+        return "body"

@@ -1,0 +1,190 @@
+"""Direct quotes in Indonesian news text, with their speaker and the speaker's agency.
+
+Indonesian reporting attributes a quote after it (`"…," ujar Hasyim.`, `"…," jelasnya.`, `"…," kata Kepala
+Diskominfo Kaltim Muhammad Faisal.`) or before it (`Faisal mengatakan, "…"`, `Menurut Faisal, "…"`). A
+verb with -nya or "dia"/"ia"/"beliau" refers back to the last named speaker. The agency comes from an
+appositive that names a body next to the person ("Kepala Diskominfo Kaltim, Muhammad Faisal, …";
+"Muhammad Faisal, Kepala Diskominfo Kaltim"; "Kapolda Kaltim Irjen Pol Nanang Avianto"), using the
+mentions that :class:`crawler.mentions.Matcher` found; a later "Faisal" is the same person as an earlier
+"Muhammad Faisal". ``Quote.start``/``end`` index ``article.text`` and cover the quoted words without the
+quotation marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from crawler.article import Article, Mention, Quote
+
+ATTRIBUTION_VERBS = ("kata", "ujar", "ucap", "ungkap", "jelas", "terang", "tutur", "tambah", "imbuh", "beber",
+                     "tegas", "tandas", "pungkas", "papar", "sebut", "tukas", "lanjut", "sambung", "tulis",
+                     "seru", "harap", "pinta", "akui", "katakan")
+LEADING_VERBS = ("mengatakan", "menjelaskan", "menegaskan", "menyampaikan", "mengungkapkan", "menuturkan",
+                 "menambahkan", "menyebut", "menyebutkan", "berkata", "berujar", "memaparkan", "membeberkan",
+                 "mengaku", "menerangkan", "mengingatkan", "berharap", "menilai", "menyatakan")
+_PRONOUNS = ("dia", "ia", "beliau")
+
+# A capitalised run of words: a person's name with ranks and titles ("Irjen Pol Nanang Avianto").
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|bin|binti|van|de))*"
+_AFTER = re.compile(
+    r"\s*,?\s*(?P<verb>%s)(?P<nya>nya)?\b(?:\s+(?P<pronoun>%s)\b)?(?:\s+(?P<name>%s))?"
+    % ("|".join(ATTRIBUTION_VERBS), "|".join(_PRONOUNS), _NAME))
+_BEFORE = re.compile(r"(?:(?P<name>%s)|(?P<pronoun>[Dd]ia|[Ii]a|[Bb]eliau))\s+(?:pun\s+|juga\s+|kembali\s+)?"
+                     r"(?:%s)(?:\s+bahwa)?\s*[,:]?\s*$" % (_NAME, "|".join(LEADING_VERBS)))
+_MENURUT = re.compile(r"Menurut\s+(?P<name>%s)\s*,\s*$" % _NAME)
+_OPEN_CLOSE = {'"': '"', "“": "”", "”": "”"}
+# Words that start a capitalised run but are no part of a name.
+_NOT_NAME = {"kepala", "ketua", "wakil", "sekretaris", "kabid", "kasubag", "kadis", "plt", "plh", "pj",
+             "gubernur", "wagub", "bupati", "wali", "walikota", "menteri", "direktur", "koordinator", "staf",
+             "anggota", "juru", "bicara", "kabag", "kasi", "camat", "lurah", "selaku", "yang", "dan", "di",
+             "saat", "ketika", "dalam", "usai", "sebelumnya", "sementara", "namun", "adapun"}
+_RANKS = {"irjen", "brigjen", "kombes", "akbp", "kompol", "akp", "iptu", "ipda", "pol", "dr", "dr.", "h.",
+          "hj.", "ir.", "prof.", "drs.", "kapten", "letkol", "kolonel", "mayjen", "aiptu", "bripka"}
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every direct quote in ``text``, quotation marks included, paragraph by paragraph."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for paragraph in text.split("\n"):
+        index = 0
+        while index < len(paragraph):
+            char = paragraph[index]
+            if char in ('"', "“"):
+                closing = paragraph.find('"' if char == '"' else "”", index + 1)
+                if closing == -1 and char == "“":
+                    closing = paragraph.find('"', index + 1)
+                if closing == -1:
+                    break
+                if closing - index > 2:
+                    spans.append((position + index, position + closing + 1))
+                index = closing + 1
+            else:
+                index += 1
+        position += len(paragraph) + 1
+    return spans
+
+
+@dataclass
+class _Person:
+    position: int
+    name: str
+    entity_id: str | None
+
+
+def _clean_name(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    words = raw.strip(" ,.").split()
+    while words and words[0].lower().strip(",") in _NOT_NAME:
+        words.pop(0)
+    while words and words[-1].lower() in _NOT_NAME:
+        words.pop()
+    name = " ".join(words).strip(" ,.")
+    return name or None
+
+
+def _sentence_cut(text: str, start: int, end: int) -> int:
+    """End of a capitalised run cut at a sentence end ("Faisal. Diskominfo …" -> "Faisal")."""
+    for word in re.finditer(r"\S+", text[start:end]):
+        if word.group().endswith(".") and len(word.group()) > 3 and word.group().lower() not in _RANKS:
+            return start + word.end() - 1
+    return end
+
+
+def _bare_name(name: str) -> str:
+    """A name without ranks and honorifics, for matching "Faisal" to "Muhammad Faisal"."""
+    return " ".join(word for word in name.split() if word.lower() not in _RANKS)
+
+
+def _introductions(text: str, mentions: Sequence[Mention]) -> list[_Person]:
+    """People named right next to an agency: "Kepala Diskominfo Kaltim, Muhammad Faisal" and the reverse."""
+    people: list[_Person] = []
+    for mention in mentions:
+        if mention.field != "text":
+            continue
+        after = re.match(r"\s*,?\s*(%s)" % _NAME, text[mention.end:])
+        if after:
+            name = _clean_name(after.group(1))
+            if name and len(name) > 2:
+                people.append(_Person(mention.end + after.start(1), name, mention.entity_id))
+        before = re.search(r"(%s)\s*,\s*(?:selaku\s+|sebagai\s+)?(?:[A-Z][\w.]*\s+){0,4}$" % _NAME,
+                           text[max(0, mention.start - 120):mention.start])
+        if before:
+            name = _clean_name(before.group(1))
+            if name and len(name) > 2:
+                people.append(_Person(mention.start - 1, name, mention.entity_id))
+    return sorted(people, key=lambda person: person.position)
+
+
+def find_quotes(article: Article, mentions: Sequence[Mention]) -> list[Quote]:
+    """Direct quotes in ``article.text`` with speaker and, when an appositive names it, the speaker's agency."""
+    text = article.text or ""
+    people = _introductions(text, mentions)
+    known: list[_Person] = list(people)
+    quotes: list[Quote] = []
+    last_speaker: _Person | None = None
+    for start, end in quote_spans(text):
+        inner_start, inner_end = start + 1, end - 1
+        content = text[inner_start:inner_end].strip().rstrip(",")
+        if len(content.split()) < 2:
+            continue  # a scare-quoted word, not a quote
+        speaker: str | None = None
+        agency: str | None = None
+        pronoun = False
+        after = _AFTER.match(text, end)
+        line_start = text.rfind("\n", 0, start) + 1
+        before_text = text[line_start:start]
+        if after:
+            if after.group("nya") or after.group("pronoun"):
+                pronoun = True
+            else:
+                run_start = after.start("name") if after.group("name") else None
+                run_end = _sentence_cut(text, run_start, after.end("name")) if run_start is not None else None
+                if run_start is not None:
+                    inside = [m for m in mentions if m.field == "text" and run_start <= m.start < run_end]
+                    if inside:
+                        agency = inside[-1].entity_id
+                        speaker = _clean_name(text[inside[-1].end:run_end])
+                    else:
+                        speaker = _clean_name(text[run_start:run_end])
+        if speaker is None and not pronoun:
+            before = _BEFORE.search(before_text) or _MENURUT.search(before_text)
+            if before:
+                if before.groupdict().get("pronoun"):
+                    pronoun = True
+                else:
+                    speaker = _clean_name(before.group("name"))
+        if pronoun and speaker is None:
+            candidates = [person for person in known if person.position < start]
+            if last_speaker is not None:
+                candidates.append(last_speaker)
+            if candidates:
+                latest = max(candidates, key=lambda person: person.position)
+                speaker, agency = latest.name, latest.entity_id
+        if speaker:
+            full = _resolve_person(speaker, known)
+            if full is not None:
+                speaker = full.name
+                agency = agency or full.entity_id
+            last_speaker = _Person(end, speaker, agency)
+            known.append(last_speaker)
+        quotes.append(Quote(text=text[inner_start:inner_end], start=inner_start, end=inner_end,
+                            speaker=speaker, entity_id=agency))
+    return quotes
+
+
+def _resolve_person(name: str, known: list[_Person]) -> _Person | None:
+    """The earlier, fuller mention of the person called ``name`` ("Faisal" -> "Muhammad Faisal")."""
+    bare = _bare_name(name).lower().split()
+    if not bare:
+        return None
+    best: _Person | None = None
+    for person in known:
+        words = _bare_name(person.name).lower().split()
+        if words == bare or (set(bare) <= set(words)):
+            if best is None or (person.entity_id and not best.entity_id) or len(words) > len(best.name.split()):
+                best = person
+    return best
