@@ -3,3 +3,5 @@
 # Each import below adds commands to crawler.cli.cli; keep one line per module.
 from crawler.cli import crawl  # noqa: F401
 from crawler.cli import db  # noqa: F401
+from crawler.cli import entities  # noqa: F401
+from crawler.cli import match  # noqa: F401
