@@ -23,6 +23,15 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_catstags,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+)
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from crawler.article import Article
@@ -49,7 +58,7 @@ class ExtractionError(ValueError):
 
 # Lines of text that are navigation or promotion, not the story (matched at the start of a line).
 _BOILERPLATE_START = re.compile(
-    r"^\s*[\[(]?\s*(?:baca\s+(?:juga|pula|selengkapnya|berita\s+lainnya|artikel\s+lainnya)|simak\s+(?:juga|berita|video)|"
+    r"^\s*(?:[\[(]\s*)?(?:baca\s+(?:juga|pula|selengkapnya|berita\s+lainnya|artikel\s+lainnya)|simak\s+(?:juga|berita|video)|"
     r"lihat\s+juga|berita\s+terkait|artikel\s+terkait|berita\s+lainnya|terkait\s*:|read\s+(?:also|more)|"
     r"see\s+also|related\s*:|scroll\s+(?:untuk|to|ke\s+bawah)|artikel\s+ini\s+(?:telah|sudah)\s+(?:tayang|terbit)|"
     r"tags?\s*:|tag\s+berita|topik\s*:|tonton\s+juga|saksikan\s+(?:juga|video|live)|ikuti\s+(?:kami|berita|"
@@ -75,7 +84,7 @@ _RELATED_BOX = re.compile(
     re.IGNORECASE,
 )
 _READ_ALSO_TEXT = re.compile(
-    r"^\s*[\[(]?\s*(?:baca\s+(?:juga|pula)|simak\s+juga|lihat\s+juga|berita\s+terkait|artikel\s+terkait|"
+    r"^\s*(?:[\[(]\s*)?(?:baca\s+(?:juga|pula)|simak\s+juga|lihat\s+juga|berita\s+terkait|artikel\s+terkait|"
     r"read\s+also|also\s+read)\b",
     re.IGNORECASE,
 )
@@ -228,19 +237,16 @@ def _take_related(tree: HtmlElement) -> list[str]:
     """Remove inline "Baca juga" links and related-link boxes from ``tree``; return the linked titles."""
     related: list[str] = []
     doomed: list[HtmlElement] = []
-    for text_node in tree.xpath(
-        "//body//text()[contains(translate(., 'BACJUGPLISMKTERDOW', 'bacjugplismkterdow'), 'juga') or "
-        "contains(translate(., 'BERITAK', 'beritak'), 'terkait') or "
-        "contains(translate(., 'READLSO', 'readlso'), 'read also') or "
-        "contains(translate(., 'ALSOREADR', 'alsoreadr'), 'also read')]"
-    ):
-        if not _READ_ALSO_TEXT.match(text_node):
+    for text_node in tree.xpath("//body//text()"):
+        if len(text_node) > 400 or not _READ_ALSO_TEXT.match(text_node):
             continue
         element = text_node.getparent()
-        if element is None or element.tag in ("script", "style", "title"):
+        if element is not None and text_node.is_tail:
+            element = element.getparent()
+        if element is None or element.tag in ("script", "style", "title", "noscript"):
             continue
         # Climb to the smallest block that holds the label and its links, never a whole story.
-        while True:
+        for _ in range(5):
             parent = element.getparent()
             if parent is None or parent.tag in _STOP_ASCENT:
                 break
@@ -437,8 +443,7 @@ def _same_wall_clock(meta: FoundDate, visible: FoundDate) -> bool:
 
 
 def _choose_published(facts: _PageFacts, tree: HtmlElement, headline: HtmlElement | None, url: str, text: str,
-                      trafilatura_date: str | None, zone: dt.tzinfo, fetched_at: dt.datetime
-                      ) -> tuple[dt.datetime | None, str | None]:
+                      zone: dt.tzinfo, fetched_at: dt.datetime) -> tuple[dt.datetime | None, str | None]:
     # Meta stamps may be slightly ahead of the fetch when a CMS stamps local time as UTC: allow the zone's offset
     # there, then correct it below.
     lenient = fetched_at + dt.timedelta(hours=14)
@@ -471,6 +476,8 @@ def _choose_published(facts: _PageFacts, tree: HtmlElement, headline: HtmlElemen
     dateline = find_dateline(text[:400], zone, fetched_at)
     if dateline is not None and dateline.value.year and re.search(r"\(\s*\d{1,2}\s*/\s*\d{1,2}\s*/", text[:400]):
         return dateline.value, "dateline"
+    # htmldate's extensive search is slow (≈ 20 ms a page): only when nothing better was found.
+    trafilatura_date = _htmldate(tree, url, fetched_at)
     if trafilatura_date:
         found = parse_iso(trafilatura_date, zone, fetched_at)
         if found:
@@ -478,6 +485,41 @@ def _choose_published(facts: _PageFacts, tree: HtmlElement, headline: HtmlElemen
     if dateline is not None:
         return dateline.value, "dateline"
     return None, None
+
+
+def _htmldate(tree: HtmlElement, url: str, fetched_at: dt.datetime) -> str | None:
+    from htmldate import find_date as htmldate_find_date
+
+    try:
+        return htmldate_find_date(tree, extensive_search=True, original_date=True, url=url,
+                                  max_date=fetched_at.date().isoformat())
+    except Exception:  # htmldate raises on odd pages; a missing date is not an extraction failure
+        logger.debug("htmldate failed on %s", url)
+        return None
+
+
+def _trafilatura_metadata(tree: HtmlElement) -> Document:
+    """trafilatura's metadata (meta tags, JSON-LD, title, author, site name, categories, tags) without htmldate."""
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception:  # trafilatura's JSON-LD reader has bugs on odd data
+        logger.debug("trafilatura JSON-LD reader failed")
+    if not metadata.title:
+        metadata.title = extract_title(tree)
+    if not metadata.author:
+        metadata.author = extract_author(tree)
+    if not metadata.sitename:
+        metadata.sitename = extract_sitename(tree)
+    if metadata.sitename:
+        metadata.sitename = metadata.sitename.lstrip("@")
+    if not metadata.categories:
+        metadata.categories = extract_catstags("category", tree)
+    if not metadata.tags:
+        metadata.tags = extract_catstags("tag", tree)
+    return metadata
 
 
 # ----------------------------------------------------------------------------------------- text
@@ -556,7 +598,8 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     related = _take_related(tree)
     captions = _take_captions(tree)
 
-    document = bare_extraction(tree, url=url, with_metadata=True, include_comments=False)
+    metadata = _trafilatura_metadata(tree)
+    document = bare_extraction(tree, url=url, include_comments=False)
     if document is None or not (document.text or "").strip():
         raise ExtractionError(f"{url}: no article text found")
     text, inline_related = _clean_text(document.text)
@@ -566,9 +609,9 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     if not text:
         raise ExtractionError(f"{url}: no article text left after removing boilerplate")
 
-    site_name = _site_name(facts, document.sitename)
+    site_name = _site_name(facts, metadata.sitename)
     site_words = _site_words(site_name, url)
-    title, headline = _choose_title(tree, facts, document.title, site_words)
+    title, headline = _choose_title(tree, facts, metadata.title, site_words)
 
     byline = None
     credit = credit_line(text)
@@ -576,16 +619,15 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
         byline = credit
         text = text[: text.rfind(credit)].rstrip()
 
-    authors, editors = _authors(facts, document.author, headline, tree, text)
-    published_at, date_source = _choose_published(facts, tree, headline, url, text, document.date, zone,
-                                                  fetched_at)
+    authors, editors = _authors(facts, metadata.author, headline, tree, text)
+    published_at, date_source = _choose_published(facts, tree, headline, url, text, zone, fetched_at)
     modified, _ = _meta_date(facts, _META_MODIFIED, "dateModified", zone, fetched_at)
     modified_at = modified.value if modified else None
     if modified_at is not None and published_at is not None and modified_at < published_at:
         modified_at = None
 
-    section = _section(facts, document.categories)
-    tags = _tags(facts, document.tags)
+    section = _section(facts, metadata.categories)
+    tags = _tags(facts, metadata.tags)
     article = Article(
         url=url,
         canonical_url=canonical,
