@@ -1,0 +1,165 @@
+"""``pantau daemon`` (the scheduler; ``python schedule.py`` runs the same) and ``pantau status``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from crawler.cli import EXIT_BAD_INPUT, AppContext, PantauError, cli
+from crawler.config import ConfigError, load_sources
+
+
+class DaemonRefused(PantauError):
+    """Another daemon runs on this database."""
+
+
+class BadDaemonOption(PantauError):
+    exit_code = EXIT_BAD_INPUT
+
+
+def _seconds(value: float) -> dt.timedelta:
+    return dt.timedelta(seconds=value)
+
+
+@cli.command()
+@click.option("--max-concurrent", type=click.IntRange(min=1), default=2, show_default=True,
+              help="At most this many crawls at once, across all sources.")
+@click.option("--time-limit", type=click.FloatRange(min=1), default=3600, show_default=True, metavar="SECONDS",
+              help="Stop a crawl that runs longer than this (SIGTERM, then SIGKILL after the grace period).")
+@click.option("--grace-period", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="On shutdown or time limit, how long a crawl may take to finish its in-flight items.")
+@click.option("--every", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help="Crawl every source every SECONDS instead of its configured interval (trying the daemon "
+                   "against `pantau demo serve`, tests).")
+@click.option("--poll", "poll_seconds", type=click.FloatRange(min=0.1), default=5, show_default=True,
+              metavar="SECONDS", help="How often to check the config folder for edits (SIGHUP reloads at once).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="One line per event on stderr: text for people, json for log collectors.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the log to this file, rotated at 10 MB (5 old files kept).")
+@click.option("--allow-private-addresses", is_flag=True,
+              help="Let crawls reach loopback and private addresses, without politeness delays: only for "
+                   "`pantau demo serve` and tests, never for real sites.")
+@click.pass_context
+def daemon(ctx: click.Context, max_concurrent: int, time_limit: float, grace_period: float, every: float | None,
+           poll_seconds: float, log_format: str, log_file: Path | None, allow_private_addresses: bool) -> None:
+    """Run the scheduler: crawl every enabled source on its interval, until SIGTERM or Ctrl-C.
+
+    Each crawl runs as a child process with a time limit and is recorded in crawl_run. Edits to the config
+    folder take effect without a restart (a broken edit is logged and the last good config kept); SIGHUP
+    reloads at once. Only one daemon may run per database. `python schedule.py` does the same.
+    See docs/daemon.md for running it under systemd.
+
+    Example: pantau --database-url sqlite:///pantau.db daemon --log-file /var/log/pantau/daemon.log
+    """
+    from crawler.daemon import Daemon, DaemonAlreadyRunning, DaemonOptions
+    from crawler.daemon.logs import configure_logging
+
+    app: AppContext = ctx.obj
+    verbose = ctx.parent.params.get("verbose", 0) if ctx.parent else 0
+    configure_logging(log_format=log_format, log_file=log_file,  # type: ignore[arg-type]
+                      level=logging.DEBUG if verbose >= 2 else logging.INFO)
+    options = DaemonOptions(
+        database_url=app.database_url, config_dir=app.config_dir, max_concurrent=max_concurrent,
+        time_limit=_seconds(time_limit), grace_period=_seconds(grace_period),
+        every=_seconds(every) if every else None, poll_seconds=poll_seconds,
+        allow_private_addresses=allow_private_addresses,
+    )
+    try:
+        code = Daemon(options).run()
+    except DaemonAlreadyRunning as error:
+        logging.getLogger("crawler.daemon").error("refusing to start: %s", error)
+        raise DaemonRefused(f"refusing to start: {error}") from None
+    except ConfigError as error:
+        logging.getLogger("crawler.daemon").error("refusing to start: %s", error)
+        raise
+    sys.exit(code)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
+@click.pass_obj
+def status(app: AppContext, as_json: bool) -> None:
+    """Show whether the daemon runs, and each source's last run, result and next run.
+
+    Sources whose last three or more runs failed or timed out are listed at the end.
+
+    Example: pantau status
+    """
+    import storage
+    from crawler.daemon.status import gather_status
+
+    warning = None
+    try:
+        sources = load_sources(app.config_dir)
+    except ConfigError as error:
+        sources, warning = None, f"the config has a mistake, showing the sources the database knows: {error}"
+    engine = storage.connect(app.database_url)
+    try:
+        report = gather_status(engine, app.database_url, sources)
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    if warning:
+        console.print(f"[yellow]warning[/yellow]: {warning}", highlight=False)
+    console.print(f"Daemon: {report.daemon.describe(report.now)}", highlight=False)
+    table = Table(title_justify="left")
+    for column in ("source", "every", "last run", "result", "new", "mentions", "next run", "failing"):
+        table.add_column(column, justify="right" if column in ("new", "mentions", "failing") else "left")
+    for source in report.sources:
+        last = source.last_run
+        result = "-"
+        if last is not None:
+            result = last.status if last.status == "succeeded" else f"[red]{last.status}[/red]"
+            if last.status == "running":
+                result = "[cyan]running[/cyan]"
+        every = source.every if source.enabled else f"{source.every} (disabled)"
+        table.add_row(source.key, every, _local(last.started_at) if last else "never", result,
+                      str(last.new_articles) if last else "", str(last.mentions) if last else "",
+                      _local(source.next_run) if source.next_run else ("-" if report.daemon.running else
+                                                                       "daemon not running"),
+                      str(source.failures_in_a_row) if source.failures_in_a_row else "")
+    console.print(table)
+    if report.failing:
+        console.print("[bold red]Failing repeatedly:[/bold red]")
+        for source in report.failing:
+            error = source.last_finished.error_summary if source.last_finished else None
+            console.print(f"  {source.key}: {source.failures_in_a_row} failed runs in a row; last error: "
+                          f"{error or '-'}", highlight=False, markup=False)
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def _as_json(report) -> dict:  # noqa: ANN001 - crawler.daemon.status.Status, imported lazily
+    daemon = report.daemon
+    return {
+        "daemon": {"running": daemon.running, "pid": daemon.pid, "hostname": daemon.hostname,
+                   "since": _iso(daemon.since), "heartbeat_at": _iso(daemon.heartbeat_at),
+                   "stopped_at": _iso(daemon.stopped_at), "responding": daemon.responding},
+        "sources": [{
+            "key": source.key, "every": source.every, "enabled": source.enabled,
+            "last_run": None if source.last_run is None else {
+                "id": source.last_run.id, "status": source.last_run.status, "trigger": source.last_run.trigger,
+                "started_at": _iso(source.last_run.started_at), "finished_at": _iso(source.last_run.finished_at),
+                "new_articles": source.last_run.new_articles, "mentions": source.last_run.mentions,
+                "error_summary": source.last_run.error_summary},
+            "next_run": _iso(source.next_run), "failures_in_a_row": source.failures_in_a_row,
+            "failing": source.failing,
+        } for source in report.sources],
+    }

@@ -1,0 +1,212 @@
+"""Running one scheduled crawl: a child process with a time limit, under a global cap on concurrent crawls.
+
+Each crawl is ``python -m crawler … crawl KEY --trigger scheduled --run-id N`` in its own process group (a
+crash or a leak in Scrapy never reaches the daemon). The daemon claims the crawl_run row first (so a source
+already being crawled, by the daemon or by an ad-hoc ``pantau crawl``, is skipped), and settles it after the
+child ends: a time limit or a shutdown sends SIGTERM (Scrapy then finishes its in-flight items), and SIGKILL to
+the whole group after the grace period; a child that wrote no result leaves its run ``failed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from crawler.daemon.plan import final_status, format_interval
+from storage import daemon_state
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_TAIL_BYTES = 4096
+
+
+@dataclass
+class ActiveRun:
+    source_key: str
+    run_id: int
+    pid: int
+    started: float  # monotonic
+    config_dir: Path
+    terminated_at: float | None = None
+    timed_out: bool = False
+    stopped: bool = False
+
+
+@dataclass
+class RunnerSettings:
+    database_url: str
+    max_concurrent: int = 2
+    time_limit: dt.timedelta = dt.timedelta(hours=1)
+    grace_period: dt.timedelta = dt.timedelta(seconds=60)
+    python: str = sys.executable
+    poll_seconds: float = 0.5
+    allow_private_addresses: bool = False  # the demo site and tests only
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class CrawlRunner:
+    """Starts, watches and settles child crawls; thread-safe (APScheduler calls :meth:`run_source` from its pool)."""
+
+    def __init__(self, engine: Engine, settings: RunnerSettings, *, config_dir: Callable[[], Path],
+                 hostname: str | None = None, on_finished: Callable[[ActiveRun], None] | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.config_dir = config_dir
+        self.hostname = hostname or daemon_state.this_host()
+        self.on_finished = on_finished
+        self.slots = threading.BoundedSemaphore(settings.max_concurrent)
+        self.stopping = threading.Event()
+        self.force = threading.Event()
+        self._lock = threading.Lock()
+        self.active: dict[int, ActiveRun] = {}
+
+    # ------------------------------------------------------------------------------------------- one run
+
+    def run_source(self, source_key: str) -> str:
+        """One scheduled crawl of ``source_key``, start to finish; returns its final status or why it did not run."""
+        if self.stopping.is_set():
+            return "not started: shutting down"
+        while not self.slots.acquire(timeout=self.settings.poll_seconds):
+            if self.stopping.is_set():
+                return "not started: shutting down"
+        try:
+            return self._run_with_slot(source_key)
+        finally:
+            self.slots.release()
+
+    def _run_with_slot(self, source_key: str) -> str:
+        if self.stopping.is_set():
+            return "not started: shutting down"
+        claim = daemon_state.claim_run(self.engine, source_key, "scheduled", pid=os.getpid(),
+                                       hostname=self.hostname)
+        if claim.run_id is None:
+            busy = claim.busy_with
+            assert busy is not None
+            logger.warning("skip %s: already being crawled (run %d, %s, pid %s on %s, since %s)", source_key,
+                           busy.id, busy.trigger, busy.pid, busy.hostname, busy.started_at.isoformat(timespec="seconds"))
+            return "skipped: already being crawled"
+        config_dir = self.config_dir()
+        with tempfile.TemporaryFile() as output:
+            try:
+                child = subprocess.Popen(self.command(source_key, claim.run_id, config_dir), stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=output, start_new_session=True,
+                                         env={**os.environ, **self.settings.extra_env})
+            except OSError as error:
+                daemon_state.settle_run(self.engine, claim.run_id, "failed", f"cannot start the crawl process: {error}")
+                logger.error("crawl %s (run %d) could not start: %s", source_key, claim.run_id, error)
+                return "failed"
+            run = ActiveRun(source_key=source_key, run_id=claim.run_id, pid=child.pid, started=time.monotonic(),
+                            config_dir=config_dir)
+            with self._lock:
+                self.active[run.run_id] = run
+            try:
+                daemon_state.set_run_pid(self.engine, run.run_id, child.pid)
+                logger.info("crawl %s started (run %d, pid %d)", source_key, run.run_id, child.pid)
+                returncode = self._watch(child, run)
+            finally:
+                with self._lock:
+                    self.active.pop(run.run_id, None)
+            status = self._settle(run, returncode, _tail(output))
+        if self.on_finished:
+            self.on_finished(run)
+        return status
+
+    def command(self, source_key: str, run_id: int, config_dir: Path) -> list[str]:
+        module = "crawler.daemon.child" if self.settings.allow_private_addresses else "crawler"
+        return [self.settings.python, "-m", module, "--database-url", self.settings.database_url,
+                "--config", str(config_dir), "crawl", source_key, "--trigger", "scheduled",
+                "--run-id", str(run_id), "--no-progress"]
+
+    def _watch(self, child: subprocess.Popen[bytes], run: ActiveRun) -> int:
+        limit = self.settings.time_limit.total_seconds()
+        grace = self.settings.grace_period.total_seconds()
+        while True:
+            try:
+                returncode = child.wait(timeout=self.settings.poll_seconds)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if run.terminated_at is None:
+                if now - run.started >= limit:
+                    run.timed_out = True
+                    logger.warning("crawl %s (run %d) reached its time limit of %s: stopping it", run.source_key,
+                                   run.run_id, format_interval(self.settings.time_limit))
+                    self._terminate(child, run, now)
+                elif self.stopping.is_set():
+                    run.stopped = True
+                    self._terminate(child, run, now)
+            elif now - run.terminated_at >= grace or self.force.is_set():
+                logger.warning("crawl %s (run %d) did not stop within %.0f s: killing it", run.source_key,
+                               run.run_id, grace)
+                _kill_group(child.pid)
+                returncode = child.wait()
+                break
+        _kill_group(child.pid)  # stray grandchildren (the extraction pool) must not outlive their crawl
+        return returncode
+
+    def _terminate(self, child: subprocess.Popen[bytes], run: ActiveRun, now: float) -> None:
+        run.terminated_at = now
+        try:
+            child.send_signal(signal.SIGTERM)  # Scrapy's graceful stop: finish in-flight items, close the run
+        except ProcessLookupError:
+            pass
+
+    def _settle(self, run: ActiveRun, returncode: int, output_tail: str) -> str:
+        row = daemon_state.get_run(self.engine, run.run_id)
+        status, reason, override = final_status(
+            row_status=row.status if row else None, returncode=returncode, timed_out=run.timed_out,
+            stopping=run.stopped, time_limit=self.settings.time_limit, output_tail=output_tail)
+        if status is not None:
+            daemon_state.settle_run(self.engine, run.run_id, status, reason, override=override)
+        row = daemon_state.get_run(self.engine, run.run_id)
+        seconds = time.monotonic() - run.started
+        if row is None:
+            return status or "unknown"
+        log = logger.info if row.status == "succeeded" else logger.warning
+        log("crawl %s finished: %s in %.1f s (run %d: %d pages, %d new, %d updated articles, %d mentions, "
+            "%d errors)%s", run.source_key, row.status, seconds, run.run_id, row.pages, row.new_articles,
+            row.updated_articles, row.mentions, row.errors, f": {row.error_summary}" if row.error_summary
+            and row.status != "succeeded" else "")
+        return row.status
+
+    # ---------------------------------------------------------------------------------------------- stop
+
+    def stop(self) -> None:
+        """No new crawls; running ones get SIGTERM now and SIGKILL after the grace period (see :meth:`_watch`)."""
+        self.stopping.set()
+
+    def kill_now(self) -> None:
+        """A second signal: do not wait for the grace period."""
+        self.stopping.set()
+        self.force.set()
+
+    def running(self) -> list[ActiveRun]:
+        with self._lock:
+            return list(self.active.values())
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _tail(output) -> str:  # noqa: ANN001 - a binary file object
+    output.seek(0, os.SEEK_END)
+    size = output.tell()
+    output.seek(max(0, size - OUTPUT_TAIL_BYTES))
+    return output.read().decode("utf-8", errors="replace")
