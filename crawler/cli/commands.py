@@ -5,4 +5,5 @@ from crawler.cli import crawl  # noqa: F401
 from crawler.cli import db  # noqa: F401
 from crawler.cli import entities  # noqa: F401
 from crawler.cli import match  # noqa: F401
+from crawler.cli import demo  # noqa: F401
 from crawler.cli import daemon  # noqa: F401
