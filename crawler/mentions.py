@@ -95,6 +95,7 @@ _GENERIC_AFTER = re.compile(r"\s*(?:se-|se\s|/|kabupaten\s*/\s*kota|kab\s*/\s*ko
                             r"kabupaten\s+dan\s+kota|di\s+daerah)", re.IGNORECASE)
 _GENERIC_BEFORE = re.compile(r"\b(?:para|seluruh|semua|setiap|tiap|antar|berbagai|sejumlah|beberapa|"
                              r"masing-masing|sesama|kalangan)\s+$", re.IGNORECASE)
+_LEVEL_WORD_AFTER = re.compile(r"\s+(kota|kabupaten|kab\.?|provinsi|prov\.?)\b(?!\s*[A-Z/])")
 _NATIONAL_AFTER = re.compile(r"\s*(?:RI|Republik\s+Indonesia|Pusat)\b")
 _PAIR_JOIN = re.compile(r"\s*(?:-|/|&|dan)\s*", re.IGNORECASE)
 _LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
@@ -323,11 +324,31 @@ class Matcher:
             entity.valid_to is None or day <= entity.valid_to)
 
     def _prefer_valid(self, candidates: list[int], published_at: dt.datetime | None) -> list[int]:
+        """Drop a candidate that was not valid on the publication day when a body of its own lineage
+        (predecessor or successor) among the candidates was; unrelated bodies are never dropped by date."""
         if published_at is None or len(candidates) < 2:
             return candidates
         day = published_at.date()
-        valid = [number for number in candidates if self._valid_on(number, day)]
-        return valid or candidates
+        kept = []
+        for number in candidates:
+            if not self._valid_on(number, day) and any(
+                    other != number and self._valid_on(other, day) and self._same_lineage(number, other)
+                    for other in candidates):
+                continue
+            kept.append(number)
+        return kept or candidates
+
+    def _same_lineage(self, a: int, b: int) -> bool:
+        return self.lineage_root(self.entities[a].id) == self.lineage_root(self.entities[b].id)
+
+    def lineage_root(self, entity_id: str) -> str:
+        """The first predecessor of ``entity_id`` (itself when it has none): one id per renamed body."""
+        predecessors = {entity.successor: entity.id for entity in self.entities if entity.successor}
+        seen = {entity_id}
+        while entity_id in predecessors and predecessors[entity_id] not in seen:
+            entity_id = predecessors[entity_id]
+            seen.add(entity_id)
+        return entity_id
 
     def _classify(self, hit: _Hit, zone: MentionZone, published_at: dt.datetime | None) -> _Found:
         real = [target for target in hit.targets if target.entity != _BLOCKER]
@@ -368,11 +389,18 @@ class Matcher:
             partner = self._pair_partner(item, found, text)
             if partner is not None:
                 region = self.entities[partner].region
-                same = [number for number in candidates if same_region(self.entities[number].region, region)
-                        and self.entities[number].level == self.entities[partner].level]
+                same = [number for number in candidates if same_region(self.entities[number].region, region)]
+                if not same:  # "Pemprov dan Pemkot Balikpapan": the province the partner lies in
+                    same = [number for number in candidates if self.entities[number].level == "provinsi"
+                            and same_region(self.entities[number].region, province_of(region))]
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
-                continue
+                    continue
+            level = _LEVEL_WORD_AFTER.match(after)
+            if level:  # "BPBD kota", "DPRD provinsi": the level narrows the candidates
+                wanted = level.group(1).lower().rstrip(".")
+                wanted = {"prov": "provinsi", "kab": "kabupaten"}.get(wanted, wanted)
+                candidates = [number for number in candidates if self.entities[number].level == wanted]
             following = self._region_after(after)
             if following is not None:
                 same = [number for number in candidates if same_region(self.entities[number].region, following)]
