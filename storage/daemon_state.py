@@ -27,12 +27,16 @@ from sqlalchemy.engine import Connection, Engine
 
 from storage.db import write_transaction
 from storage.models import CrawlRun, Source, UTCDateTime
+from storage.repository import RunRecord
 
 # pg_advisory_xact_lock(int, int) namespace for per-source run claims ("pnta").
 CLAIM_LOCK_NAMESPACE = 0x706E7461
 # How long a "running" row may live before it is treated as abandoned even if its pid seems alive (pids are
 # reused; a crawl the daemon starts is killed long before this).
 DEFAULT_STALE_AFTER = dt.timedelta(hours=12)
+# A run's process may start a little after its row (the daemon claims the row, then starts the child), and
+# /proc start times are rounded to clock ticks and boot-time seconds.
+PID_START_SLACK = dt.timedelta(seconds=60)
 UNFINISHED = "running"
 FAILED_STATUSES = ("failed", "timed-out")
 
@@ -127,26 +131,6 @@ def read_daemon_state(engine: Engine) -> DaemonState | None:
 # ------------------------------------------------------------------------------------------------ runs
 
 
-@dataclass(frozen=True)
-class RunRecord:
-    """One crawl_run row with its source's key, as the daemon and ``pantau status`` see it."""
-
-    id: int
-    source_key: str
-    trigger: str
-    status: str
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-    hostname: str | None
-    pid: int | None
-    pages: int = 0
-    new_articles: int = 0
-    updated_articles: int = 0
-    mentions: int = 0
-    errors: int = 0
-    error_summary: str | None = None
-
-
 def _run_columns() -> list[Any]:
     return [CrawlRun.id, Source.key.label("source_key"), CrawlRun.trigger, CrawlRun.status, CrawlRun.started_at,
             CrawlRun.finished_at, CrawlRun.hostname, CrawlRun.pid, CrawlRun.pages, CrawlRun.new_articles,
@@ -157,19 +141,39 @@ def _record(row: Any) -> RunRecord:
     return RunRecord(**dict(row._mapping))
 
 
-def process_alive(pid: int) -> bool:
-    """True when a process with this pid exists on this machine."""
+def process_alive(pid: int, started_by: dt.datetime | None = None) -> bool:
+    """True when process ``pid`` exists on this machine (and, when known, had started by ``started_by``).
+
+    The start-time check tells a live crawl from a younger process that reuses the pid of a dead one.
+    """
     if pid <= 0:
         return False
     try:
         os.kill(pid, 0)
     except OSError as error:
-        return error.errno == errno.EPERM  # exists, but belongs to someone else
+        if error.errno != errno.EPERM:  # EPERM: exists, but belongs to someone else
+            return False
+    if started_by is not None:
+        process_start = _process_started_at(pid)
+        if process_start is not None and process_start > started_by + PID_START_SLACK:
+            return False
     return True
 
 
+def _process_started_at(pid: int) -> dt.datetime | None:
+    """When process ``pid`` started, from Linux's /proc; None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat", encoding="ascii") as system:
+            boot = next(int(line.split()[1]) for line in system if line.startswith("btime "))
+        return dt.datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), dt.timezone.utc)
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
 def run_is_live(run: RunRecord, *, now: dt.datetime, hostname: str,
-                alive: Callable[[int], bool] = process_alive,
+                alive: Callable[[int, dt.datetime], bool] = process_alive,
                 stale_after: dt.timedelta = DEFAULT_STALE_AFTER) -> bool:
     """Whether an unfinished run is really still going.
 
@@ -182,7 +186,7 @@ def run_is_live(run: RunRecord, *, now: dt.datetime, hostname: str,
         return False
     if run.hostname not in (None, hostname):
         return True
-    return run.pid is not None and alive(run.pid)
+    return run.pid is not None and alive(run.pid, run.started_at)
 
 
 def unfinished_runs(connection: Connection, source_key: str | None = None) -> list[RunRecord]:
@@ -200,23 +204,6 @@ def _interrupt(connection: Connection, run_ids: Iterable[int], now: dt.datetime,
                            .values(status="interrupted", finished_at=now, error_summary=reason))
 
 
-def interrupt_orphaned_runs(engine: Engine, *, now: dt.datetime | None = None, hostname: str | None = None,
-                            alive: Callable[[int], bool] = process_alive,
-                            stale_after: dt.timedelta = DEFAULT_STALE_AFTER) -> list[RunRecord]:
-    """Mark ``interrupted`` every running row whose process is gone; returns the rows it marked.
-
-    Runs of live processes (an ad-hoc ``pantau crawl`` now in progress) are left alone.
-    """
-    now = now or utcnow()
-    hostname = hostname or this_host()
-    with write_transaction(engine) as connection:
-        orphans = [run for run in unfinished_runs(connection)
-                   if not run_is_live(run, now=now, hostname=hostname, alive=alive, stale_after=stale_after)]
-        _interrupt(connection, (run.id for run in orphans), now,
-                   "the crawl process ended without recording a result (found by the daemon)")
-    return orphans
-
-
 @dataclass(frozen=True)
 class Claim:
     """The result of :func:`claim_run`: a new run id, or the live run that holds the source."""
@@ -226,7 +213,7 @@ class Claim:
 
 
 def claim_run(engine: Engine, source_key: str, trigger: str, *, pid: int, now: dt.datetime | None = None,
-              hostname: str | None = None, alive: Callable[[int], bool] = process_alive,
+              hostname: str | None = None, alive: Callable[[int, dt.datetime], bool] = process_alive,
               stale_after: dt.timedelta = DEFAULT_STALE_AFTER) -> Claim:
     """Create a ``running`` crawl_run for ``source_key`` unless a live run of that source exists.
 
@@ -253,12 +240,6 @@ def claim_run(engine: Engine, source_key: str, trigger: str, *, pid: int, now: d
                                        hostname=hostname, pid=pid, pages=0, new_articles=0, updated_articles=0,
                                        mentions=0, errors=0).returning(CrawlRun.id)).scalar_one()
     return Claim(run_id=run_id)
-
-
-def set_run_pid(engine: Engine, run_id: int, pid: int) -> None:
-    """Record the process that does the crawl (the daemon's child) on its run."""
-    with write_transaction(engine) as connection:
-        connection.execute(sa.update(CrawlRun).where(CrawlRun.id == run_id).values(pid=pid))
 
 
 def get_run(engine: Engine, run_id: int) -> RunRecord | None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from crawler.daemon.plan import final_status, format_interval
+import storage
 from storage import daemon_state
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ class CrawlRunner:
             with self._lock:
                 self.active[run.run_id] = run
             try:
-                daemon_state.set_run_pid(self.engine, run.run_id, child.pid)
+                storage.set_run_pid(self.engine, run.run_id, child.pid)
                 logger.info("crawl %s started (run %d, pid %d)", source_key, run.run_id, child.pid)
                 returncode = self._watch(child, run)
             finally:

@@ -84,28 +84,43 @@ class Daemon:
     # --------------------------------------------------------------------------------------------- start
 
     def run(self) -> int:
+        """Start, serve until SIGTERM/SIGINT (SIGHUP reloads), stop the crawls, clean up; the exit code."""
+        with _signal_handlers(self._on_stop_signal, self._on_reload_signal):
+            self.start()
+            try:
+                code = self._main_loop()
+                self._shutdown()
+                return code
+            finally:
+                self.close()
+
+    def start(self, *, paused: bool = False) -> None:
+        """Take the lock, load the config, recover orphaned runs and start the scheduler (``paused``: tests).
+
+        Raises :class:`~crawler.daemon.lock.DaemonAlreadyRunning` or :class:`~crawler.config.ConfigError`.
+        """
         options = self.options
-        lock = DaemonLock(options.database_url, pid=self.pid, hostname=self.hostname, started_at=self.started_at)
-        lock.acquire()  # raises DaemonAlreadyRunning with the one-line refusal
-        watcher = ConfigWatcher(options.config_dir)
-        engine = None
+        self.lock = DaemonLock(options.database_url, pid=self.pid, hostname=self.hostname,
+                               started_at=self.started_at)
+        self.lock.acquire()  # raises DaemonAlreadyRunning with the one-line refusal
+        self.watcher = ConfigWatcher(options.config_dir)
+        self.engine = None
         try:
-            loaded = watcher.load()  # a broken config at start is the operator's to fix now: ConfigError, exit 2
+            loaded = self.watcher.load()  # a broken config at start is for the operator to fix now (exit 2)
             plans = plan_jobs(loaded.sources, every_override=options.every, max_jitter=options.max_jitter)
             try:
                 validate_plans(plans)
             except ValueError as error:
                 raise ConfigError(options.config_dir / "sources", str(error)) from None
-            engine = storage.connect(options.database_url)
+            self.engine = engine = storage.connect(options.database_url)
             daemon_state.ensure_daemon_table(engine)
-            for run in daemon_state.interrupt_orphaned_runs(engine, hostname=self.hostname):
-                logger.warning("run %d of %s (pid %s, started %s) was left running by a process that is gone: "
-                               "marked interrupted", run.id, run.source_key, run.pid,
-                               run.started_at.isoformat(timespec="seconds"))
+            orphans = storage.mark_orphaned_runs_interrupted(engine)
+            if orphans:
+                logger.warning("marked %d crawl run(s) interrupted that a dead process had left running: %s",
+                               len(orphans), ", ".join(map(str, orphans)))
             storage.sync_config(engine, loaded.sources, loaded.entities)
             daemon_state.record_daemon_start(engine, pid=self.pid, hostname=self.hostname,
                                              started_at=self.started_at, config_dir=str(options.config_dir))
-            self.watcher, self.engine, self.lock = watcher, engine, lock
             self.runner = CrawlRunner(
                 engine,
                 RunnerSettings(database_url=options.database_url, max_concurrent=options.max_concurrent,
@@ -116,24 +131,29 @@ class Daemon:
                 config_dir=self._borrow_snapshot, hostname=self.hostname, on_finished=self._return_snapshot)
             self.scheduler = self._make_scheduler(len(plans))
             self._apply(plans)
-            self.scheduler.start()
-            logger.info("daemon started: pid %d, database %s, config %s, %d sources scheduled, at most %d crawls "
-                        "at once, time limit %s, %s", self.pid, storage.db.safe_url(options.database_url),
-                        options.config_dir, len(plans), options.max_concurrent, format_interval(options.time_limit),
-                        lock.description)
-            with _signal_handlers(self._on_stop_signal, self._on_reload_signal):
-                code = self._main_loop()
-                self._shutdown()
-            return code
-        finally:
-            if engine is not None:
-                try:
-                    daemon_state.record_daemon_stop(engine, pid=self.pid, now=self.clock())
-                except Exception:  # noqa: BLE001 - the database may be the reason we stop
-                    logger.exception("could not record the daemon's stop")
-                engine.dispose()
-            watcher.close()
-            lock.release()
+            self.scheduler.start(paused=paused)
+        except BaseException:
+            self.close()
+            raise
+        logger.info("daemon started: pid %d, database %s, config %s, %d sources scheduled, at most %d crawls "
+                    "at once, time limit %s, %s", self.pid, storage.safe_url(options.database_url),
+                    options.config_dir, len(plans), options.max_concurrent, format_interval(options.time_limit),
+                    self.lock.description)
+
+    def close(self) -> None:
+        """Record the stop and give back the database, the snapshots and the lock (after :meth:`_shutdown`)."""
+        scheduler = getattr(self, "scheduler", None)
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
+        if self.engine is not None:
+            try:
+                daemon_state.record_daemon_stop(self.engine, pid=self.pid, now=self.clock())
+            except Exception:  # noqa: BLE001 - the database may be the reason we stop
+                logger.exception("could not record the daemon's stop")
+            self.engine.dispose()
+            self.engine = None
+        self.watcher.close()
+        self.lock.release()
 
     def _make_scheduler(self, source_count: int) -> BackgroundScheduler:
         # Job threads mostly wait (for a crawl slot or a child); the cap on crawls is the runner's semaphore.
