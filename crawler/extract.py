@@ -74,6 +74,19 @@ _BOILERPLATE_EXACT = re.compile(
     r"(?:halaman\s+)?selanjutnya\s*[»>]*|[«<]*\s*sebelumnya)\s*[:.]?\s*$",
     re.IGNORECASE,
 )
+# A line that only carries a byline field ("Penulis : X", "| Editor | : Y |") or only a date.
+_BYLINE_LINE = re.compile(
+    r"^[|\s]*(?:penulis|reporter|wartawan|pewarta|koresponden|kontributor|editor|redaktur|penyunting|"
+    r"fotografer|foto|sumber|laporan\s+wartawan)\s*[|\s]*[:：][^.!?]{0,80}$",
+    re.IGNORECASE,
+)
+# A line that starts with a date and then holds at most a short headline: an item of a news index or list.
+_DATE_LED_LINE = re.compile(
+    r"^[\s|•·\-\d]{0,4}(?:(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\s*,?\s*)?"
+    r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|\s+[a-z]+\s+\d{4})\s*,?\s*(?:\|?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}"
+    r"(?:[:.]\d{2})?)?\s*(?:wib|wita|wit)?(?:\s*(?:wib|wita|wit))?(?:[\s|•·-]+[^.!?]{0,110})?$",
+    re.IGNORECASE,
+)
 _INLINE_READ_ALSO = re.compile(
     r"\s*\b(?:baca\s+juga|baca\s+pula|simak\s+juga|lihat\s+juga)\s*:.*$", re.IGNORECASE
 )
@@ -279,6 +292,20 @@ def _take_related(tree: HtmlElement) -> list[str]:
             seen.add(id(descendant))
         _remove(element)
     return related
+
+
+def _drop_link_lists(tree: HtmlElement) -> None:
+    """Remove lists whose items are nearly all links (latest-news, more-stories and index lists)."""
+    for element in tree.xpath("//body//ul | //body//ol"):
+        items = element.findall("li")
+        if len(items) < 3 or element.getparent() is None:
+            continue
+        total = len(_text_of(element))
+        if total == 0 or total > 4000:
+            continue
+        linked = sum(len(_text_of(anchor)) for anchor in element.iter("a"))
+        if linked >= 0.75 * total:
+            _remove(element)
 
 
 def _take_captions(tree: HtmlElement) -> list[str]:
@@ -525,15 +552,19 @@ def _trafilatura_metadata(tree: HtmlElement) -> Document:
 # ----------------------------------------------------------------------------------------- text
 
 
-def _clean_text(text: str) -> tuple[str, list[str]]:
+def _clean_text(text: str, title: str | None = None) -> tuple[str, list[str]]:
     """The story text without boilerplate lines; also the related titles found in removed lines."""
+    title_key = _normalize_title(title) if title else None
     kept: list[str] = []
     related: list[str] = []
     for line in text.split("\n"):
         stripped = line.strip()
         if not stripped:
             continue
-        if _BOILERPLATE_EXACT.match(stripped):
+        if title_key and _normalize_title(stripped) == title_key:
+            continue
+        if _BOILERPLATE_EXACT.match(stripped) or len(stripped) < 160 and (
+                _BYLINE_LINE.match(stripped) or _DATE_LED_LINE.match(stripped)):
             continue
         if _BOILERPLATE_START.match(stripped):
             if _READ_ALSO_TEXT.match(stripped):
@@ -561,16 +592,16 @@ def _stitch(first: str, others: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _page_text(html: str | bytes, url: str) -> str:
+def _page_text(html: str | bytes, url: str, title: str | None) -> str:
     tree = parse_html(html)
     if tree is None:
         return ""
     _take_related(tree)
     _take_captions(tree)
-    document = bare_extraction(tree, url=url, include_comments=False)
+    document = bare_extraction(tree, url=url)
     if document is None or not document.text:
         return ""
-    return _clean_text(document.text)[0]
+    return _clean_text(document.text, title)[0]
 
 
 # ----------------------------------------------------------------------------------------- public API
@@ -597,21 +628,25 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     canonical = canonical_url(url, tree)
     related = _take_related(tree)
     captions = _take_captions(tree)
+    _drop_link_lists(tree)
 
     metadata = _trafilatura_metadata(tree)
-    document = bare_extraction(tree, url=url, include_comments=False)
+    document = bare_extraction(tree, url=url)
     if document is None or not (document.text or "").strip():
         raise ExtractionError(f"{url}: no article text found")
-    text, inline_related = _clean_text(document.text)
-    related.extend(title for title in inline_related if title not in related)
-    if more_pages:
-        text = _stitch(text, [_page_text(page, url) for page in more_pages])
-    if not text:
-        raise ExtractionError(f"{url}: no article text left after removing boilerplate")
-
     site_name = _site_name(facts, metadata.sitename)
     site_words = _site_words(site_name, url)
     title, headline = _choose_title(tree, facts, metadata.title, site_words)
+
+    text, inline_related = _clean_text(document.text, title)
+    related.extend(title for title in inline_related if title not in related)
+    if more_pages:
+        text = _stitch(text, [_page_text(page, url, title) for page in more_pages])
+    if len(text.split()) < 50 and captions and sum(len(c.split()) for c in captions) > len(text.split()):
+        # A photo story: the captions are the story.
+        text = "\n".join(captions)
+    if not text:
+        raise ExtractionError(f"{url}: no article text left after removing boilerplate")
 
     byline = None
     credit = credit_line(text)
@@ -619,7 +654,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
         byline = credit
         text = text[: text.rfind(credit)].rstrip()
 
-    authors, editors = _authors(facts, metadata.author, headline, tree, text)
+    authors, editors = _authors(facts, metadata.author, headline, tree, document.text)
     published_at, date_source = _choose_published(facts, tree, headline, url, text, zone, fetched_at)
     modified, _ = _meta_date(facts, _META_MODIFIED, "dateModified", zone, fetched_at)
     modified_at = modified.value if modified else None
