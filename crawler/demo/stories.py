@@ -117,6 +117,10 @@ class StoryWriter:
             "DATE": words.body_dateline(day, with_year=rng.random() < 0.3), "N": str(rng.randint(3, 48)),
             "RP": f"Rp {rng.randint(2, 95)},{rng.randint(1, 9)} miliar", "YEAR": str(day.year),
         }
+        home = agencies.get("A")
+        if home is not None and home.region in words.REGION_PLACES:
+            city, districts = words.REGION_PLACES[home.region]
+            self.values["CITY"], self.values["DISTRICT"] = city, rng.choice(districts)
         if "M" in agencies and "A" not in agencies:  # a ministry's own event happens in the capital
             self.values["VENUE"] = rng.choice(words.NATIONAL_VENUES)
         for role, agency in agencies.items():
@@ -191,6 +195,7 @@ class StoryGenerator:
         self.extra_days = extra_days or []
 
     def _publication_times(self) -> list[dt.datetime]:
+        """Seeded publication times: ``per_day`` a day on average, between 07:00 and 22:00 local time."""
         times: list[dt.datetime] = []
         days = sorted(set(self.extra_days)) + [self.start + dt.timedelta(days=offset)
                                                for offset in range((self.end - self.start).days + 1)]
@@ -222,9 +227,12 @@ class StoryGenerator:
 
     # ----------------------------------------------------------------------------------------------- one story
 
-    def _eligible_topics(self) -> list[Topic]:
+    def _eligible_topics(self, day: dt.date) -> list[Topic]:
         # A national portal runs regional channels too; regional outlets skip national-only topics.
-        return [topic for topic in TOPICS if self.style.scope == "national" or topic.scope != "national"]
+        topics = [topic for topic in TOPICS if self.style.scope == "national" or topic.scope != "national"]
+        if day in self.extra_days:  # archive days exist to show the ministry on both sides of a rename
+            topics = [topic for topic in topics if topic.needs_ministry]
+        return topics
 
     def _cast(self, topic: Topic, day: dt.date) -> dict[str, Agency] | None:
         cast: dict[str, Agency] = {}
@@ -251,7 +259,7 @@ class StoryGenerator:
 
     def _story(self, index: int, published_at: dt.datetime) -> Story | None:
         rng = self.rng
-        topic = rng.choice(self._eligible_topics())
+        topic = rng.choice(self._eligible_topics(published_at.date()))
         cast = self._cast(topic, published_at.date())
         if cast is None:
             return None

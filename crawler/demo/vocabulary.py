@@ -25,6 +25,20 @@ RESIDENTS = ["Saiful", "Mariana", "Joko", "Hamidah", "Rudi", "Wati", "Iwan", "Su
 CITIES = ["Samarinda", "Balikpapan", "Bontang", "Tenggarong", "Sangatta", "Tanjung Redeb", "Penajam"]
 DISTRICTS = ["Sungai Kunjang", "Samarinda Ulu", "Loa Janan", "Palaran", "Sambutan", "Tenggarong Seberang",
              "Muara Badak", "Sangasanga", "Balikpapan Utara", "Bontang Selatan"]
+# Where a regional body's story happens: its region's main town and districts (a Samarinda DPRD member holds
+# recess in Samarinda, not in Bontang).
+REGION_PLACES = {
+    "Samarinda": ("Samarinda", ["Sungai Kunjang", "Samarinda Ulu", "Palaran", "Sambutan", "Loa Janan Ilir"]),
+    "Balikpapan": ("Balikpapan", ["Balikpapan Utara", "Balikpapan Timur", "Balikpapan Barat"]),
+    "Bontang": ("Bontang", ["Bontang Selatan", "Bontang Utara", "Bontang Barat"]),
+    "Kutai Kartanegara": ("Tenggarong", ["Tenggarong Seberang", "Loa Janan", "Muara Badak", "Sangasanga"]),
+    "Kutai Timur": ("Sangatta", ["Sangatta Utara", "Bengalon", "Muara Wahau"]),
+    "Kutai Barat": ("Sendawar", ["Barong Tongkok", "Melak", "Linggang Bigung"]),
+    "Berau": ("Tanjung Redeb", ["Gunung Tabur", "Sambaliung", "Talisayan"]),
+    "Paser": ("Tanah Grogot", ["Long Ikis", "Kuaro", "Batu Sopang"]),
+    "Penajam Paser Utara": ("Penajam", ["Sepaku", "Waru", "Babulu"]),
+    "Mahakam Ulu": ("Ujoh Bilang", ["Long Bagun", "Long Apari", "Long Pahangai"]),
+}
 VENUES = ["Hotel Mesra", "Gedung Olah Bebaya", "Pendopo Odah Etam", "Balai Kota", "Ruang Rapat Ruhui Rahayu",
           "Hotel Aston", "Lapangan Kinibalu", "Aula Kantor Camat", "Stadion Segiri", "Taman Samarendah"]
 NATIONAL_VENUES = ["Hotel Borobudur Jakarta", "Gedung Sapta Pesona", "Hotel Pullman Legian Bali",

@@ -148,7 +148,7 @@ class WordPressOutlet(Outlet):
     # ------------------------------------------------------------------------------------------- pages
 
     def page(self, title: str, main: str, *, canonical: str, head: str = "", sidebar: str = "") -> str:
-        menu = "".join(f'<li><a href="/category/{key}/">{label}</a></li>' for key, label in SECTIONS.items())
+        menu = "".join(f'<li><a href="/category/{key}/">{SECTIONS[key]}</a></li>' for key in self.sections())
         year = self.today().year
         return (
             f'<!DOCTYPE html><html lang="id-ID"><head><meta charset="UTF-8"><title>{esc(title)}</title>'
