@@ -32,6 +32,13 @@ _NOT_PEOPLE = re.compile(
     r"newsroom|desk|wire|reuters|afp|ap\b|dpa\b|sid\b|kna\b|epd\b|pr\b|rls\b|sumber)",
     re.IGNORECASE,
 )
+# Words that make a signature an organisation rather than a person.
+_ORGANISATION_WORD = re.compile(
+    r"\b(?:media|news|berita|online|cyber|group|grup|network|digital|redaksi|newsroom|staff|staf|desk|tv|"
+    r"television|radio|press|pers|agency|agensi|kantor|dinas|humas|pemprov|pemkot|pemkab|dprd|polda|polres|"
+    r"indonesia|official|admin|editorial|team|tim|contributors?|correspondents?|reporters|writers)\b",
+    re.IGNORECASE,
+)
 _CREDIT_LINE = re.compile(r"\(\s*([A-Za-z][\w .,&'-]{0,60}(?:/[\w .,&'…-]{0,40})+)\s*\)\s*$")
 _ADV_CREDIT = re.compile(r"(?:^|/)\s*(?:adv|advertorial|pariwara|adv\.)\s*(?:/|$)", re.IGNORECASE)
 
@@ -53,6 +60,8 @@ def is_person_name(name: str) -> bool:
     if _NOT_PEOPLE.match(name):
         return False
     words = name.split()
+    if _ORGANISATION_WORD.search(name):
+        return False
     if len(words) > 6:
         return False
     if re.search(r"\d", name):

@@ -692,6 +692,8 @@ def _site_name(facts: _PageFacts, trafilatura_site: str | None) -> str | None:
         publisher = publisher[0]
     name = facts.meta.get("og:site_name") or (publisher.get("name") if isinstance(publisher, dict) else None) \
         or trafilatura_site
+    if isinstance(name, str) and re.match(r"^(?:https?:|www\.|@)", name.strip()):
+        name = trafilatura_site if trafilatura_site and not re.match(r"^(?:https?:|www\.)", trafilatura_site) else None
     return name.strip() if isinstance(name, str) and name.strip() else None
 
 

@@ -7,3 +7,4 @@ from crawler.cli import entities  # noqa: F401
 from crawler.cli import match  # noqa: F401
 from crawler.cli import demo  # noqa: F401
 from crawler.cli import daemon  # noqa: F401
+from crawler.cli import extract  # noqa: F401
