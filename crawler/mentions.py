@@ -374,6 +374,8 @@ class Matcher:
         evidence_regions = [region.name for region in region_evidence]
         evidence_regions += [self.entities[number].region for number in named_ids if self.entities[number].region]
         evidence_provinces = {province_of(region) or region for region in evidence_regions}
+        # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
+        foreign: list[_Found] = []
 
         for item in found:
             if item.entity is not None:
@@ -406,7 +408,9 @@ class Matcher:
                 same = [number for number in candidates if same_region(self.entities[number].region, following)]
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
-                continue  # another region's body, not in the dictionary
+                else:
+                    foreign.append(item)  # another region's body, not in the dictionary
+                continue
             if _LEVEL_AFTER.match(after):
                 continue
             nationals = [number for number in candidates if self.entities[number].level == "nasional"]
@@ -414,6 +418,15 @@ class Matcher:
                 item.entity, item.resolution = nationals[0], "name"
                 continue
             chosen = self._from_article(item, candidates, named, order)
+            same_kind_foreign = [other for other in foreign if set(other.candidates) & set(candidates)]
+            if chosen is not None and same_kind_foreign:
+                last_named = max((other for other in named if other.entity == chosen),
+                                 key=lambda other: (order[other.field], other.start))
+                last_foreign = max(same_kind_foreign, key=lambda other: (order[other.field], other.start))
+                if (order[last_foreign.field], last_foreign.start) > (order[last_named.field], last_named.start):
+                    chosen = None
+            if chosen is None and same_kind_foreign:
+                continue
             if chosen is None and not any(number in candidates for number in named_ids):
                 chosen = self._from_regions(candidates, nationals, evidence_regions, evidence_provinces, source)
             if chosen is not None:

@@ -86,6 +86,14 @@ def _clean_name(raw: str | None) -> str | None:
     return name or None
 
 
+def _speaker_in_run(text: str, start: int, end: int, mentions: Sequence[Mention]) -> tuple[str | None, str | None]:
+    """Speaker and agency in a capitalised run: "Kepala BPBD Samarinda Suwarso" -> ("Suwarso", bpbd-samarinda)."""
+    inside = [m for m in mentions if m.field == "text" and start <= m.start < end]
+    if inside:
+        return _clean_name(text[inside[-1].end:end]), inside[-1].entity_id
+    return _clean_name(text[start:end]), None
+
+
 def _sentence_cut(text: str, start: int, end: int) -> int:
     """End of a capitalised run cut at a sentence end ("Faisal. Diskominfo …" -> "Faisal")."""
     for word in re.finditer(r"\S+", text[start:end]):
@@ -144,19 +152,15 @@ def find_quotes(article: Article, mentions: Sequence[Mention]) -> list[Quote]:
                 run_start = after.start("name") if after.group("name") else None
                 run_end = _sentence_cut(text, run_start, after.end("name")) if run_start is not None else None
                 if run_start is not None:
-                    inside = [m for m in mentions if m.field == "text" and run_start <= m.start < run_end]
-                    if inside:
-                        agency = inside[-1].entity_id
-                        speaker = _clean_name(text[inside[-1].end:run_end])
-                    else:
-                        speaker = _clean_name(text[run_start:run_end])
+                    speaker, agency = _speaker_in_run(text, run_start, run_end, mentions)
         if speaker is None and not pronoun:
             before = _BEFORE.search(before_text) or _MENURUT.search(before_text)
             if before:
                 if before.groupdict().get("pronoun"):
                     pronoun = True
                 else:
-                    speaker = _clean_name(before.group("name"))
+                    offset = line_start + before.start("name")
+                    speaker, agency = _speaker_in_run(text, offset, line_start + before.end("name"), mentions)
         if pronoun and speaker is None:
             candidates = [person for person in known if person.position < start]
             if last_speaker is not None:

@@ -116,7 +116,7 @@ def split_region(text: str, region: str | None) -> str:
             for words in LEVEL_WORDS.values():
                 for word in words:
                     shorter = _strip_suffix(stripped, word)
-                    if shorter is not None and shorter:
+                    if shorter and shorter.casefold() not in GENERIC_BARE:
                         return shorter
             return stripped
     return text

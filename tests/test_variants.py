@@ -1,0 +1,74 @@
+"""Variant derivation: general rules from name, acronym, kind, level and region."""
+
+from __future__ import annotations
+
+from crawler.config import EntityConfig
+from crawler.regions import find_region, region_forms, same_region
+from crawler.variants import derive_variants, split_region
+
+
+def entity(**fields) -> EntityConfig:
+    return EntityConfig.model_validate(fields)
+
+
+def surfaces(item: EntityConfig) -> set[str]:
+    return {variant.surface for variant in derive_variants(item)}
+
+
+DISKOMINFO = entity(id="diskominfo-kaltim", name="Dinas Komunikasi dan Informatika Provinsi Kalimantan Timur",
+                    acronym="Diskominfo", kind="dinas", level="provinsi", region="Kalimantan Timur")
+
+
+def test_variants_region_long_short_and_level_words() -> None:
+    assert {"Diskominfo Kaltim", "Diskominfo Provinsi Kalimantan Timur", "Diskominfo Prov. Kaltim",
+            "Dinas Kominfo Kaltim", "Kominfo Kaltim", "Dinas Komunikasi dan Informasi Kaltim",
+            "Dinas Komunikasi dan Informatika (Diskominfo) Provinsi Kalimantan Timur"} <= surfaces(DISKOMINFO)
+
+
+def test_variants_titles_and_bare_forms() -> None:
+    variants = {v.surface: v for v in derive_variants(DISKOMINFO)}
+    assert variants["Kadiskominfo Kaltim"].resolution == "title"
+    assert variants["Kadis Kominfo Kaltim"].resolution == "title"
+    assert variants["Diskominfo"].bare and variants["Kadiskominfo"].bare
+
+
+def test_variants_acronym_written_with_its_region_is_split() -> None:
+    polda = entity(id="polda-kaltim", name="Kepolisian Daerah Kalimantan Timur", acronym="Polda Kaltim",
+                   kind="police", level="provinsi", region="Kalimantan Timur")
+    assert {"Polda Kalimantan Timur", "Kapolda Kaltim", "Wakapolda Kaltim", "Mapolda Kaltim", "Polda"} <= surfaces(polda)
+
+
+def test_variants_ministry_forms_and_minister_titles() -> None:
+    kominfo = entity(id="kominfo", name="Kementerian Komunikasi dan Informatika", acronym="Kominfo",
+                     kind="ministry", level="nasional")
+    assert {"Kemenkominfo", "Kemkominfo", "Kementerian Kominfo", "Kementerian Kominfo RI", "Menkominfo",
+            "Menteri Komunikasi dan Informatika"} <= surfaces(kominfo)
+    kemenkes = entity(id="kemenkes", name="Kementerian Kesehatan", acronym="Kemenkes", kind="ministry",
+                      level="nasional")
+    assert "Menkes" in surfaces(kemenkes) and "Menteri kes" not in surfaces(kemenkes)
+
+
+def test_variants_secretariat_head_titles() -> None:
+    setwan = entity(id="setwan", name="Sekretariat Dewan Perwakilan Rakyat Daerah Provinsi Kalimantan Timur",
+                    acronym="Setwan", kind="sekretariat", level="provinsi", region="Kalimantan Timur")
+    assert {"Sekretariat DPRD Kaltim", "Sekwan Kaltim", "Sekretaris DPRD Kaltim"} <= surfaces(setwan)
+
+
+def test_variants_aliases_added_and_not_list_removes() -> None:
+    item = entity(id="x", name="Dinas Kesehatan Kota Samarinda", acronym="Dinkes", kind="dinas", level="kota",
+                  region="Samarinda", aliases=["Dinkes Smd"], **{"not": ["Dinkes"]})
+    found = surfaces(item)
+    assert "Dinkes Smd" in found and "Dinkes Kota Samarinda" in found and "Dinkes" not in found
+
+
+def test_variants_generic_words_are_never_bare() -> None:
+    aceh = entity(id="pemprov-aceh", name="Pemerintah Aceh", kind="pemda", level="provinsi", region="Aceh")
+    assert not any(v.bare and v.surface == "Pemerintah" for v in derive_variants(aceh))
+
+
+def test_regions_forms_and_lookup() -> None:
+    assert "Kaltim" in region_forms("Kalimantan Timur") and "Kukar" in region_forms("Kabupaten Kutai Kartanegara")
+    assert same_region("Kaltim", "Provinsi Kalimantan Timur")
+    assert find_region("PPU").name == "Penajam Paser Utara"
+    assert split_region("Pemerintah Kabupaten Kutai Kartanegara", "Kutai Kartanegara") == "Pemerintah Kabupaten"
+    assert split_region("Dinas Sosial Kabupaten Kutai Kartanegara", "Kukar") == "Dinas Sosial"
