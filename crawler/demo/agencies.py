@@ -11,12 +11,13 @@ dictionary surface found in it must be one the generator planted on purpose.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.config import ConfigError, EntityConfig, load_entities
+from crawler.config import ConfigError, EntityConfig, default_config_dir, load_entities
 
 # Kaltim regions the regional outlets cover; national bodies are always eligible.
 HOME_REGIONS = ("Kalimantan Timur", "Kaltim", "Samarinda", "Balikpapan", "Bontang", "Kutai Kartanegara",
@@ -46,6 +47,9 @@ class Agency:
         return self.surfaces[1:] or self.surfaces
 
 
+_TOKEN = re.compile(r"\w+")
+
+
 def _words(surface: str) -> list[str]:
     return surface.split()
 
@@ -67,10 +71,12 @@ class AgencyBook:
                 owners.setdefault(surface.casefold(), set()).add(entity.id)
         # Every string a matcher might look for, for the audit (names, aliases, acronyms).
         self.dictionary_surfaces = sorted(owners, key=len, reverse=True)
-        # One alternation, longest first, inside a lookahead so that hits starting at every position are found.
-        alternatives = "|".join(r"\s+".join(re.escape(word) for word in _words(surface))
-                                for surface in self.dictionary_surfaces)
-        self._audit_pattern = re.compile(rf"(?<!\w)(?=({alternatives})(?!\w))", re.IGNORECASE)
+        # The audit looks surfaces up by their first word, then compares the following words.
+        self._by_first_word: dict[str, list[tuple[str, ...]]] = {}
+        for surface in self.dictionary_surfaces:
+            tokens = tuple(_TOKEN.findall(surface.casefold()))
+            if tokens:
+                self._by_first_word.setdefault(tokens[0], []).append(tokens)
         self.agencies: dict[str, Agency] = {}
         for entity in self.entities:
             usable = []
@@ -102,11 +108,11 @@ class AgencyBook:
     @classmethod
     def load(cls, config_dir: Path | None = None) -> AgencyBook:
         """The bundled (or ``config_dir``) dictionary; the built-in fallback while none is installed."""
-        try:
-            entities = load_entities(config_dir)
-        except ConfigError:
-            entities = []
-        return cls(entities or FALLBACK_ENTITIES)
+        directory = (config_dir or default_config_dir()) / "entities"
+        files = sorted(directory.glob("*.y*ml")) if directory.is_dir() else []
+        # Parsing the YAML dominates a small site's start-up; reuse the book while the files are unchanged.
+        stamp = tuple((str(path), path.stat().st_mtime_ns) for path in files)
+        return _cached_book(config_dir, stamp)
 
     def get(self, entity_id: str) -> Agency | None:
         return self.agencies.get(entity_id)
@@ -122,7 +128,23 @@ class AgencyBook:
 
     def find_surfaces(self, text: str) -> list[tuple[int, int]]:
         """Spans of every dictionary surface in ``text`` (case-insensitive, word-bounded)."""
-        return [match.span(1) for match in self._audit_pattern.finditer(text)]
+        tokens = [(match.group().casefold(), match.start(), match.end()) for match in _TOKEN.finditer(text)]
+        spans = []
+        for position, (word, start, _) in enumerate(tokens):
+            for surface in self._by_first_word.get(word, ()):
+                window = tokens[position:position + len(surface)]
+                if len(window) == len(surface) and all(token[0] == part for token, part in zip(window, surface)):
+                    spans.append((start, window[-1][2]))
+        return spans
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_book(config_dir: Path | None, stamp: tuple[tuple[str, int], ...]) -> AgencyBook:
+    try:
+        entities = load_entities(config_dir)
+    except ConfigError:
+        entities = []
+    return AgencyBook(entities or FALLBACK_ENTITIES)
 
 
 def _entity(**fields: object) -> EntityConfig:

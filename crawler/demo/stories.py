@@ -218,7 +218,6 @@ class StoryGenerator:
                     break
             else:  # pragma: no cover - only a dictionary with no usable agency gets here
                 raise RuntimeError(f"could not write a story for {self.style.key} on {published_at}")
-            audit_story(story, self.book)
             stories.append(story)
         self._link_related(stories)
         for story in stories:

@@ -225,7 +225,7 @@ TOPICS: tuple[Topic, ...] = (
               "Petugas puskesmas akan mendatangi posyandu dan sekolah untuk menjangkau anak yang belum "
               "diimunisasi.",
               "Warga cukup membawa kartu identitas untuk mendapatkan layanan tanpa biaya.",
-              "{R}, seorang ibu rumah tangga, mengaku terbantu karena tidak perlu antre lama di rumah sakit."),
+              "{R}, seorang warga, mengaku terbantu karena tidak perlu antre lama di rumah sakit."),
         quotes=("Kami ingin tidak ada lagi anak yang tertinggal imunisasinya",
                 "Layanan ini kami buka setiap hari kerja hingga akhir tahun",
                 "Kesehatan warga adalah prioritas utama pemerintah daerah"),
