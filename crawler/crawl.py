@@ -102,7 +102,8 @@ def run_crawl(
     settings = crawl_settings(fast_local=fast_local, **(settings_overrides or {}))
     pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"])
     write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
+    _quiet_scrapy_logging()
     crawls: list[tuple[Crawler, CrawlContext]] = []
     started = time.monotonic()
     try:
@@ -132,6 +133,14 @@ def run_crawl(
     summaries = [_close_run(engine, crawler, context, elapsed) for crawler, context in crawls]
     engine.dispose()
     return summaries
+
+
+def _quiet_scrapy_logging() -> None:
+    # Scrapy's logging config sets its loggers to DEBUG, and records that propagate skip the root logger's
+    # level; keep them at the level the application chose for the root logger (-v / -vv in the CLI).
+    level = logging.getLogger().getEffectiveLevel()
+    for name in ("scrapy", "twisted", "py.warnings"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
 
 
 def _watch_scheduling(crawler: Crawler, progress: CrawlProgress | None,
@@ -173,5 +182,8 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
     if summary.error_summary is None and errors:
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         summary.error_summary = "; ".join(errors[:3]) + more
-    storage.finish_run(engine, summary.run_id, summary.status, summary, error_summary=summary.error_summary)
+    counts = storage.RunStats(pages=summary.pages, new_articles=summary.new_articles,
+                              updated_articles=summary.updated_articles, mentions=summary.mentions,
+                              errors=summary.errors)
+    storage.finish_run(engine, summary.run_id, summary.status, counts, error_summary=summary.error_summary)
     return summary

@@ -32,6 +32,8 @@ TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 DNS_TIMEOUT = 15
 LOG_LEVEL = "WARNING"
+# The application (CLI, daemon) configures logging; Scrapy must not add its own root handler.
+LOG_INSTALL_ROOT_HANDLER = False
 # Pages bigger than this are not news articles (and would stall extraction).
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0

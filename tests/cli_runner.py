@@ -17,6 +17,6 @@ def run_pantau(*args: str, database_url: str | None = None, config_dir: Path | N
         command += ["--database-url", database_url]
     if config_dir:
         command += ["--config", str(config_dir)]
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env = {**os.environ, "COLUMNS": "200", "PANTAU_FAST_LOCAL": "1", **(env or {})}
     return subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd,
                           env=full_env)

@@ -1,0 +1,111 @@
+"""End to end: real Scrapy crawls of the demo news site over loopback into real SQLite and PostgreSQL, compared
+with the site's own record of what it published (articles, true publication times, planted mentions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from crawler.urls import canonical_url
+from tests.cli_runner import run_pantau
+
+pytestmark = pytest.mark.slow
+
+
+def stored_articles(database_url: str) -> dict[str, dict[str, Any]]:
+    """canonical_url -> the stored article with its mentions, read with plain SQL."""
+    import storage
+
+    engine = storage.connect(database_url)
+    try:
+        with engine.connect() as connection:
+            articles = {row.canonical_url: {**row._asdict(), "mentions": Counter()} for row in connection.execute(
+                sa.text("SELECT a.id, a.canonical_url, a.title, a.published_at, a.published_utc_offset, "
+                        "a.is_advertorial, a.text, s.key AS source FROM article a JOIN source s ON s.id = a.source_id"))}
+            by_id = {article["id"]: article for article in articles.values()}
+            for row in connection.execute(sa.text("SELECT article_id, entity_id, surface, zone FROM mention")):
+                by_id[row.article_id]["mentions"][(row.entity_id, row.surface, row.zone)] += 1
+            runs = [row._asdict() for row in connection.execute(sa.text(
+                "SELECT r.id, s.key AS source, r.status, r.pages, r.new_articles, r.updated_articles, r.mentions, "
+                "r.errors FROM crawl_run r JOIN source s ON s.id = r.source_id ORDER BY r.id"))]
+    finally:
+        engine.dispose()
+    return articles, runs
+
+
+def planted(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Pantau's canonical URL (crawler.urls.canonical_url of the page's own) -> the article the site published."""
+    return {canonical_url(article["canonical_url"]): {**article, "source": outlet["key"]}
+            for outlet in truth["outlets"] for article in outlet["articles"]}
+
+
+def as_utc(value: dt.datetime | str) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:  # SQLite hands back naive UTC through raw SQL
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
+
+
+def test_demo_crawl_matches_the_site_record_and_recrawl_adds_nothing(news_site, demo_sources_dir, database_url):
+    first = run_pantau("crawl", "--no-progress", database_url=database_url, config_dir=demo_sources_dir)
+    assert first.returncode == 0, first.stderr[-3000:]
+
+    truth = planted(news_site.truth())
+    stored, runs = stored_articles(database_url)
+
+    assert sorted(stored) == sorted(truth), "every demo article stored once under its canonical URL, nothing else"
+    wrong_titles = [(url, stored[url]["title"], t["title"]) for url, t in truth.items()
+                    if stored[url]["title"] != t["title"]]
+    assert wrong_titles == []
+    wrong_times = [(url, stored[url]["published_at"], t["published_at"]) for url, t in truth.items()
+                   if as_utc(stored[url]["published_at"]) != as_utc(t["published_at"])]
+    assert wrong_times == [], "published_at must be the site's true publication time, not the header date"
+    wrong_offsets = [url for url, t in truth.items() if stored[url]["published_utc_offset"]
+                     != dt.datetime.fromisoformat(t["published_at"]).utcoffset() // dt.timedelta(minutes=1)]
+    assert wrong_offsets == [], "the original UTC offset (WIB 420, WITA 480) is kept"
+    assert all(stored[url]["text"].strip() for url in truth)
+    wrong_mentions = {}
+    for url, t in truth.items():
+        expected = Counter((m["entity_id"], m["surface"], m["zone"]) for m in t["mentions"])
+        if stored[url]["mentions"] != expected:
+            wrong_mentions[url] = {"missing": expected - stored[url]["mentions"],
+                                   "extra": stored[url]["mentions"] - expected}
+    assert wrong_mentions == {}, "exactly the mentions the site planted (traps are no mentions)"
+    trap_articles = [t for t in truth.values() if t.get("traps")]
+    assert trap_articles, "the demo site plants traps (e.g. an acronym inside a longer word)"
+
+    assert {run["source"] for run in runs} == {t["source"] for t in truth.values()}
+    assert all(run["status"] == "succeeded" for run in runs), runs
+    assert sum(run["new_articles"] for run in runs) == len(truth)
+    assert sum(run["mentions"] for run in runs) == sum(len(t["mentions"]) for t in truth.values())
+
+    second = run_pantau("crawl", "--no-progress", database_url=database_url, config_dir=demo_sources_dir)
+    assert second.returncode == 0, second.stderr[-3000:]
+    again, runs = stored_articles(database_url)
+    assert sorted(again) == sorted(stored)
+    assert sum(sum(article["mentions"].values()) for article in again.values()) == \
+        sum(sum(article["mentions"].values()) for article in stored.values())
+    sources = {t["source"] for t in truth.values()}
+    second_runs = runs[len(sources):]
+    assert len(runs) == 2 * len(sources)
+    for run in second_runs:
+        assert (run["status"], run["new_articles"], run["updated_articles"], run["mentions"]) == \
+            ("succeeded", 0, 0, 0), run
+
+
+def test_broken_outlet_never_stops_the_others(faulty_news_site, faulty_sources_dir, sqlite_url):
+    result = run_pantau("crawl", "--no-progress", database_url=sqlite_url, config_dir=faulty_sources_dir,
+                        timeout=600)
+    truth = planted(faulty_news_site.truth())
+    stored, runs = stored_articles(sqlite_url)
+    healthy = {url for url, article in truth.items() if article["source"] != "kabarrapuh"}
+    assert healthy <= set(stored), "every healthy outlet's article is stored despite the broken one"
+    faulty_run = next(run for run in runs if run["source"] == "kabarrapuh")
+    assert faulty_run["errors"] > 0
+    assert "kabarrapuh" in result.stdout
+    assert all(run["status"] == "succeeded" for run in runs if run["source"] != "kabarrapuh"), runs
