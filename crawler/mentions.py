@@ -125,6 +125,7 @@ class _Key:
     length: int
     targets: list[_Target] = field(default_factory=list)
     single_token: bool = False
+    needs_capital: bool = False  # single-word or bare-only forms must start with a capital
     regions: list[tuple[Region, str]] = field(default_factory=list)  # (region, form as written)
 
 
@@ -203,6 +204,7 @@ class Matcher:
         self.index: dict[str, int] = {entity.id: number for number, entity in enumerate(self.entities)}
         self._keys: list[_Key] = []
         self._automaton = self._build()
+        self._predecessors = {entity.successor: entity.id for entity in self.entities if entity.successor}
 
     def __reduce__(self):
         return (Matcher, (self.entities,))
@@ -231,6 +233,8 @@ class Matcher:
             add(form).regions.append((region, form))
         automaton = ahocorasick.Automaton()
         for key, slot in by_key.items():
+            slot.needs_capital = bool(slot.targets) and (
+                slot.single_token or all(target.bare for target in slot.targets))
             self._keys.append(slot)
             automaton.add_word(key, len(self._keys) - 1)
         automaton.make_automaton()
@@ -304,12 +308,8 @@ class Matcher:
             if not _at_word_boundaries(text, start, end) or _in_identifier(text, start, end):
                 continue
             surface = text[start:end]
-            if slot.targets:
-                bare_only = all(target.bare for target in slot.targets)
-                if (slot.single_token or bare_only) and not surface[0].isupper():
-                    pass
-                else:
-                    hits.append(_Hit(name, start, end, slot.targets, slot.single_token))
+            if slot.targets and (surface[0].isupper() or not slot.needs_capital):
+                hits.append(_Hit(name, start, end, slot.targets, slot.single_token))
             for region, form in slot.regions:
                 if _region_word_ok(text, start, end, surface, form):
                     regions.append((region, start))
@@ -343,7 +343,7 @@ class Matcher:
 
     def lineage_root(self, entity_id: str) -> str:
         """The first predecessor of ``entity_id`` (itself when it has none): one id per renamed body."""
-        predecessors = {entity.successor: entity.id for entity in self.entities if entity.successor}
+        predecessors = self._predecessors
         seen = {entity_id}
         while entity_id in predecessors and predecessors[entity_id] not in seen:
             entity_id = predecessors[entity_id]

@@ -34,7 +34,6 @@ _AFTER = re.compile(
 _BEFORE = re.compile(r"(?:(?P<name>%s)|(?P<pronoun>[Dd]ia|[Ii]a|[Bb]eliau))\s+(?:pun\s+|juga\s+|kembali\s+)?"
                      r"(?:%s)(?:\s+bahwa)?\s*[,:]?\s*$" % (_NAME, "|".join(LEADING_VERBS)))
 _MENURUT = re.compile(r"Menurut\s+(?P<name>%s)\s*,\s*$" % _NAME)
-_OPEN_CLOSE = {'"': '"', "“": "”", "”": "”"}
 # Words that start a capitalised run but are no part of a name.
 _NOT_NAME = {"kepala", "ketua", "wakil", "sekretaris", "kabid", "kasubag", "kadis", "plt", "plh", "pj",
              "gubernur", "wagub", "bupati", "wali", "walikota", "menteri", "direktur", "koordinator", "staf",
@@ -44,27 +43,12 @@ _RANKS = {"irjen", "brigjen", "kombes", "akbp", "kompol", "akp", "iptu", "ipda",
           "hj.", "ir.", "prof.", "drs.", "kapten", "letkol", "kolonel", "mayjen", "aiptu", "bripka"}
 
 
+_QUOTE = re.compile(r'"[^"\n]*"|“[^”"\n]*[”"]')
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every direct quote in ``text``, quotation marks included, paragraph by paragraph."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for paragraph in text.split("\n"):
-        index = 0
-        while index < len(paragraph):
-            char = paragraph[index]
-            if char in ('"', "“"):
-                closing = paragraph.find('"' if char == '"' else "”", index + 1)
-                if closing == -1 and char == "“":
-                    closing = paragraph.find('"', index + 1)
-                if closing == -1:
-                    break
-                if closing - index > 2:
-                    spans.append((position + index, position + closing + 1))
-                index = closing + 1
-            else:
-                index += 1
-        position += len(paragraph) + 1
-    return spans
+    """(start, end) of every direct quote in ``text``, quotation marks included; quotes never cross paragraphs."""
+    return [(match.start(), match.end()) for match in _QUOTE.finditer(text) if match.end() - match.start() > 3]
 
 
 @dataclass

@@ -1,0 +1,81 @@
+"""Benchmark and evaluation of agency matching (crawler.mentions.Matcher) with the bundled dictionary.
+
+Prints a table: automaton build time, pickle round trip, documents per second (one process) over articles of
+~3.5 KB made from the labelled texts in tests/data/mentions, and the evaluation scores on that labelled set
+with the evaluation dictionary, the bundled dictionary and the bundled dictionary stripped of aliases.
+
+    python bench/matching.py [--docs 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from crawler.article import Article  # noqa: E402
+from crawler.config import load_entities  # noqa: E402
+from crawler.mentions import Matcher  # noqa: E402
+from crawler.quotes import find_quotes  # noqa: E402
+from crawler.variants import derive_variants  # noqa: E402
+from tests.test_mentions_eval import DATA, SOURCES, article_of, load_labelled, score_labelled, stripped  # noqa: E402
+
+
+def corpus(size: int) -> list[tuple[Article, object]]:
+    records = load_labelled()
+    documents = []
+    for number in range(size):
+        record = records[number % len(records)]
+        filler = records[(number * 7 + 3) % len(records)]["text"]
+        article = article_of(record)
+        article.text = "\n".join([record["text"], filler, filler, record["text"]])[:3500]
+        documents.append((article, SOURCES.get(record.get("source") or "")))
+    return documents
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=2000)
+    args = parser.parse_args()
+    entities = load_entities()
+    started = time.perf_counter()
+    matcher = Matcher(entities)
+    build = time.perf_counter() - started
+    blob = pickle.dumps(matcher)
+    started = time.perf_counter()
+    pickle.loads(blob)
+    unpickle = time.perf_counter() - started
+    documents = corpus(args.docs)
+    started = time.perf_counter()
+    total = sum(len(matcher.find(article, source)) for article, source in documents)
+    elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    for article, source in documents:
+        find_quotes(article, matcher.find(article, source))
+    with_quotes = time.perf_counter() - started
+    chars = sum(len(article.text) + len(article.title or "") for article, _ in documents) / len(documents)
+    variants = sum(len(derive_variants(entity)) for entity in entities)
+    print("| measure | value |\n|---|---|")
+    print(f"| entities / derived variants | {len(entities)} / {variants} |")
+    print(f"| automaton build | {build * 1000:.0f} ms |")
+    print(f"| pickle size / unpickle (rebuild) | {len(blob) / 1024:.0f} KB / {unpickle * 1000:.0f} ms |")
+    print(f"| find(), {len(documents)} docs of {chars:.0f} chars, one process | {len(documents) / elapsed:,.0f} docs/s "
+          f"({total / len(documents):.1f} mentions/doc) |")
+    print(f"| find() + find_quotes() | {len(documents) / with_quotes:,.0f} docs/s |")
+    evaluation = load_entities(path=DATA / "entities.yaml")
+    scope = {entity.id for entity in evaluation}
+    print("\n| dictionary | precision | named recall | context recall | trap texts with a mention |\n|---|---|---|---|---|")
+    for label, dictionary in [("evaluation (name/acronym/kind/level/region only)", evaluation),
+                              ("bundled", entities), ("bundled without aliases", stripped(entities))]:
+        score = score_labelled(dictionary, only=scope)
+        print(f"| {label} | {score.precision:.3f} | {score.named_recall:.3f} ({score.named_found}/{score.named_gold}) "
+              f"| {score.context_recall:.3f} ({score.context_found}/{score.context_gold}) "
+              f"| {score.trap_texts_with_mentions}/{score.trap_texts} |")
+
+
+if __name__ == "__main__":
+    main()
