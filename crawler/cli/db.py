@@ -16,13 +16,14 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from crawler.cli import AppContext, cli
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 OutputFormat = Literal["table", "csv", "json"]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -169,6 +170,8 @@ def query(app: AppContext, sql: str, params: tuple[tuple[str, str], ...], output
 
     Example: pantau query "SELECT entity_id, count(*) AS n FROM mention GROUP BY entity_id ORDER BY n DESC" --csv
     """
+    import sqlalchemy as sa  # imported here so that `pantau --help` stays quick
+
     _require_sqlite_file(app.database_url)
     engine = open_database(app, migrate=False)
     try:

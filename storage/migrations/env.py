@@ -31,6 +31,14 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Compare only the tables the models define: the daemon's own state table, full-text-search shadow
+    tables and other tables that live beside the schema are none of autogenerate's business."""
+    if type_ == "table":
+        return name in target_metadata.tables
+    return True
+
+
 def _configure(**options: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
@@ -38,6 +46,7 @@ def _configure(**options: Any) -> None:
         compare_type=True,
         compare_server_default=True,
         render_item=render_item,
+        include_name=include_name,
         **options,
     )
 
