@@ -167,7 +167,8 @@ def test_demo_site_feeds_parse_and_point_at_the_newest_articles(truth: dict, sou
             links = [item.findtext("link") for item in root.iter("item")]
         else:
             assert root.tag == f"{ATOM_NS}feed"
-            links = [link.get("href") for entry in root.iter(f"{ATOM_NS}entry") for link in entry.iter(f"{ATOM_NS}link")]
+            links = [link.get("href") for entry in root.iter(f"{ATOM_NS}entry")
+                     for link in entry.iter(f"{ATOM_NS}link")]
         assert len(links) == 20
         assert set(links) <= urls[key]
         newest = max(urls[key], key=lambda url: next(a["published_at"] for o in truth["outlets"] if o["key"] == key
@@ -184,11 +185,12 @@ def test_demo_site_listing_pagination_reaches_every_article(truth: dict, sources
         while queue:
             page_url = queue.pop()
             for link in hrefs(text_of(page_url), page_url):
+                parts = urlsplit(link)
                 if pattern.search(link):
                     found.add(link)
-                elif listing_page.search(urlsplit(link).path + ("?" + urlsplit(link).query if urlsplit(link).query
-                                                                 else "")) and link not in seen \
-                        and urlsplit(link).netloc == urlsplit(page_url).netloc and not pattern.search(link.split("?")[0]):
+                elif (listing_page.search(parts.path + (f"?{parts.query}" if parts.query else ""))
+                      and parts.netloc == urlsplit(page_url).netloc and link not in seen
+                      and not pattern.search(link.split("?")[0])):
                     seen.add(link)
                     queue.append(link)
         assert found == urls, key

@@ -27,7 +27,8 @@ def demo() -> None:
 @click.option("--seed", type=int, default=None, help="Generator seed (same seed, same site).")
 @click.option("--end-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date of the newest stories (default 2026-11-20).")
-@click.option("--per-day", type=float, default=None, help="Stories per outlet and day (default 1; more for benchmarks).")
+@click.option("--per-day", type=float, default=None,
+              help="Stories per outlet and day (default 1; more for benchmarks).")
 @click.option("--faulty", is_flag=True, help="Also serve the faulty outlet (500s, a hanging page, garbage, redirects).")
 @click.option("--truth-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the truth record (what a perfect crawl finds) as JSON.")

@@ -92,7 +92,8 @@ class NationalOutlet(Outlet):
     def atom(self) -> Response:
         stories = self.newest_first()[:FEED_SIZE]
         entries = "".join(
-            f"<entry><title>{esc(story.title_text)}</title><link rel=\"alternate\" href=\"{esc(self.article_url(story))}\"/>"
+            f"<entry><title>{esc(story.title_text)}</title>"
+            f"<link rel=\"alternate\" href=\"{esc(self.article_url(story))}\"/>"
             f"<id>{esc(self.article_url(story))}</id><published>{iso(story.published_at)}</published>"
             f"<updated>{iso(story.modified_at or story.published_at)}</updated><author><name>{esc(story.authors[0])}"
             f"</name></author><summary>{esc(story.paragraphs[0].text[:200])}</summary></entry>" for story in stories)
@@ -164,7 +165,8 @@ class NationalOutlet(Outlet):
         related = "".join(f'<li><a href="{esc(self.article_url(other))}">{self.headline(other)}</a></li>'
                           for other in self.plain_titles(story, 4))
         head = (f'<link rel="canonical" href="{esc(url)}">'
-                f'<meta property="og:title" content="{esc(story.title_text)}"><meta property="og:url" content="{esc(url)}">'
+                f'<meta property="og:title" content="{esc(story.title_text)}">'
+                f'<meta property="og:url" content="{esc(url)}">'
                 f'<meta property="article:published_time" content="{iso(story.published_at)}">'
                 f'<meta name="author" content="{esc(story.authors[0])}">'
                 f'<meta name="keywords" content="{esc(", ".join(tag.text for tag in story.tags))}">')

@@ -195,7 +195,8 @@ def page_count(total: int, per_page: int) -> int:
 
 # Stylesheet and script noise so that pages weigh what real portals weigh (tens of KB of chrome around the story).
 CHROME_CSS = "\n".join(
-    f".blk-{number}{{margin:{number % 7}px {number % 5}px;padding:{number % 3}px;color:#{(number * 2654435761) % 0xFFFFFF:06x};"
+    f".blk-{number}{{margin:{number % 7}px {number % 5}px;padding:{number % 3}px;"
+    f"color:#{(number * 2654435761) % 0xFFFFFF:06x};"
     f"font-size:{12 + number % 6}px;line-height:1.{number % 9}}}" for number in range(260))
 CHROME_SCRIPT = ("window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}"
                  "gtag('js',new Date());var adSlots=[" + ",".join(f"'slot-{n}'" for n in range(120)) + "];")

@@ -43,7 +43,8 @@ class Topic:
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
-        key="relasi-media", section="pemerintahan", a_kinds=("dinas",), a_prefixes=("diskominfo-",), scope="regional", advertorial_ok=True,
+        key="relasi-media", section="pemerintahan", a_kinds=("dinas",), a_prefixes=("diskominfo-",), scope="regional",
+        advertorial_ok=True,
         titles=("{A.short} Gelar Bimtek Pengelolaan Relasi Media bagi Humas Daerah",
                 "Tingkatkan Kualitas Informasi Publik, {A.short} Latih Pengelola Media Sosial"),
         leads=("{A} menggelar bimbingan teknis pengelolaan relasi media di {VENUE}, {CITY}, {DATE}. Kegiatan ini "
@@ -131,7 +132,8 @@ TOPICS: tuple[Topic, ...] = (
         keywords=("Banjir", "Drainase", "Infrastruktur"),
     ),
     Topic(
-        key="internet-desa", section="teknologi", a_kinds=("dinas",), a_prefixes=("diskominfo-",), needs_ministry=True, scope="any",
+        key="internet-desa", section="teknologi", a_kinds=("dinas",), a_prefixes=("diskominfo-",),
+        needs_ministry=True, scope="any",
         titles=("{M.short} dan {A.short} Perluas Akses Internet di Desa Terpencil",
                 "{N} Desa di Pedalaman Segera Nikmati Internet Cepat"),
         leads=("{M} bersama {A} memperluas jangkauan akses internet ke desa-desa terpencil yang belum terlayani "
@@ -272,7 +274,8 @@ SUBSTRING_TRAPS = frozenset({"url", "letter-number", "longer-word", "banner"})
 
 # Sentences that plant a trap: each ``{TRAP}`` stands for a surface that must produce no mention.
 TRAPS = (
-    ("url", "kominfo.go.id", "Informasi lengkap mengenai program nasional tersebut dapat diakses melalui laman {TRAP}."),
+    ("url", "kominfo.go.id",
+     "Informasi lengkap mengenai program nasional tersebut dapat diakses melalui laman {TRAP}."),
     ("letter-number", "480/{N}/KOMINFO/{YEAR}", "Ketentuan itu tertuang dalam surat edaran Nomor {TRAP}."),
     ("longer-word", "Diskominfostaper", "Kegiatan serupa sebelumnya digelar {TRAP} Kabupaten Paser."),
     ("company", "PT Pupuk Kaltim", "Turut hadir perwakilan {TRAP} dan sejumlah pelaku usaha setempat."),
