@@ -53,5 +53,8 @@ def configure_logging(*, log_format: LogFormat = "text", log_file: Path | None =
         handler.setFormatter(formatter)
         root.addHandler(handler)
     root.setLevel(level)
-    # APScheduler logs every job start and finish at INFO; the daemon logs its own line per crawl instead.
-    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
+    # The daemon logs its own line per crawl and per missed, skipped or failed job (its APScheduler listeners);
+    # APScheduler's own lines for the same events would say everything twice.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    logging.getLogger("apscheduler.executors").setLevel(logging.CRITICAL)
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
