@@ -15,8 +15,10 @@ import unicodedata
 AUTHOR_LABELS = r"penulis|reporter|wartawan|koresponden|pewarta|kontributor|jurnalis|laporan|ditulis\s+oleh|oleh|" \
                 r"author|written\s+by|by|von|par|por|autor|door|af"
 EDITOR_LABELS = r"editor|redaktur|penyunting|editing|penyelaras|redaktur\s+pelaksana"
+# A label starts a byline segment, or is followed by a colon anywhere ("… | Penulis: X").
 _LABELLED = re.compile(
-    rf"(?<![\w])(?P<label>{EDITOR_LABELS}|{AUTHOR_LABELS})\s*[:：]?\s+(?P<names>[^|\n•·]+)",
+    rf"(?:^|[|\n•·]\s*)(?P<label>{EDITOR_LABELS}|{AUTHOR_LABELS})\s*[:：]?\s+(?P<names>[^|\n•·]+)"
+    rf"|(?<![\w])(?P<colon_label>{EDITOR_LABELS}|{AUTHOR_LABELS})\s*[:：]\s*(?P<colon_names>[^|\n•·]+)",
     re.IGNORECASE,
 )
 # Where a run of names stops: the next label, a date, a separator.
@@ -47,8 +49,10 @@ def clean_name(name: str) -> str:
     """A name without surrounding punctuation, labels, ``@`` handles and repeated whitespace."""
     name = unicodedata.normalize("NFKC", name)
     name = re.sub(r"\s+", " ", name).strip(" \t,;:-–—|/·•.()[]\"'")
-    name = re.sub(rf"^(?:{AUTHOR_LABELS}|{EDITOR_LABELS})\s*[:：]\s*", "", name, flags=re.IGNORECASE)
-    return name.strip()
+    name = re.sub(rf"^(?:{AUTHOR_LABELS}|{EDITOR_LABELS}|autor|autorin)\b\s*[:：]?\s*", "", name,
+                  flags=re.IGNORECASE)
+    name = re.sub(r"\s*\([^)]*\)?$", "", name)  # "Elena Oberholzer (obe)": initials in brackets
+    return name.strip(" \t,;:-–—|/·•.")
 
 
 def is_person_name(name: str) -> bool:
@@ -95,13 +99,31 @@ def _looks_like_full_name(text: str) -> bool:
     return len(text.split()) >= 2
 
 
+def _name_key(name: str) -> str:
+    return re.sub(r"[\s\-‐.]+", " ", name.casefold()).strip()
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Declared author names (JSON-LD, meta) kept as the publisher wrote them, minus junk and duplicates."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for name in names:
+        name = clean_name(name)
+        key = _name_key(name)
+        if name and key not in seen and len(name) <= 80 and len(name.split()) <= 8 and \
+                not re.search(r"https?:|\d{3,}", name):
+            seen.add(key)
+            kept.append(name)
+    return kept
+
+
 def unique_people(names: list[str]) -> list[str]:
     """``names`` without non-people and duplicates (compared case-insensitively), in their order."""
     seen: set[str] = set()
     kept: list[str] = []
     for name in names:
         name = clean_name(name)
-        key = name.casefold()
+        key = _name_key(name)
         if is_person_name(name) and key not in seen:
             seen.add(key)
             kept.append(name)
@@ -113,8 +135,8 @@ def parse_byline(text: str) -> tuple[list[str], list[str]]:
     authors: list[str] = []
     editors: list[str] = []
     for match in _LABELLED.finditer(text):
-        label = match.group("label").lower()
-        names = match.group("names")
+        label = (match.group("label") or match.group("colon_label")).lower()
+        names = match.group("names") or match.group("colon_names")
         end = _NAMES_END.search(names, 1)
         if end:
             names = names[:end.start()]

@@ -40,6 +40,7 @@ from crawler.bylines import (
     is_advertorial_credit,
     parse_byline,
     split_names,
+    unique_names,
     unique_people,
 )
 from crawler.config import SourceConfig
@@ -699,17 +700,16 @@ def _site_name(facts: _PageFacts, trafilatura_site: str | None) -> str | None:
 
 def _authors(facts: _PageFacts, trafilatura_author: str | None, headline: HtmlElement | None, tree: HtmlElement,
              text: str) -> tuple[list[str], list[str]]:
-    candidates: list[str] = []
-    jsonld_author = _jsonld_value(facts, "author")
-    if jsonld_author:
-        candidates.extend(_names_of(jsonld_author))
-    if not candidates and trafilatura_author:
-        candidates.extend(split_names(trafilatura_author))
+    # Names the publisher declared (JSON-LD) are kept as written, wire agencies included; names guessed
+    # from page text must look like people.
+    declared = unique_names(_names_of(_jsonld_value(facts, "author")))
+    declared = [name for name in declared if not re.fullmatch(r"[a-z]{1,4}", name)] or declared
+    candidates = [] if declared else split_names(trafilatura_author or "")
     byline_authors, editors = parse_byline(" | ".join(_byline_texts(headline, tree)[:25]))
     tail_authors, tail_editors = parse_byline(text[-300:]) if re.search(
         r"(?:penulis|reporter|pewarta|editor|redaktur|koresponden|kontributor)\s*:", text[-300:], re.I) \
         else ([], [])
-    authors = unique_people(candidates) or byline_authors or tail_authors
+    authors = declared or unique_people(candidates) or byline_authors or tail_authors
     editors = unique_people(editors + tail_editors)
     editor_keys = {name.casefold() for name in editors}
     authors = [name for name in authors if name.casefold() not in editor_keys] or authors
