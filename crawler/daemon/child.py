@@ -7,12 +7,19 @@ it starts ``python -m crawler.daemon.child …`` instead: the same command line,
 
 from __future__ import annotations
 
-import crawler.settings as crawl_settings_module
+from typing import Any
+
+import crawler.settings
 from crawler.cli import main
 
-crawl_settings_module.PANTAU_ALLOW_PRIVATE_ADDRESSES = True
-crawl_settings_module.AUTOTHROTTLE_ENABLED = False
-crawl_settings_module.DOWNLOAD_DELAY = 0
+_crawl_settings = crawler.settings.crawl_settings
+
+
+def _local_crawl_settings(*, fast_local: bool = False, **overrides: Any) -> dict[str, Any]:
+    return _crawl_settings(fast_local=True, **overrides)
+
 
 if __name__ == "__main__":
+    # crawler.crawl imports crawl_settings when the crawl command runs, after this replacement.
+    crawler.settings.crawl_settings = _local_crawl_settings
     main()
