@@ -34,6 +34,7 @@ DNS_TIMEOUT = 15
 LOG_LEVEL = "WARNING"
 # The application (CLI, daemon) configures logging; Scrapy must not add its own root handler.
 LOG_INSTALL_ROOT_HANDLER = False
+LOG_FORMATTER = "pipelines.logformatter.PantauLogFormatter"
 # Pages bigger than this are not news articles (and would stall extraction).
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0

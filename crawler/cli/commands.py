@@ -8,3 +8,4 @@ from crawler.cli import match  # noqa: F401
 from crawler.cli import demo  # noqa: F401
 from crawler.cli import daemon  # noqa: F401
 from crawler.cli import extract  # noqa: F401
+from crawler.cli import rematch  # noqa: F401

@@ -1,0 +1,93 @@
+"""Re-running agency matching over stored articles after the dictionary changed (``pantau rematch``).
+
+Reads stored articles in pages, matches them in worker processes (each builds the matcher once) and replaces
+each article's mentions and quotes in one transaction per page, so running it twice changes nothing the second
+time, and an interrupted run leaves every page either fully old or fully new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+
+import storage
+from crawler.article import Article, Mention, Quote
+from crawler.config import EntityConfig, SourceConfig
+from crawler.mentions import Matcher
+from crawler.quotes import find_quotes
+
+PAGE_SIZE = 500
+
+
+@dataclass
+class RematchResult:
+    articles: int = 0
+    mentions: int = 0  # stored now for those articles
+    mentions_before: int = 0
+
+
+_matcher: Matcher | None = None
+_sources: dict[str, SourceConfig] = {}
+
+
+def _init_matcher(entities: list[EntityConfig], sources: list[SourceConfig]) -> None:
+    global _matcher, _sources
+    _matcher = Matcher(entities)
+    _sources = {source.key: source for source in sources}
+
+
+def _match_page(page: Sequence[tuple[int, str, Article]]) -> list[tuple[int, list[Mention], list[Quote]]]:
+    assert _matcher is not None
+    results = []
+    for article_id, source_key, article in page:
+        mentions = _matcher.find(article, _sources.get(source_key))
+        results.append((article_id, mentions, find_quotes(article, mentions)))
+    return results
+
+
+def _pages(engine, since: dt.date | None, source_key: str | None) -> Iterator[list[tuple[int, str, Article]]]:
+    rows = ((stored.id, stored.source_key, stored.article)
+            for stored in storage.stored_articles(engine, since=since, source_key=source_key,
+                                                  batch_size=PAGE_SIZE))
+    while page := list(islice(rows, PAGE_SIZE)):
+        yield page
+
+
+def rematch(database_url: str, sources: list[SourceConfig], entities: list[EntityConfig], *,
+            since: dt.date | None = None, source_key: str | None = None, workers: int = 0,
+            on_progress: Callable[[int], None] | None = None) -> RematchResult:
+    """Re-match stored articles (published on or after ``since``; of one source) with ``entities``."""
+    engine = storage.connect(database_url)
+    storage.sync_config(engine, sources, entities)
+    workers = workers or os.cpu_count() or 1
+    result = RematchResult()
+    result.mentions_before = storage.count_mentions(engine, since=since, source_key=source_key)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_init_matcher, initargs=(entities, sources))
+    try:
+        # Pages are matched in the pool while the previous page is written; at most `workers` pages in flight.
+        pending = []
+        for page in _pages(engine, since, source_key):
+            pending.append(executor.submit(_match_page, page))
+            if len(pending) > workers:
+                _write(engine, pending.pop(0).result(), result, on_progress)
+        for future in pending:
+            _write(engine, future.result(), result, on_progress)
+    finally:
+        executor.shutdown(cancel_futures=True)
+    engine.dispose()
+    return result
+
+
+def _write(engine, matched: list[tuple[int, list[Mention], list[Quote]]], result: RematchResult,
+           on_progress: Callable[[int], None] | None) -> None:
+    result.mentions += storage.replace_mentions_many(
+        engine, {article_id: (mentions, quotes) for article_id, mentions, quotes in matched})
+    result.articles += len(matched)
+    if on_progress:
+        on_progress(len(matched))
