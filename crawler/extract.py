@@ -12,6 +12,7 @@ once with lxml and the tree is shared by every step. Pure: no Scrapy, no databas
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import json
 import logging
 import re
@@ -386,7 +387,7 @@ def _headline_elements(tree: HtmlElement) -> list[HtmlElement]:
 def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str | None, site_words: set[str]
                   ) -> tuple[str | None, HtmlElement | None]:
     """The headline as shown: an ``<h1>`` that agrees with the meta titles, else a meta title without site name."""
-    meta_titles = [value for value in (
+    meta_titles = [html_lib.unescape(value) for value in (
         _jsonld_value(facts, "headline"), facts.meta.get("og:title"), facts.meta.get("twitter:title"),
         trafilatura_title, _text_of(tree.find(".//title")) if tree.find(".//title") is not None else None,
     ) if isinstance(value, str) and value.strip()]
@@ -397,8 +398,8 @@ def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str |
         norm = _normalize_title(text)
         if len(norm) < 8:
             continue
-        if any(norm == meta or norm in meta or (meta in norm and len(meta) > 0.6 * len(norm))
-               for meta in normalized_meta):
+        if any(norm == meta or (norm in meta and len(norm) >= 0.5 * len(_strip_site_name(meta, site_words)))
+               or (meta in norm and len(meta) > 0.6 * len(norm)) for meta in normalized_meta):
             return text, element
     for value in meta_titles:
         cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), site_words)
