@@ -111,6 +111,12 @@ _ADVERTORIAL_WORDS = re.compile(
 _ADVERTORIAL_URL = re.compile(r"/(?:adv|advertorial|pariwara|sponsored|bersponsor|paid-content)(?:/|-|$)", re.I)
 _ADVERTORIAL_MARK = re.compile(r"\((?:[^()]{0,60}/)?\s*adv\s*(?:/[^()]{0,40})?\)|\[\s*adv\s*\]", re.IGNORECASE)
 
+# "(adv)", "[Advertorial]" before or after a headline: a paid-content flag, not part of the headline.
+_TITLE_PAID_MARK = re.compile(
+    r"^\s*[\[(]\s*(?:adv|advertorial|pariwara|sponsored)\s*[\])]\s*[-:|]?\s*|"
+    r"\s*[-|]?\s*[\[(]\s*(?:adv|advertorial|pariwara|sponsored)\s*[\])]\s*$",
+    re.IGNORECASE,
+)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»·•/]+\s+|\s*\|\s*|\s+::\s+")
 _BLOCKS = {"p", "div", "li", "ul", "ol", "section", "aside", "table", "blockquote", "h2", "h3", "h4", "h5",
            "h6", "span", "strong", "b", "em", "i", "a", "figure", "center", "font", "dl", "dd"}
@@ -639,6 +645,9 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     site_name = _site_name(facts, metadata.sitename)
     site_words = _site_words(site_name, url)
     title, headline = _choose_title(tree, facts, metadata.title, site_words)
+    title_marked_paid = bool(title and _TITLE_PAID_MARK.search(title))
+    if title_marked_paid:
+        title = _TITLE_PAID_MARK.sub("", title).strip() or title
 
     text, inline_related = _clean_text(document.text, title)
     related.extend(title for title in inline_related if title not in related)
@@ -684,7 +693,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
         byline=byline,
         pages=1 + len(more_pages or []),
     )
-    article.is_advertorial = _is_advertorial(article, facts)
+    article.is_advertorial = title_marked_paid or _is_advertorial(article, facts)
     return article
 
 
