@@ -1,0 +1,149 @@
+"""extract_article and find_continuation_pages on small pages written for the purpose (tests/data/extract/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from crawler.bylines import credit_line, is_advertorial_credit, parse_byline, split_names
+from crawler.config import SourceConfig
+from crawler.extract import ExtractionError, extract_article, find_continuation_pages
+
+DATA = Path(__file__).parent / "data" / "extract"
+WITA = SourceConfig(key="diksinusa", name="Diksi Nusa", home_url="https://diksinusa.test/",
+                    timezone="Asia/Makassar")
+FETCHED = dt.datetime(2025, 11, 22, 3, 0, tzinfo=dt.timezone.utc)
+
+
+def page(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def wita_article():
+    return extract_article(page("wita_byline.html"), "https://diksinusa.test/news/2025/10/22/pelatihan-humas?utm_source=fb",
+                           WITA, fetched_at=FETCHED)
+
+
+def test_extract_title_without_site_name(wita_article):
+    assert wita_article.title == "Diskominfo Kaltim Gelar Pelatihan Humas"
+
+
+def test_extract_z_stamp_that_is_local_time_uses_the_byline(wita_article):
+    # The meta says 14:32Z, the byline 14:32 WITA: the CMS stamped local time as UTC.
+    assert wita_article.published_at == dt.datetime(2025, 10, 22, 14, 32, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert wita_article.published_at.utcoffset() == dt.timedelta(hours=8)
+
+
+def test_extract_header_date_is_not_the_publication_date(wita_article):
+    assert wita_article.published_at.date() != dt.date(2025, 11, 22)
+
+
+def test_extract_baca_juga_removed_and_kept_as_related(wita_article):
+    assert "Baca juga" not in wita_article.text and "BACA JUGA" not in wita_article.text
+    assert "DPRD Kaltim Setujui Anggaran Perubahan" in wita_article.related
+    assert "Pemprov Kaltim Luncurkan Aplikasi Layanan Publik Terbaru" in wita_article.related
+    assert "Gubernur Kaltim Resmikan" not in wita_article.text
+    assert "Kepala Diskominfo Kaltim, Muhammad Faisal" in wita_article.text
+
+
+def test_extract_captions_apart_from_text(wita_article):
+    assert wita_article.captions == ["Peserta pelatihan di Samarinda. (Foto: Humas)"]
+    assert "Peserta pelatihan" not in wita_article.text
+
+
+def test_extract_byline_names_and_credit(wita_article):
+    assert wita_article.authors == ["Rina Wulandari"]
+    assert wita_article.editors == ["Budi Santoso"]
+    assert wita_article.byline == "(Humas DPRD Kaltim/adv/cha)"
+    assert "Humas DPRD Kaltim/adv" not in wita_article.text
+    assert wita_article.is_advertorial
+
+
+def test_extract_metadata_fields(wita_article):
+    assert wita_article.canonical_url == "https://diksinusa.test/news/2025/10/22/pelatihan-humas"
+    assert wita_article.site_name == "Diksi Nusa"
+    assert wita_article.tags == ["Diskominfo", "Humas"]
+    assert wita_article.language == "id"
+
+
+def test_extract_multi_page_story_is_stitched():
+    url = "https://gemanusantara.test/read/2025/07/05/192850/banjir-rendam-samarinda"
+    first = page("multipage_1.html")
+    pages = find_continuation_pages(first, url)
+    assert pages == [url + "?page=2", url + "?page=3"]
+    article = extract_article(first, url, fetched_at=FETCHED,
+                              more_pages=[page("multipage_2.html"), page("multipage_3.html")])
+    assert article.pages == 3
+    assert "perahu karet" in article.text and "satu meter" in article.text and "drainase" in article.text
+    assert article.text.count("Banjir Rendam Samarinda") == 0
+    assert "Selanjutnya" not in article.text
+    assert article.published_at == dt.datetime(2025, 7, 5, 19, 28, 50, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert article.authors == ["Ahmad Fauzi"] and article.section == "Regional"
+    assert not article.is_advertorial
+
+
+def test_find_continuation_pages_prefers_single_page_view():
+    html = ('<html><body><article><p>Isi</p><a href="/read/1/x?page=2">2</a>'
+            '<a href="/read/1/x?page=all">Tampilkan semua</a></article></body></html>')
+    assert find_continuation_pages(html, "https://portal.test/read/1/x") == ["https://portal.test/read/1/x?page=all"]
+
+
+def test_find_continuation_pages_none_for_single_page():
+    assert find_continuation_pages(page("wita_byline.html"), "https://diksinusa.test/news/2025/10/22/x") == []
+
+
+def test_extract_advertorial_flag_from_url_and_section():
+    html = ("<html><head><meta property='article:section' content='Advertorial'></head><body><h1>Judul Berita"
+            " Pariwara Pemkab</h1><p>" + "Pemerintah kabupaten meresmikan pasar baru bagi warga. " * 8 + "</p></body></html>")
+    assert extract_article(html, "https://x.test/berita/1", fetched_at=FETCHED).is_advertorial
+    plain = html.replace("Advertorial", "Politik")
+    assert not extract_article(plain, "https://x.test/berita/1", fetched_at=FETCHED).is_advertorial
+    assert extract_article(plain, "https://x.test/adv/berita-1", fetched_at=FETCHED).is_advertorial
+
+
+def test_extract_no_author_invented():
+    html = "<html><body><h1>Judul Berita Tanpa Penulis</h1><p>" + "Warga kota menyambut festival. " * 12 + "</p></body></html>"
+    article = extract_article(html, "https://x.test/2025/01/02/judul", fetched_at=FETCHED)
+    assert article.authors == []
+    assert article.published_at.date() == dt.date(2025, 1, 2) and article.date_source == "url"
+
+
+def test_extract_never_dates_after_fetch():
+    html = ("<html><head><meta property='article:published_time' content='2030-01-01T10:00:00+07:00'></head>"
+            "<body><h1>Berita Dari Masa Depan</h1><p>" + "Isi berita yang cukup panjang. " * 12 + "</p></body></html>")
+    article = extract_article(html, "https://x.test/berita/9", fetched_at=FETCHED)
+    assert article.published_at is None or article.published_at <= FETCHED
+
+
+def test_extract_empty_page_raises_one_line_error():
+    with pytest.raises(ExtractionError) as error:
+        extract_article("<html><body></body></html>", "https://x.test/kosong", fetched_at=FETCHED)
+    assert "https://x.test/kosong" in str(error.value) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("text, authors, editors", [
+    ("Penulis: Ahmad Yani | Editor: Budi", ["Ahmad Yani"], ["Budi"]),
+    ("Reporter : Siti Aminah", ["Siti Aminah"], []),
+    ("Koresponden: Rina Wulandari", ["Rina Wulandari"], []),
+    ("Pewarta: Nur Imansyah\nRedaktur: Tasrief Tarmizi", ["Nur Imansyah"], ["Tasrief Tarmizi"]),
+    ("Kontributor: Andi Saputra, Dewi Lestari dan Yusuf Hamdani", ["Andi Saputra", "Dewi Lestari", "Yusuf Hamdani"], []),
+    ("Penulis: Redaksi", [], []),
+    ("Penulis: ant/adv", [], []),
+])
+def test_bylines_indonesian_labels(text, authors, editors):
+    assert parse_byline(text) == (authors, editors)
+
+
+def test_bylines_surname_given_is_one_person():
+    assert split_names("Putri, Arny") == ["Putri, Arny"]
+    assert split_names("Arny Putri, Budi Santoso") == ["Arny Putri", "Budi Santoso"]
+
+
+def test_bylines_credit_lines():
+    assert credit_line("Isi berita.\n(diskominfo/cha/mgm)") == "(diskominfo/cha/mgm)"
+    assert is_advertorial_credit("(Humas DPRD Kaltim/adv/cha)")
+    assert is_advertorial_credit("(adv)")
+    assert not is_advertorial_credit("(diskominfo/cha/mgm)")
