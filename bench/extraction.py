@@ -96,8 +96,8 @@ def score(rows: list[dict], outputs: list[dict]) -> dict:
         "P": precision, "R": recall, "F1": f1,
         "date": sum(output["date"] == row["date"] for row, output in dated) / max(1, len(dated)),
         "title": sum(norm(output["title"]) == norm(row["title"]) for row, output in titled) / max(1, len(titled)),
-        "authors": sum({norm(name) for name in output["authors"]} == {norm(name) for name in row["authors"]}
-                       for row, output in authored) / max(1, len(authored)),
+        "authors": (sum({norm(name) for name in output["authors"]} == {norm(name) for name in row["authors"]}
+                        for row, output in authored) / len(authored)) if authored else None,
     }
 
 
@@ -135,9 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     for set_name, indexes in sets.items():
         for name in extractors:
             result = score([rows[i] for i in indexes], [outputs[name][i] for i in indexes])
+            authors = f"{result['authors']:7.3f}" if result["authors"] is not None else f"{'n/a':>7}"
             speed = f"{len(rows) * args.repeat / seconds[name]:8.1f}" if set_name == "overall" else " " * 8
             print(f"{set_name:<8} {name:<12} {result['pages']:>5} {result['P']:6.3f} {result['R']:6.3f} "
-                  f"{result['F1']:6.3f} {result['date']:6.3f} {result['title']:6.3f} {result['authors']:7.3f} {speed}")
+                  f"{result['F1']:6.3f} {result['date']:6.3f} {result['title']:6.3f} {authors} {speed}")
     print(f"speed ratio pantau/trafilatura: {seconds['trafilatura'] / seconds['pantau']:.2f}")
 
     if args.show:
