@@ -36,6 +36,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_CONNECT_TIMEOUT_S = 10
 # pg_advisory_xact_lock key that serialises schema migrations ("pantau" in ASCII, as an int64).
 MIGRATION_LOCK_KEY = 0x70616E746175
+# pg_advisory_xact_lock key held by every storage write transaction on PostgreSQL ("pantaw").
+WRITE_LOCK_KEY = 0x70616E746177
 # Execution option that makes a SQLite transaction start with BEGIN IMMEDIATE (take the write lock up front).
 WRITE_TRANSACTION = "pantau_write_transaction"
 
@@ -135,7 +137,11 @@ def create_engine(url: str | URL) -> Engine:
         connect_args = {}
         if "connect_timeout" not in parsed.query:
             connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
-        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **options)
+        # psycopg's pipelined executemany beats SQLAlchemy's multi-VALUES rewriting ("insertmanyvalues") here:
+        # psycopg parses every placeholder of a statement in Python, and a 500-row article INSERT has 15,000
+        # (bench/storage.py: 3.5x the articles per second at a fifth of the CPU).
+        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args,
+                                  use_insertmanyvalues=False, **options)
     return engine
 
 
@@ -156,10 +162,17 @@ def _unreachable(engine: Engine, error: BaseException) -> StorageError:
 
 @contextlib.contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection inside one transaction that holds the write lock from its start (SQLite) and commits."""
+    """A connection inside one transaction that holds the database's write lock from its start, then commits.
+
+    One storage writer at a time, on both databases: SQLite's ``BEGIN IMMEDIATE``, and on PostgreSQL a
+    transaction-scoped advisory lock, so that a check-then-insert (is this URL stored? is this source key
+    known?) cannot race another process. Write batches are short, so waiting writers wait milliseconds.
+    """
     with engine.connect() as connection:
         connection.execution_options(**{WRITE_TRANSACTION: True})
         with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
             yield connection
 
 

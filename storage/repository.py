@@ -662,17 +662,18 @@ class ArticleWriter:
                 else:
                     outcome.unchanged_articles += 1
 
+            inserted: dict[str, int] = {}
             if inserts:
-                returned = connection.execute(
-                    _insert_ignoring_conflicts(connection).returning(article_table.c.id,
-                                                                     article_table.c.canonical_url),
-                    inserts)
-                # A URL that another process inserted meanwhile is left to it, mentions and all.
-                inserted = {row.canonical_url: row.id for row in returned}
+                # No RETURNING: a plain executemany is pipelined by psycopg and batched by SQLite; the ids come
+                # from one SELECT. The write lock means every URL not stored before is now ours.
+                connection.execute(_insert_ignoring_conflicts(connection), inserts)
+                new_urls = [row["canonical_url"] for row in inserts]
+                for chunk in _chunks(new_urls):
+                    inserted.update(connection.execute(
+                        sa.select(article_table.c.canonical_url, article_table.c.id)
+                        .where(article_table.c.canonical_url.in_(chunk))).all())
                 outcome.new_articles = len(inserted)
                 outcome.unchanged_articles += len(inserts) - len(inserted)
-            else:
-                inserted = {}
             if updates:
                 connection.execute(article_table.update().where(article_table.c.id == sa.bindparam("b_id")),
                                    updates)
