@@ -798,6 +798,11 @@ def _page_number(candidate: str, base: str) -> int | None:
     return None
 
 
+def is_single_page_url(url: str) -> bool:
+    """True for a story's single-page view ("?page=all" and the like), which replaces page 1 when fetched."""
+    return bool(_SHOW_ALL.search(url))
+
+
 def find_continuation_pages(html: str | bytes | HtmlElement, url: str) -> list[str]:
     """URLs of pages 2..N of a multi-page story, or just its single-page ("?page=all") URL when it offers one.
 

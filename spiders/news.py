@@ -27,7 +27,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.config import SourceConfig
-from crawler.extract import find_continuation_pages
+from crawler.extract import find_continuation_pages, is_single_page_url
 from crawler.urls import canonical_url
 from spiders.items import ArticleItem
 
@@ -48,6 +48,8 @@ ARTICLE_SHAPES = (
     re.compile(r"/(read|berita|news|artikel|detail|post)/(\d+|[\w-]+-[\w-]+)", re.IGNORECASE),
     re.compile(r"/[\w]+(-[\w]+){3,}/?(\.html?)?$"),
 )
+# A story split over more pages than this is a listing in disguise.
+MAX_STORY_PAGES = 20
 PAGINATION = re.compile(r"(/page/\d+/?$)|([?&](page|hal|halaman|p)=\d+)", re.IGNORECASE)
 
 
@@ -200,23 +202,29 @@ class NewsSpider(scrapy.Spider):
             html=response.text,
             fetched_at=dt.datetime.now(dt.timezone.utc),
         )
-        continuation = find_continuation_pages(response.text, response.url)
-        yield from self._continue_or_finish(item, continuation)
+        yield from self._next_page_or_item(item, response)
 
-    def _continue_or_finish(self, item: ArticleItem, pending: list[str]) -> Iterator[ArticleItem | scrapy.Request]:
-        if not pending:
+    def _next_page_or_item(self, item: ArticleItem, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
+        """Multi-page stories: fetch the single-page view when offered, else pages 2..N one after another."""
+        fetched = item.fetched_pages
+        fetched.add(canonical_url(response.url))
+        if len(fetched) < MAX_STORY_PAGES:
+            for url in find_continuation_pages(response.text, response.url):
+                if canonical_url(url) not in fetched and url.split("#")[0] not in fetched:
+                    fetched.add(url.split("#")[0])
+                    yield scrapy.Request(url, callback=self.parse_continuation, errback=self.on_continuation_error,
+                                         cb_kwargs={"item": item}, dont_filter=True)
+                    return
+        yield item
+
+    def parse_continuation(self, response: Response, item: ArticleItem) -> Iterator[ArticleItem | scrapy.Request]:
+        if is_single_page_url(response.url):
+            item.html = response.text  # the whole story on one page replaces the first page
+            item.more_pages = []
             yield item
             return
-        yield scrapy.Request(pending[0], callback=self.parse_continuation, errback=self.on_continuation_error,
-                             cb_kwargs={"item": item, "pending": pending[1:]}, dont_filter=True)
-
-    def parse_continuation(self, response: Response, item: ArticleItem, pending: list[str]
-                           ) -> Iterator[ArticleItem | scrapy.Request]:
-        if "page=all" in response.url:
-            item.html = response.text  # the whole story on one page replaces the first page
-        else:
-            item.more_pages.append(response.text)
-        yield from self._continue_or_finish(item, pending)
+        item.more_pages.append(response.text)
+        yield from self._next_page_or_item(item, response)
 
     def on_continuation_error(self, failure: Failure) -> Iterator[ArticleItem]:
         self.on_error(failure)
