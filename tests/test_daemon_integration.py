@@ -46,7 +46,7 @@ def wait_for(condition, timeout: float, what: str, process: subprocess.Popen[str
 
 
 @pytest.mark.slow
-def test_daemon_crawls_on_its_interval_and_stops_cleanly_on_sigterm(small_news_site: DemoSite,
+def test_daemon_crawls_on_its_interval_reloads_on_sighup_and_stops_cleanly_on_sigterm(small_news_site: DemoSite,
                                                                      tmp_path: Path) -> None:
     config_dir = write_demo_config(small_news_site, tmp_path / "config")
     database_url = f"sqlite:///{tmp_path / 'pantau.db'}"
@@ -78,6 +78,15 @@ def test_daemon_crawls_on_its_interval_and_stops_cleanly_on_sigterm(small_news_s
         assert status.returncode == 0, status.stderr
         report = json.loads(status.stdout)
         assert report["daemon"]["running"] and report["daemon"]["pid"] == daemon.pid
+
+        # SIGHUP reloads at once: disable the last source.
+        sources_file = config_dir / "sources" / "demo.toml"
+        text = sources_file.read_text(encoding="utf-8")
+        head, _, tail = text.rpartition("enabled = true")
+        sources_file.write_text(head + "enabled = false" + tail, encoding="utf-8")
+        daemon.send_signal(signal.SIGHUP)
+        wait_for(lambda: "config reloaded: 0 added, 1 removed, 0 re-timed" in log_file.read_text(encoding="utf-8"),
+                 30, "the reload after SIGHUP", daemon)
 
         daemon.send_signal(signal.SIGTERM)
         out, err = daemon.communicate(timeout=60)

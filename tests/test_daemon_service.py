@@ -83,7 +83,7 @@ def test_start_schedules_one_job_per_enabled_source(daemon: Daemon) -> None:
     assert job.trigger.interval == dt.timedelta(minutes=30)
     assert job.trigger.jitter == 180 or job.trigger.jitter == 120  # a tenth of the interval, capped at 2 min
     snapshot = daemon.schedule_snapshot()
-    assert set(snapshot) == {"diksi", "tribun"} and snapshot["diksi"]["every"] == "every 30 min"
+    assert set(snapshot) == {"diksi", "tribun"} and snapshot["diksi"]["every"] == "30 min"
 
 
 def test_reload_adds_removes_disables_and_retimes_sources(daemon: Daemon, config_dir: Path,

@@ -109,7 +109,8 @@ def status(app: AppContext, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
         return
-    console = Console()
+    # Piped or redirected output gets room for the whole table instead of rich's default of 80 columns.
+    console = Console() if sys.stdout.isatty() else Console(width=140)
     if warning:
         console.print(f"[yellow]warning[/yellow]: {warning}", highlight=False)
     console.print(f"Daemon: {report.daemon.describe(report.now)}", highlight=False)
@@ -124,10 +125,10 @@ def status(app: AppContext, as_json: bool) -> None:
             if last.status == "running":
                 result = "[cyan]running[/cyan]"
         every = source.every if source.enabled else f"{source.every} (disabled)"
-        table.add_row(source.key, every, _local(last.started_at) if last else "never", result,
+        table.add_row(source.key, every, _local(last.started_at, report.now) if last else "never", result,
                       str(last.new_articles) if last else "", str(last.mentions) if last else "",
-                      _local(source.next_run) if source.next_run else ("-" if report.daemon.running else
-                                                                       "daemon not running"),
+                      _local(source.next_run, report.now) if source.next_run else
+                      ("-" if report.daemon.running else "not scheduled"),
                       str(source.failures_in_a_row) if source.failures_in_a_row else "")
     console.print(table)
     if report.failing:
@@ -138,8 +139,12 @@ def status(app: AppContext, as_json: bool) -> None:
                           f"{error or '-'}", highlight=False, markup=False)
 
 
-def _local(moment: dt.datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+def _local(moment: dt.datetime | None, now: dt.datetime) -> str:
+    """Local time; the date only when it is not today."""
+    if moment is None:
+        return "-"
+    local = moment.astimezone()
+    return local.strftime("%H:%M:%S" if local.date() == now.astimezone().date() else "%Y-%m-%d %H:%M")
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

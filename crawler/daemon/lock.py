@@ -113,8 +113,7 @@ class DaemonLock:
         application = (f"{APPLICATION_PREFIX} pid={self.pid} host={self.hostname} "
                        f"since={self.started_at.isoformat(timespec='seconds')}")[:63]
         engine = create_engine(self.url)
-        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-        connection = engine.connect()
+        connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
             connection.execute(sa.text("SELECT set_config('application_name', :name, false)"),
                                {"name": application})

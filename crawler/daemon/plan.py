@@ -51,9 +51,14 @@ class JobPlan:
         return min(MAX_MISFIRE_GRACE, max(dt.timedelta(seconds=1), self.every / 2))
 
     def describe(self) -> str:
+        """For log lines: "every 30 min" or "cron '0 6 * * *' (Asia/Makassar)"."""
         if self.cron:
             return f"cron '{self.cron}' ({self.timezone})"
         return f"every {format_interval(self.every)}"
+
+    def timing(self) -> str:
+        """For tables: "30 min" or "cron 0 6 * * *"."""
+        return describe_timing(self.every, self.cron)
 
     def trigger(self) -> BaseTrigger:
         """The APScheduler trigger for this plan."""
@@ -79,6 +84,10 @@ def format_interval(every: dt.timedelta | None) -> str:
     if seconds % 60 == 0:
         return f"{seconds // 60} min"
     return f"{seconds} s"
+
+
+def describe_timing(every: dt.timedelta | None, cron: str | None) -> str:
+    return f"cron {cron}" if cron else format_interval(every)
 
 
 def default_jitter(every: dt.timedelta | None) -> dt.timedelta:

@@ -234,7 +234,7 @@ class Daemon:
             next_run = job.next_run_time
             snapshot[plan.source_key] = {
                 "next_run": next_run.astimezone(dt.timezone.utc).isoformat(timespec="seconds") if next_run else None,
-                "every": plan.describe(),
+                "every": plan.timing(),
                 "running": running.get(plan.source_key),
             }
         return snapshot

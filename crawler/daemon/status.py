@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from crawler.config import SourceConfig
 from crawler.daemon.lock import daemon_lock_held
-from crawler.daemon.plan import failing_streak, format_interval
+from crawler.daemon.plan import describe_timing, failing_streak
 from storage import daemon_state
 from storage.daemon_state import DaemonState, RunRecord
 
@@ -108,13 +108,13 @@ def gather_status(engine: Engine, database_url: str, sources: list[SourceConfig]
                   now: dt.datetime | None = None) -> Status:
     """The whole status; ``sources`` from the config, or None to use the sources the database knows."""
     now = now or daemon_state.utcnow()
-    daemon = summarise_daemon(daemon_state.read_daemon_state(engine), daemon_lock_held(database_url, engine), now)
     state = daemon_state.read_daemon_state(engine)
+    daemon = summarise_daemon(state, daemon_lock_held(database_url, engine), now)
     if sources is not None:
-        rows = [(source.key, source.cron or format_interval(dt.timedelta(minutes=source.interval_minutes)),
+        rows = [(source.key, describe_timing(dt.timedelta(minutes=source.interval_minutes), source.cron),
                  source.enabled) for source in sources]
     else:
-        rows = [(key, cron or format_interval(dt.timedelta(minutes=minutes)), enabled)
+        rows = [(key, describe_timing(dt.timedelta(minutes=minutes), cron), enabled)
                 for key, _name, minutes, cron, enabled in daemon_state.configured_sources(engine)]
     runs = daemon_state.runs_by_source(engine, per_source=10)
     known = {key for key, _every, _enabled in rows}
