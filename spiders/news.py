@@ -206,11 +206,12 @@ class NewsSpider(scrapy.Spider):
 
     def _next_page_or_item(self, item: ArticleItem, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
         """Multi-page stories: fetch the single-page view when offered, else pages 2..N one after another."""
+        # Raw URLs, not canonical ones: canonical_url folds "?page=2" and "?page=all" into the story's URL.
         fetched = item.fetched_pages
-        fetched.add(canonical_url(response.url))
+        fetched.add(response.url.split("#")[0])
         if len(fetched) < MAX_STORY_PAGES:
             for url in find_continuation_pages(response.text, response.url):
-                if canonical_url(url) not in fetched and url.split("#")[0] not in fetched:
+                if url.split("#")[0] not in fetched:
                     fetched.add(url.split("#")[0])
                     yield scrapy.Request(url, callback=self.parse_continuation, errback=self.on_continuation_error,
                                          cb_kwargs={"item": item}, dont_filter=True)
