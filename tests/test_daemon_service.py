@@ -241,3 +241,23 @@ def test_status_lists_sources_failing_repeatedly(sqlite_url: str, config_dir: Pa
     assert report.failing[0].failures_in_a_row == 3
     assert report.failing[0].last_finished.error_summary == "failed: connection refused"
     engine.dispose()
+
+
+def test_job_listeners_log_missed_skipped_and_failed_jobs(daemon: Daemon, caplog: pytest.LogCaptureFixture) -> None:
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent, \
+        JobExecutionEvent
+
+    due = dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.timezone.utc)
+    daemon._on_job_event(JobExecutionEvent(EVENT_JOB_MISSED, "crawl:diksi", "default", due))
+    daemon._on_job_event(JobEvent(EVENT_JOB_MAX_INSTANCES, "crawl:tribun", "default"))
+    try:
+        raise RuntimeError("database is locked")
+    except RuntimeError as error:
+        daemon._on_job_event(JobExecutionEvent(EVENT_JOB_ERROR, "crawl:diksi", "default", due, exception=error,
+                                               traceback="Traceback …"))
+    messages = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert ("WARNING", "crawl of diksi missed its start at 2026-11-26T03:00:00+00:00 (the daemon was busy or "
+            "asleep); it runs at its next time") in messages
+    assert ("WARNING", "crawl of tribun is due but its previous run is still going or waiting: skipped this time") \
+        in messages
+    assert ("ERROR", "crawl job of diksi failed in the daemon: RuntimeError('database is locked')") in messages

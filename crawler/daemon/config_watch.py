@@ -86,6 +86,10 @@ class ConfigWatcher:
         self.current = loaded
         return loaded
 
+    def invalidate(self) -> None:
+        """Make the next :meth:`changed` say yes (a reload failed for a reason other than the files)."""
+        self._seen = None
+
     def forget_snapshot(self, snapshot: Path) -> None:
         """Delete an old snapshot once no crawl uses it."""
         if self.current is None or snapshot != self.current.snapshot_dir:

@@ -251,13 +251,16 @@ class Daemon:
             if self._stop_signals:
                 return EXIT_OK
             now = clock()
-            if self._reload_requested:
+            forced = self._reload_requested
+            if forced or now - last_poll >= options.poll_seconds:
                 self._reload_requested = False
-                logger.info("SIGHUP: reloading the config")
-                self.reload(forced=True)
-                last_poll = now
-            elif now - last_poll >= options.poll_seconds:
-                self.reload()
+                if forced:
+                    logger.info("SIGHUP: reloading the config")
+                try:
+                    self.reload(forced=forced)
+                except Exception:  # noqa: BLE001 - e.g. the database is briefly unreachable: retry next poll
+                    logger.exception("config reload failed; keeping the current schedule")
+                    self.watcher.invalidate()
                 last_poll = now
             if self._schedule_dirty or now - last_heartbeat >= options.heartbeat_seconds:
                 if not self.lock.check():
