@@ -9,3 +9,7 @@ from crawler.cli import demo  # noqa: F401
 from crawler.cli import daemon  # noqa: F401
 from crawler.cli import extract  # noqa: F401
 from crawler.cli import rematch  # noqa: F401
+from crawler.cli import report  # noqa: F401
+from crawler.cli import search  # noqa: F401
+from crawler.cli import export  # noqa: F401
+from crawler.cli import access  # noqa: F401

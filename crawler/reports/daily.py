@@ -1,0 +1,53 @@
+"""The daily e-kliping: the day's articles that name the office's agencies, grouped by agency.
+
+The day is the publication's own local calendar day. Each agency group lists its articles by publication
+time with the outlet, the most prominent zone of the mention (title, lead, body, quote), a snippet and the
+link; advertorials are marked. An article that names three agencies appears in three groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from crawler.reports.common import Report, ReportTable, date_id, select_agencies
+from storage.reports import AgencyArticle, agency_articles, agency_names
+
+COLUMNS = ["date", "agency_id", "agency_name", "published_at", "outlet", "outlet_name", "title", "zone",
+           "mentions", "advertorial", "snippet", "url"]
+
+
+@dataclass
+class AgencyGroup:
+    agency_id: str
+    agency_name: str
+    articles: list[AgencyArticle]
+
+
+def build_daily_report(engine: Engine, day: dt.date, *, agencies: Sequence[str] | None = None,
+                       office_agencies: Sequence[str] | None = None, office_name: str | None = None,
+                       lineage: bool = True) -> Report:
+    names = agency_names(engine)
+    keys = select_agencies(agencies, office_agencies, names, lineage)
+    articles = agency_articles(engine, day, day + dt.timedelta(days=1), agencies=keys,
+                               key="lineage_id" if lineage else "entity_id")
+    by_agency: dict[str, list[AgencyArticle]] = {}
+    for article in articles:
+        by_agency.setdefault(article.agency_id, []).append(article)
+    groups = []
+    for agency_id, items in by_agency.items():
+        items.sort(key=lambda item: (item.published_at is None, item.published_at, item.article_id))
+        name = names[agency_id].name if agency_id in names else agency_id
+        groups.append(AgencyGroup(agency_id, name, items))
+    groups.sort(key=lambda group: (-len(group.articles), group.agency_name))
+    rows = [(day.isoformat(), group.agency_id, group.agency_name,
+             item.local_published_at.isoformat() if item.local_published_at else None, item.source_key,
+             item.source_name, item.title, item.top_zone, item.mentions, item.is_advertorial, item.snippet,
+             item.canonical_url) for group in groups for item in group.articles]
+    title = f"Kliping berita {date_id(day)}"
+    return Report("daily", title, [ReportTable("clippings", title, COLUMNS, rows)], "daily.html",
+                  context={"day": day, "groups": groups, "office_name": office_name,
+                           "article_count": len({item.article_id for item in articles})})
