@@ -136,6 +136,8 @@ def test_schedule_py_is_a_script_not_an_installed_module() -> None:
 
 def test_second_daemon_process_refuses_with_one_line(tmp_path: Path, small_news_site: DemoSite) -> None:
     config_dir = write_demo_config(small_news_site, tmp_path / "config")
+    sources_file = config_dir / "sources" / "demo.toml"  # nothing to crawl: this test is about the lock
+    sources_file.write_text(sources_file.read_text().replace("enabled = true", "enabled = false"))
     database_url = f"sqlite:///{tmp_path / 'pantau.db'}"
     command = [sys.executable, "-m", "crawler", "--database-url", database_url, "--config", str(config_dir),
                "daemon", "--every", "3600"]
