@@ -49,8 +49,22 @@ class PageAnalyser:
             article = extract_article(html, url, source, fetched_at=fetched_at, more_pages=more_pages)
         except ExtractionError as error:
             return Analysis(url=url, error=str(error))
+        if source is not None:
+            article.published_at = in_local_zone(article.published_at, source)
+            article.modified_at = in_local_zone(article.modified_at, source)
         mentions = self.matcher.find(article, source)
         return Analysis(url=url, article=article, mentions=mentions, quotes=find_quotes(article, mentions))
+
+
+def in_local_zone(moment: dt.datetime | None, source: SourceConfig) -> dt.datetime | None:
+    """A time the page stamped in UTC ("Z", +00:00), shown in the outlet's own zone.
+
+    A UTC stamp says when, not where: the publication's local offset (which storage keeps beside the UTC
+    instant, and analysts group days by) is the source's zone. Other offsets are the page's own word and stay.
+    """
+    if moment is None or moment.utcoffset() != dt.timedelta(0):
+        return moment
+    return moment.astimezone(source.zone)
 
 
 _worker_analyser: PageAnalyser | None = None
