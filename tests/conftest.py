@@ -3,4 +3,5 @@
 pytest_plugins = [
     "tests.fixtures.databases",
     "tests.fixtures.news_site",
+    "tests.fixtures.demo_crawl",
 ]
