@@ -217,7 +217,7 @@ def test_orphaned_runs_are_marked_interrupted(engine: sa.Engine) -> None:
 
 
 def test_orphaned_run_with_reused_pid_is_interrupted(engine: sa.Engine) -> None:
-    # pid 1 is alive but started long before a run recorded now... only when the run is older than pid 1.
+    # A live pid whose process started after the run did is a reused pid: the run's own process is gone.
     run_id = storage.start_run(engine, "diksi", "scheduled", pid=os.getpid())
     with engine.begin() as connection:
         connection.execute(sa.text("UPDATE crawl_run SET started_at = :at WHERE id = :id"),
