@@ -316,6 +316,95 @@ def _drop_link_lists(tree: HtmlElement) -> None:
             _remove(element)
 
 
+# Inline tags: text inside them belongs to the paragraph around them.
+_INLINE = {"a", "b", "strong", "i", "em", "u", "span", "font", "sup", "sub", "small", "big", "abbr", "cite", "q",
+           "mark", "s", "strike", "code", "time", "tt", "ins", "del", "label"}
+
+
+def _paragraph_count(element: HtmlElement, children: list[HtmlElement]) -> int:
+    """How many paragraph-sized (≥ 40 characters) runs of loose text and block children ``element`` holds."""
+    count = 0
+    run = len((element.text or "").strip())
+    previous_br = False
+    for child in children:
+        if child.tag == "br" and not previous_br:
+            previous_br = True
+        elif isinstance(child.tag, str) and child.tag in _INLINE:
+            run += len(child.text_content().strip())
+            previous_br = False
+        else:
+            count += run >= 40
+            run = 0
+            previous_br = False
+            if child.tag in ("p", "div", "blockquote") and len(child.text_content().strip()) >= 40:
+                count += 1
+        if (child.tail or "").strip():
+            if previous_br and child.tag == "br" and run and child.getprevious() is not None \
+                    and child.getprevious().tag == "br":
+                count += run >= 40
+                run = 0
+            run += len(child.tail.strip())
+            previous_br = False
+    return count + (run >= 40)
+
+
+def _wrap_loose_text(tree: HtmlElement) -> None:
+    """Put story text that sits loose in a container (``<div>Lead …<br><br>Next …<p>…</p></div>``) into ``<p>``s.
+
+    Many CMSs write the lead paragraph, or the whole story, as text and ``<br>``s directly inside a ``<div>`` or
+    ``<span>``; trafilatura drops such leading text. Runs of text and inline elements become one paragraph each,
+    split at a double ``<br>`` and at block elements.
+    """
+    for element in list(tree.iter("div", "span", "td", "section", "article", "center")):
+        children = list(element)
+        loose = len((element.text or "").strip()) + sum(len((child.tail or "").strip()) for child in children)
+        if loose < 40 or not children:
+            continue
+        if _paragraph_count(element, children) < 2:
+            continue  # a lone teaser or caption beside an image is not a story: leave it to trafilatura
+        # Beside <p> siblings the runs become <p>s; among text-only <div>s (another common way to write a
+        # story) they become <div>s, so that trafilatura treats them all alike.
+        wrapper = "p" if any(child.tag == "p" for child in children) else "div"
+        text = element.text
+        element.text = None
+        for child in children:
+            element.remove(child)
+        paragraph: HtmlElement | None = None
+
+        def add_text(value: str | None) -> None:
+            nonlocal paragraph
+            if not value or (paragraph is None and not value.strip()):
+                return
+            if paragraph is None:
+                paragraph = etree.SubElement(element, wrapper)
+            if len(paragraph):
+                paragraph[-1].tail = (paragraph[-1].tail or "") + value
+            else:
+                paragraph.text = (paragraph.text or "") + value
+
+        add_text(text)
+        for child in children:
+            tail, child.tail = child.tail, None
+            if child.tag == "br":
+                if paragraph is not None and len(paragraph) and paragraph[-1].tag == "br" and \
+                        not (paragraph[-1].tail or "").strip():
+                    paragraph.remove(paragraph[-1])
+                    paragraph = None
+                elif paragraph is not None:
+                    paragraph.append(child)
+            elif isinstance(child.tag, str) and child.tag in _INLINE:
+                if paragraph is None:
+                    paragraph = etree.SubElement(element, wrapper)
+                paragraph.append(child)
+            else:
+                paragraph = None
+                element.append(child)
+            add_text(tail)
+        for made in element.findall(wrapper):
+            while len(made) and made[-1].tag == "br" and not (made[-1].tail or "").strip():
+                made.remove(made[-1])
+
+
 def _take_captions(tree: HtmlElement) -> list[str]:
     """Remove figure captions from ``tree`` (they are not body text) and return their text."""
     captions: list[str] = []
@@ -606,6 +695,8 @@ def _page_text(html: str | bytes, url: str, title: str | None) -> str:
         return ""
     _take_related(tree)
     _take_captions(tree)
+    _drop_link_lists(tree)
+    _wrap_loose_text(tree)
     document = bare_extraction(tree, url=url)
     if document is None or not document.text:
         return ""
@@ -637,6 +728,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     related = _take_related(tree)
     captions = _take_captions(tree)
     _drop_link_lists(tree)
+    _wrap_loose_text(tree)
 
     metadata = _trafilatura_metadata(tree)
     document = bare_extraction(tree, url=url)
