@@ -3,7 +3,8 @@
 The dictionary used is tests/data/mentions/entities.yaml: official name, acronym, kind, level, region, parent
 and validity only, no aliases, as in issue 4's targets. Labels are ``[field, entity_id, surface, how]`` in
 reading order per field (``how`` is name, title or context); their offsets are found in the text, so the
-files stay readable. Only mentions in the counted zones (title, lead, body, quote) are scored; trap texts
+files stay readable. A fifth element, when present, is the label's start offset (heldout.jsonl, built from
+heldout.txt by build_heldout.py). Only mentions in the counted zones (title, lead, body, quote) are scored; trap texts
 must yield no mention in any zone.
 """
 
@@ -67,8 +68,14 @@ def gold_spans(record: dict) -> list[tuple[str, int, int, str, str]]:
     """(field, start, end, entity_id, how) for each label, located in reading order."""
     cursor: dict[str, int] = {}
     spans = []
-    for field, entity_id, surface, how in record["labels"]:
+    for field, entity_id, surface, how, *offset in record["labels"]:
         text = record[field] or ""
+        if offset:  # an explicit offset (heldout.jsonl) must hold the surface exactly
+            start = offset[0]
+            if text[start:start + len(surface)] != surface:
+                raise AssertionError(f"{record['id']}: label {surface!r} is not at {field}[{start}]")
+            spans.append((field, start, start + len(surface), entity_id, how))
+            continue
         start = text.find(surface, cursor.get(field, 0))
         if start < 0:
             raise AssertionError(f"{record['id']}: label {surface!r} not found in {field} after {cursor.get(field)}")
