@@ -95,7 +95,7 @@ _INLINE_READ_ALSO = re.compile(
 # Classes and ids of boxes that hold related links inside the story.
 _RELATED_BOX = re.compile(
     r"related|terkait|baca[-_ ]?juga|bacajuga|read[-_ ]?also|readalso|inline[-_]?(?:link|article)|"
-    r"rekomendasi|recommend|baca[-_]?lainnya|also[-_]?read|more[-_]?stories",
+    r"rekomendasi|recommend|(?:baca|berita|artikel)[-_]?lain(?:nya)?|also[-_]?read|more[-_]?stories",
     re.IGNORECASE,
 )
 _READ_ALSO_TEXT = re.compile(
@@ -254,6 +254,12 @@ def _remove(element: HtmlElement) -> None:
     parent.remove(element)
 
 
+def _drop_scripts(tree: HtmlElement) -> None:
+    """Remove scripts (JSON-LD kept: htmldate reads it) and styles, so that text lengths count only visible text."""
+    for element in tree.xpath("//script[not(contains(@type, 'ld+json'))] | //style"):
+        _remove(element)
+
+
 def _take_related(tree: HtmlElement) -> list[str]:
     """Remove inline "Baca juga" links and related-link boxes from ``tree``; return the linked titles."""
     related: list[str] = []
@@ -282,7 +288,10 @@ def _take_related(tree: HtmlElement) -> list[str]:
         marker = f"{element.get('class', '')} {element.get('id', '')}"
         if _RELATED_BOX.search(marker) and element.tag not in _STOP_ASCENT:
             text = _text_of(element)
-            if len(text) < 1500 and not element.xpath(".//h1"):
+            # A long box only when it reads like teasers (several links, no story-sized paragraph).
+            if not element.xpath(".//h1") and (len(text) < 1500 or len(text) < 5000 and len(
+                    element.xpath(".//a[@href]")) >= 3 and not element.xpath(
+                    ".//p[string-length(normalize-space()) > 300]")):
                 doomed.append(element)
     seen: set[int] = set()
     for element in doomed:
@@ -693,6 +702,7 @@ def _page_text(html: str | bytes, url: str, title: str | None) -> str:
     tree = parse_html(html)
     if tree is None:
         return ""
+    _drop_scripts(tree)
     _take_related(tree)
     _take_captions(tree)
     _drop_link_lists(tree)
@@ -725,6 +735,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
 
     facts = _PageFacts(meta=_read_meta(tree), jsonld=_read_jsonld(tree))
     canonical = canonical_url(url, tree)
+    _drop_scripts(tree)
     related = _take_related(tree)
     captions = _take_captions(tree)
     _drop_link_lists(tree)
