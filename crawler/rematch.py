@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+import itertools
 from itertools import islice
 
 import storage
@@ -67,12 +68,28 @@ def rematch(database_url: str, sources: list[SourceConfig], entities: list[Entit
     workers = workers or os.cpu_count() or 1
     result = RematchResult()
     result.mentions_before = storage.count_mentions(engine, since=since, source_key=source_key)
+    pages = _pages(engine, since, source_key)
+    first = next(pages, [])
+    if len(first) < PAGE_SIZE or workers == 1:
+        # One page or one worker: starting a pool (a fresh interpreter per worker) costs more than it saves.
+        _init_matcher(entities, sources)
+        for page in itertools.chain([first], pages):
+            _write(engine, _match_page(page), result, on_progress)
+    else:
+        _match_in_pool(engine, itertools.chain([first], pages), entities, sources, workers, result, on_progress)
+    engine.dispose()
+    return result
+
+
+def _match_in_pool(engine, pages: Iterator[list[tuple[int, str, Article]]], entities: list[EntityConfig],
+                   sources: list[SourceConfig], workers: int, result: RematchResult,
+                   on_progress: Callable[[int], None] | None) -> None:
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
                                    initializer=_init_matcher, initargs=(entities, sources))
     try:
-        # Pages are matched in the pool while the previous page is written; at most `workers` pages in flight.
+        # Pages are matched in the pool while earlier ones are written; at most `workers` pages in flight.
         pending = []
-        for page in _pages(engine, since, source_key):
+        for page in pages:
             pending.append(executor.submit(_match_page, page))
             if len(pending) > workers:
                 _write(engine, pending.pop(0).result(), result, on_progress)
@@ -80,8 +97,6 @@ def rematch(database_url: str, sources: list[SourceConfig], entities: list[Entit
             _write(engine, future.result(), result, on_progress)
     finally:
         executor.shutdown(cancel_futures=True)
-    engine.dispose()
-    return result
 
 
 def _write(engine, matched: list[tuple[int, list[Mention], list[Quote]]], result: RematchResult,

@@ -726,6 +726,34 @@ def _restore_zone(value: dt.datetime | None, offset_minutes: int | None) -> dt.d
     return value.astimezone(dt.timezone(dt.timedelta(minutes=offset_minutes)))
 
 
+def _article_filter(query: sa.Select, since: dt.datetime | dt.date | None, source_key: str | None) -> sa.Select:
+    """Restrict a query over article (joined with source) to ``since`` and ``source_key``."""
+    if since is not None:
+        if not isinstance(since, dt.datetime):
+            since = dt.datetime.combine(since, dt.time(), dt.timezone.utc)
+        elif since.tzinfo is None:
+            since = since.replace(tzinfo=dt.timezone.utc)
+        query = query.where(sa.or_(article_table.c.published_at >= since,
+                                   sa.and_(article_table.c.published_at.is_(None),
+                                           article_table.c.first_seen_at >= since)))
+    if source_key is not None:
+        query = query.where(source_table.c.key == source_key)
+    return query
+
+
+def count_mentions(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None) -> int:
+    """Mentions stored for the articles :func:`stored_articles` would return with the same filters."""
+    query = _article_filter(
+        sa.select(sa.func.count(mention_table.c.id))
+        .join(article_table, article_table.c.id == mention_table.c.article_id)
+        .join(source_table, source_table.c.id == article_table.c.source_id), since, source_key)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(query).scalar_one()
+    except SQLAlchemyError as error:
+        raise _wrap(engine, "counting mentions", error) from None
+
+
 def stored_articles(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None,
                     batch_size: int = 500) -> Iterator[StoredArticle]:
     """Stored articles in id order, read in pages so that no transaction stays open between them.
@@ -737,16 +765,7 @@ def stored_articles(engine: Engine, since: dt.datetime | dt.date | None = None, 
     query = (sa.select(*columns, source_table.c.key.label("source_key"))
              .join(source_table, source_table.c.id == article_table.c.source_id)
              .order_by(article_table.c.id).limit(batch_size))
-    if since is not None:
-        if not isinstance(since, dt.datetime):
-            since = dt.datetime.combine(since, dt.time(), dt.timezone.utc)
-        elif since.tzinfo is None:
-            since = since.replace(tzinfo=dt.timezone.utc)
-        query = query.where(sa.or_(article_table.c.published_at >= since,
-                                   sa.and_(article_table.c.published_at.is_(None),
-                                           article_table.c.first_seen_at >= since)))
-    if source_key is not None:
-        query = query.where(source_table.c.key == source_key)
+    query = _article_filter(query, since, source_key)
     last_id = 0
     while True:
         try:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crawler.cli import AppContext, cli
+from crawler.cli.crawl import select_sources
 from crawler.config import load_entities, load_sources
 
 
@@ -31,6 +32,8 @@ def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, 
 
     entities = load_entities(app.config_dir)
     sources = load_sources(app.config_dir)
+    if source_key is not None:
+        select_sources(sources, (source_key,))  # one-line error for an unknown key
     console = Console(stderr=True)
     with Progress(TextColumn("[bold]re-matching"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
                   TimeElapsedColumn(), console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
