@@ -6,7 +6,6 @@ successive runs, then sends SIGTERM and expects a clean exit.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import signal

@@ -96,7 +96,8 @@ class CrawlRunner:
             busy = claim.busy_with
             assert busy is not None
             logger.warning("skip %s: already being crawled (run %d, %s, pid %s on %s, since %s)", source_key,
-                           busy.id, busy.trigger, busy.pid, busy.hostname, busy.started_at.isoformat(timespec="seconds"))
+                           busy.id, busy.trigger, busy.pid, busy.hostname,
+                           busy.started_at.isoformat(timespec="seconds"))
             return "skipped: already being crawled"
         config_dir = self.config_dir()
         with tempfile.TemporaryFile() as output:

@@ -35,7 +35,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 import storage
 from crawler.config import ConfigError
-from crawler.daemon.config_watch import ConfigWatcher, LoadedConfig
+from crawler.daemon.config_watch import ConfigWatcher
 from crawler.daemon.lock import DaemonLock
 from crawler.daemon.plan import JOB_PREFIX, JobPlan, diff_plans, first_run_time, format_interval, plan_jobs, \
     validate_plans
