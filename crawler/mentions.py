@@ -84,6 +84,10 @@ _RELATED_LINE = re.compile(r"^\W*(baca juga|baca pula|berita terkait|artikel ter
 _TAG_LINE = re.compile(r"^\W*(tags?|tag berita|topik|kata kunci|label)\s*:", re.IGNORECASE)
 _CAPTION_LINE = re.compile(r"^\W*(foto|ilustrasi|caption|keterangan foto|sumber foto|dok\.?|dokumentasi)"
                            r"\s*[:\-(]", re.IGNORECASE)
+# A caption paragraph left in the text ends with its photo credit: "Kapolda … meninjau pos. (Foto: Humas Polda)".
+_CAPTION_CREDIT = re.compile(r"\(\s*(?:foto|dok\.?|dokumentasi|ilustrasi|sumber foto|ist\.?|istimewa)\b[^()\n]{0,80}\)"
+                             r"\s*\.?\s*$", re.IGNORECASE)
+_CAPTION_MAX_CHARS = 400
 _BYLINE_LINE = re.compile(r"^\W*(penulis|editor|reporter|pewarta|koresponden|redaktur|penyunting|sumber)\s*:"
                           r"|^\s*\([^()\n]{0,100}\)\s*$|^\s*(adv|advertorial|pariwara)\b", re.IGNORECASE)
 # A credit in parentheses with a slash at the end of a paragraph: "(Humas DPRD Kaltim/adv/ab)".
@@ -126,6 +130,7 @@ class _Key:
     targets: list[_Target] = field(default_factory=list)
     single_token: bool = False
     needs_capital: bool = False  # single-word or bare-only forms must start with a capital
+    bare_only: bool = False  # a region-less form of several words: every content word capitalised
     regions: list[tuple[Region, str]] = field(default_factory=list)  # (region, form as written)
 
 
@@ -235,6 +240,7 @@ class Matcher:
         for key, slot in by_key.items():
             slot.needs_capital = bool(slot.targets) and (
                 slot.single_token or all(target.bare for target in slot.targets))
+            slot.bare_only = slot.needs_capital and not slot.single_token
             self._keys.append(slot)
             automaton.add_word(key, len(self._keys) - 1)
         automaton.make_automaton()
@@ -276,6 +282,7 @@ class Matcher:
                 if all(target.entity == _BLOCKER for target in hit.targets):
                     continue
                 found.append(self._classify(hit, zones.zone(hit.start), article.published_at))
+        found = _join_bracketed(found, dict(fields))
         self._resolve_context(found, fields, region_evidence, article.published_at, source)
         texts = dict(fields)
         mentions = []
@@ -308,7 +315,8 @@ class Matcher:
             if not _at_word_boundaries(text, start, end) or _in_identifier(text, start, end):
                 continue
             surface = text[start:end]
-            if slot.targets and (surface[0].isupper() or not slot.needs_capital):
+            if slot.targets and (not slot.needs_capital or (
+                    surface[0].isupper() and (not slot.bare_only or _capitalised(surface)))):
                 hits.append(_Hit(name, start, end, slot.targets, slot.single_token))
             for region, form in slot.regions:
                 if _region_word_ok(text, start, end, surface, form):
@@ -420,10 +428,14 @@ class Matcher:
             chosen = self._from_article(item, candidates, named, order)
             same_kind_foreign = [other for other in foreign if set(other.candidates) & set(candidates)]
             if chosen is not None and same_kind_foreign:
-                last_named = max((other for other in named if other.entity == chosen),
-                                 key=lambda other: (order[other.field], other.start))
-                last_foreign = max(same_kind_foreign, key=lambda other: (order[other.field], other.start))
-                if (order[last_foreign.field], last_foreign.start) > (order[last_named.field], last_named.start):
+                # Whichever was named last before this bare form decides: "Dinkes Kaltim … Dinkes Samarinda …
+                # Dinkes" is the city's dinas, which the dictionary does not know.
+                position = (order[item.field], item.start)
+                earlier_named = [(order[other.field], other.start) for other in named
+                                 if other.entity == chosen and (order[other.field], other.start) < position]
+                earlier_foreign = [(order[other.field], other.start) for other in same_kind_foreign
+                                   if (order[other.field], other.start) < position]
+                if earlier_foreign and (not earlier_named or max(earlier_foreign) > max(earlier_named)):
                     chosen = None
             if chosen is None and same_kind_foreign:
                 continue
@@ -518,6 +530,15 @@ def _at_word_boundaries(text: str, start: int, end: int) -> bool:
     return True
 
 
+_FUNCTION_WORDS = frozenset({"dan", "dan/atau", "di", "ke", "dari", "untuk", "serta", "&", "atau", "pada"})
+
+
+def _capitalised(surface: str) -> bool:
+    """Whether every content word of ``surface`` starts with a capital (a name, not a common-noun phrase)."""
+    return all(word[0].isupper() or not word[0].isalpha() for word in surface.split()
+               if word.lower() not in _FUNCTION_WORDS)
+
+
 def _in_identifier(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is part of a URL, address, domain, hashtag, handle or letter number."""
     if start > 0 and text[start - 1] in "#@._/\\" and (start == 1 or not text[start - 2].isspace()):
@@ -555,6 +576,29 @@ def _region_word_ok(text: str, start: int, end: int, surface: str, form: str) ->
     if after and after[0].lower().strip(").,\"'") in _NOT_REGION_AFTER:
         return False
     return True
+
+
+_OPEN_BRACKET = re.compile(r"\s*\(\s*")
+_CLOSE_BRACKET = re.compile(r"\s*\)")
+
+
+def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
+    """One mention for a name and its own short form in brackets right after it: "Pemerintah Provinsi
+    Kalimantan Timur (Pemprov Kaltim)", "Kementerian Komunikasi dan Informatika (Kemenkominfo)" — like the
+    derived "Full Name (ACRONYM)" forms. A bracketed form of another body stays a mention of its own."""
+    joined: list[_Found] = []
+    for item in found:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.entity is not None and previous.field == item.field
+                and (item.entity == previous.entity or (item.entity is None and previous.entity in item.candidates))):
+            text = texts[item.field]
+            opening = _OPEN_BRACKET.match(text, previous.end)
+            closing = _CLOSE_BRACKET.match(text, item.end)
+            if opening and opening.end() == item.start and closing and "(" in opening.group():
+                previous.end = closing.end()
+                continue
+        joined.append(item)
+    return joined
 
 
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
@@ -595,7 +639,8 @@ class _ZoneMap:
                 zone = "related"
             elif _TAG_LINE.match(paragraph):
                 zone = "tag"
-            elif _CAPTION_LINE.match(paragraph):
+            elif _CAPTION_LINE.match(paragraph) or (
+                    len(paragraph) <= _CAPTION_MAX_CHARS and _CAPTION_CREDIT.search(paragraph)):
                 zone = "caption"
             elif _BYLINE_LINE.match(paragraph):
                 zone = "byline"

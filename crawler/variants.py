@@ -4,14 +4,16 @@ Humas staff write one dictionary entry per body (official name, acronym, kind, l
 write that body a dozen ways. :func:`derive_variants` produces those ways:
 
 * the **base** of the name (the name without its level word and region: "Dinas Komunikasi dan Informatika"),
-  the same with "Informasi" for "Informatika", with common phrases shortened ("Dewan Perwakilan Rakyat Daerah"
-  -> "DPRD", "Komunikasi dan Informatika" -> "Kominfo": "Dinas Kominfo", "Sekretariat DPRD") and the
-  acronym ("Diskominfo"; an acronym written with its region, "Diskominfo Kaltim", is split first);
+  the same with "Informasi" for "Informatika" (and other words written for the official one, "Pengelola" for
+  "Pengelolaan"), with common phrases shortened ("Dewan Perwakilan Rakyat Daerah" -> "DPRD", "Komunikasi dan
+  Informatika" -> "Kominfo": "Dinas Kominfo", "Sekretariat DPRD") and the acronym ("Diskominfo"; an acronym
+  written with its region, "Diskominfo Kaltim", is split first);
 * each base followed by each **region part**: every form of the region (long, short, typo; see
   :mod:`crawler.regions`), with or without a level word ("Provinsi", "Prov.", "Kota", "Kabupaten", "Kab.");
 * the interleaved "Full Name (ACRONYM) Region" form;
 * **head-of-office titles**, fused as journalists write them: Kadiskominfo, Kadinkes, Kadis Kominfo, Kapolda,
-  Wakapolda, Kapolresta, Sekwan (Setwan), Sekda (Setda), Menteri …/Menkominfo/Menkes for ministries;
+  Wakapolda, Kapolresta, Sekwan (Setwan), Sekda (Setda), for ministries Menteri …/Menkominfo/Menkes and the
+  deputy's Wakil Menteri …/Wamenkominfo;
 * **headquarters**: Mapolda, Mapolresta, Mapolres;
 * for national bodies the ministry forms (Kemenkominfo, Kemkominfo, Kementerian Kominfo) and an optional "RI".
 
@@ -53,6 +55,13 @@ PHRASE_SHORTS: tuple[tuple[str, str], ...] = (
     ("Tenaga Kerja dan Transmigrasi", "Nakertrans"),
     ("Pemuda dan Olahraga", "Pora"),
     ("Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "PMPTSP"),
+)
+# Words journalists write for the official one inside a name ("Komunikasi dan Informasi", "Badan Pengelola
+# Keuangan" for "Badan Pengelolaan Keuangan" and back).
+WORD_SWAPS: tuple[tuple[str, str], ...] = (
+    ("Informatika", "Informasi"),
+    ("Pengelolaan", "Pengelola"),
+    ("Pengelola", "Pengelolaan"),
 )
 # Shortened function words that stand for a dinas on their own when a region follows ("Kominfo Kaltim").
 STANDALONE_SHORTS = frozenset({"Kominfo", "PUPR", "Dukcapil", "ESDM"})
@@ -126,8 +135,10 @@ def base_forms(entity: EntityConfig) -> list[str]:
     """Region-less names of ``entity``: the official base, spelling variants and abbreviations."""
     base = split_region(_clean(entity.name), entity.region)
     forms = [base]
-    if "Informatika" in base:
-        forms.append(base.replace("Informatika", "Informasi"))
+    for official, written in WORD_SWAPS:
+        for form in list(forms):
+            if re.search(rf"\b{official}\b", form):
+                forms.append(re.sub(rf"\b{official}\b", written, form))
     for long, short in PHRASE_SHORTS:
         for form in list(forms):
             if long in form and form != long:
@@ -167,12 +178,14 @@ def title_forms(entity: EntityConfig) -> list[str]:
             if base == "Dinas " + long:
                 titles.append("Kadis " + short)
     if entity.kind == "ministry" and base.startswith("Kementerian "):
-        titles.append("Menteri " + base.removeprefix("Kementerian "))
-        for stem in _ministry_stems(entity):
-            if not stem.isupper():
-                titles.append("Men" + stem.lower())
-            if stem[0].isupper():
-                titles.append("Menteri " + stem)
+        # The deputy minister (Wamen…) stands for the ministry as the Wakapolda does for the Polda.
+        for prefix, fused in (("Menteri ", "Men"), ("Wakil Menteri ", "Wamen")):
+            titles.append(prefix + base.removeprefix("Kementerian "))
+            for stem in _ministry_stems(entity):
+                if not stem.isupper():
+                    titles.append(fused + stem.lower())
+                if stem[0].isupper():
+                    titles.append(prefix + stem)
     return _unique(titles)
 
 
@@ -236,7 +249,8 @@ def derive_variants(entity: EntityConfig) -> list[Variant]:
     if parts:
         for base in bases:
             variants += [Variant(f"{base} {part}") for part in parts]
-        for base in {official_base, *[b for b in bases if "Informasi" in b]}:
+        swapped = {re.sub(rf"\b{official}\b", written, official_base) for official, written in WORD_SWAPS}
+        for base in {official_base, *(swapped & set(bases))}:
             for short in {acronym, *BASE_SHORTS.get(official_base, ())} - {None}:
                 variants += [Variant(f"{base} ({short}) {part}") for part in parts]
         for title in titles:
