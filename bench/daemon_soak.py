@@ -133,7 +133,7 @@ def main() -> int:
     finally:
         if daemon is not None and daemon.poll() is None:
             daemon.kill()
-        site.send_signal(signal.SIGINT)
+        site.send_signal(signal.SIGTERM)
         try:
             site.wait(timeout=20)
         except subprocess.TimeoutExpired:
