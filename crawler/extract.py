@@ -658,16 +658,54 @@ def _trafilatura_metadata(tree: HtmlElement) -> Document:
 # ----------------------------------------------------------------------------------------- text
 
 
-def _clean_text(text: str, title: str | None = None) -> tuple[str, list[str]]:
-    """The story text without boilerplate lines; also the related titles found in removed lines."""
+_LIST_MARK = re.compile(r"^[-•·*]\s*")
+_DATE_PREFIX = re.compile(
+    r"^(?:(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*,?\s*)?"
+    r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|\s+[a-z]+\s+\d{4})\s*,?\s*(?:\|?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}"
+    r"(?:[:.]\d{2})?)?\s*(?:wib|wita|wit)?[\s|•·-]*",
+    re.IGNORECASE,
+)
+
+
+def _link_texts(tree: HtmlElement) -> set[str]:
+    """The normalised texts of the page's links that are long enough to be headlines of other stories."""
+    texts: set[str] = set()
+    for anchor in tree.iter("a"):
+        text = _normalize_title(anchor.text_content())
+        if len(text) >= 15 and text.count(" ") >= 2:  # a headline, not an address shown as a link
+            texts.add(text)
+    return texts
+
+
+def _is_link_line(line: str, link_texts: set[str]) -> bool:
+    """True for a line that is only a link to another page (an index or "more news" item), date or bullet aside."""
+    bare = _DATE_PREFIX.sub("", _LIST_MARK.sub("", line)).strip()
+    return _normalize_title(bare) in link_texts
+
+
+def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None = None
+                ) -> tuple[str, list[str]]:
+    """The story text without boilerplate lines; also the related titles found in removed lines.
+
+    ``link_texts`` (see :func:`_link_texts`): lines that are only the text of a link are dropped.
+    """
     title_key = _normalize_title(title) if title else None
     kept: list[str] = []
     related: list[str] = []
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if not stripped:
-            continue
+    lines = [line.strip() for line in text.split("\n")]
+    counts: dict[str, int] = {}
+    for line in lines:
+        if len(line) >= 15:
+            counts[line] = counts.get(line, 0) + 1
+    for stripped in lines:
+        if not stripped or not re.search(r"[^\W\d_]", stripped):
+            continue  # empty list items, lone numbers and punctuation
+        if counts.get(stripped, 0) >= 3:
+            continue  # a placeholder repeated for every embed ("External content not available")
         if title_key and _normalize_title(stripped) == title_key:
+            continue
+        if link_texts and _is_link_line(stripped, link_texts):
+            related.append(_DATE_PREFIX.sub("", _LIST_MARK.sub("", stripped)).strip())
             continue
         if _BOILERPLATE_EXACT.match(stripped) or len(stripped) < 160 and (
                 _BYLINE_LINE.match(stripped) or _DATE_LED_LINE.match(stripped)):
@@ -710,7 +748,7 @@ def _page_text(html: str | bytes, url: str, title: str | None) -> str:
     document = bare_extraction(tree, url=url)
     if document is None or not document.text:
         return ""
-    return _clean_text(document.text, title)[0]
+    return _clean_text(document.text, title, _link_texts(tree))[0]
 
 
 # ----------------------------------------------------------------------------------------- public API
@@ -752,7 +790,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     if title_marked_paid:
         title = _TITLE_PAID_MARK.sub("", title).strip() or title
 
-    text, inline_related = _clean_text(document.text, title)
+    text, inline_related = _clean_text(document.text, title, _link_texts(tree))
     related.extend(title for title in inline_related if title not in related)
     if more_pages:
         text = _stitch(text, [_page_text(page, url, title) for page in more_pages])
