@@ -99,7 +99,8 @@ _GENERIC_AFTER = re.compile(r"\s*(?:se-|se\s|/|kabupaten\s*/\s*kota|kab\s*/\s*ko
                             r"kabupaten\s+dan\s+kota|di\s+daerah)", re.IGNORECASE)
 _GENERIC_BEFORE = re.compile(r"\b(?:para|seluruh|semua|setiap|tiap|antar|berbagai|sejumlah|beberapa|"
                              r"masing-masing|sesama|kalangan)\s+$", re.IGNORECASE)
-_LEVEL_WORD_AFTER = re.compile(r"\s+(kota|kabupaten|kab\.?|provinsi|prov\.?)\b(?!\s*[A-Z/])")
+# "BPBD kota", "BPBD Provinsi menyiapkan …": a level word with no region name after it (any case).
+_LEVEL_WORD_AFTER = re.compile(r"\s+((?i:kota|kabupaten|kab\.?|provinsi|prov\.?))\b(?!\s*[A-Z/])")
 _NATIONAL_AFTER = re.compile(r"\s*(?:RI|Republik\s+Indonesia|Pusat)\b")
 _PAIR_JOIN = re.compile(r"\s*(?:-|/|&|dan)\s*", re.IGNORECASE)
 _LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
@@ -154,6 +155,7 @@ class _Found:
     candidates: list[int]
     entity: int | None = None
     resolution: str = "name"
+    titled: frozenset[int] = frozenset()  # candidates this form names only by a head-of-office title
 
 
 # --------------------------------------------------------------------------------------------- normalising
@@ -362,7 +364,9 @@ class Matcher:
         real = [target for target in hit.targets if target.entity != _BLOCKER]
         named = [target for target in real if not target.bare]
         entities = sorted({target.entity for target in real})
-        item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities)
+        titled = frozenset(number for number in entities
+                           if all(t.resolution == "title" for t in real if t.entity == number))
+        item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities, titled=titled)
         if named and len(entities) == len({target.entity for target in named}):
             # Every candidate is named by this form (not a bare form of another body): ties go by validity.
             choices = self._prefer_valid(sorted({target.entity for target in named}), published_at)
@@ -384,6 +388,7 @@ class Matcher:
         evidence_provinces = {province_of(region) or region for region in evidence_regions}
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
+        story_source = _story_source(source, texts.get("text", ""))
 
         for item in found:
             if item.entity is not None:
@@ -440,7 +445,8 @@ class Matcher:
             if chosen is None and same_kind_foreign:
                 continue
             if chosen is None and not any(number in candidates for number in named_ids):
-                chosen = self._from_regions(candidates, nationals, evidence_regions, evidence_provinces, source)
+                chosen = self._from_regions(candidates, nationals, evidence_regions, evidence_provinces,
+                                            story_source)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
@@ -513,6 +519,28 @@ class Matcher:
 
 
 # --------------------------------------------------------------------------------------------- helpers
+
+# A dateline opening the text: "JAKARTA –", "Kaltimtoday.co, Samarinda –", "BANJARMASIN, KOMPAS.com -".
+_DATELINE = re.compile(r"^\W*(?:[^\n,–—-]{0,40},\s*)?([A-Z][A-Za-z .']{2,30}?)\s*(?:,|\s[–—-]\s|\s*\()")
+
+
+def _story_source(source: SourceConfig | None, text: str) -> SourceConfig | None:
+    """The source as seen from this story: a regional outlet's story datelined outside its home province
+    ("JAKARTA – Kominfo memblokir …" on a Kaltim site) is national news, so bare forms shared with a national
+    body may fall back to that body and not to the home region's."""
+    if source is None or source.scope != "regional" or not source.region:
+        return source
+    match = _DATELINE.match(text)
+    if not match:
+        return source
+    from crawler.regions import find_region
+
+    region = find_region(match.group(1).strip())
+    home = province_of(source.region) or source.region
+    if region is None or same_region(region.home_province, home):
+        return source
+    return source.model_copy(update={"scope": "national", "region": None})
+
 
 
 def _at_word_boundaries(text: str, start: int, end: int) -> bool:
@@ -590,6 +618,7 @@ def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
     for item in found:
         previous = joined[-1] if joined else None
         if (previous is not None and previous.entity is not None and previous.field == item.field
+                and previous.entity not in item.titled
                 and (item.entity == previous.entity or (item.entity is None and previous.entity in item.candidates))):
             text = texts[item.field]
             opening = _OPEN_BRACKET.match(text, previous.end)

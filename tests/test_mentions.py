@@ -223,3 +223,52 @@ def test_mentions_matcher_pickles_and_matches_the_same(matcher) -> None:
 def test_mentions_normalise_keeps_length_without_double_spaces() -> None:
     normal, mapping = normalise("Diskominfo KALTIM")
     assert normal == "diskominfo kaltim" and mapping is None
+
+
+# ------------------------------------------------------------------ rules found by the held-out set
+def test_mentions_name_and_its_bracketed_short_form_are_one_mention(matcher) -> None:
+    text = "SAMARINDA - Pemerintah Provinsi Kalimantan Timur (Pemprov Kaltim) dan Polda Kaltim (Kapolda) rapat."
+    assert found(matcher, text) == [("pemprov-kaltim", "Pemerintah Provinsi Kalimantan Timur (Pemprov Kaltim)"),
+                                    ("polda-kaltim", "Polda Kaltim"), ("polda-kaltim", "Kapolda")]
+
+
+def test_mentions_bracketed_region_alone_stays_outside_the_span(matcher) -> None:
+    text = "TENGGARONG - Pemerintah Kabupaten Kutai Kartanegara (Kukar) menargetkan 100 desa."
+    assert found(matcher, text) == [("pemkab-kukar", "Pemerintah Kabupaten Kutai Kartanegara")]
+
+
+def test_mentions_caption_paragraph_ending_with_photo_credit_is_caption_zone(matcher) -> None:
+    text = ("SAMARINDA - Polda Kaltim menggelar apel.\n"
+            "Kapolda Kaltim saat memeriksa kesiapan personel. (Foto: Humas Polda Kaltim)")
+    zones = [(m.surface, m.zone) for m in mentions(matcher, text)]
+    assert zones == [("Polda Kaltim", "lead"), ("Kapolda Kaltim", "caption"), ("Polda Kaltim", "caption")]
+
+
+def test_mentions_bare_form_after_another_regions_body_is_not_the_home_body(matcher) -> None:
+    text = ("SAMARINDA - Dinkes Kaltim mencatat 1.862 kasus DBD.\nKepala Dinkes Samarinda menyebut pengasapan "
+            "dilakukan. Menurut dia, Dinkes juga membagikan abate.\nDinkes Kaltim menyiagakan infus.")
+    assert found(matcher, text) == [("dinkes-kaltim", "Dinkes Kaltim"), ("dinkes-kaltim", "Dinkes Kaltim")]
+
+
+def test_mentions_bare_multiword_form_in_lowercase_phrase_is_generic(matcher) -> None:
+    assert found(matcher, "Dinas kesehatan di tiap kabupaten wajib melapor.") == []
+    assert found(matcher, "Dinas Kesehatan Kaltim dan dinas kesehatan kaltim.") == [
+        ("dinkes-kaltim", "Dinas Kesehatan Kaltim"), ("dinkes-kaltim", "dinas kesehatan kaltim")]
+
+
+def test_mentions_deputy_minister_titles_name_the_ministry(matcher) -> None:
+    text = "JAKARTA - Wamenkomdigi Nezar Patria dan Wakil Menteri Komunikasi dan Digital Angga Raka hadir."
+    assert found(matcher, text, NATIONAL, published="2025-02-20") == [
+        ("komdigi", "Wamenkomdigi"), ("komdigi", "Wakil Menteri Komunikasi dan Digital")]
+
+
+def test_mentions_level_word_after_bare_form_narrows_in_any_case(matcher) -> None:
+    text = ("SAMARINDA - BPBD Kaltim dan BPBD Kota Samarinda rapat. BPBD Provinsi menyiapkan perahu, "
+            "BPBD Kota memantau sungai.")
+    assert found(matcher, text)[2:] == [("bpbd-kaltim", "BPBD"), ("bpbd-samarinda", "BPBD")]
+
+
+def test_mentions_regional_story_datelined_elsewhere_may_name_the_ministry(matcher) -> None:
+    assert found(matcher, "JAKARTA - Kominfo memblokir 500 situs judi.", published="2024-08-01") == [
+        ("kominfo", "Kominfo")]
+    assert found(matcher, "SAMARINDA - Kominfo memblokir 500 situs judi.", published="2024-08-01") == []

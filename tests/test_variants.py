@@ -72,3 +72,11 @@ def test_regions_forms_and_lookup() -> None:
     assert find_region("PPU").name == "Penajam Paser Utara"
     assert split_region("Pemerintah Kabupaten Kutai Kartanegara", "Kutai Kartanegara") == "Pemerintah Kabupaten"
     assert split_region("Dinas Sosial Kabupaten Kutai Kartanegara", "Kukar") == "Dinas Sosial"
+
+
+def test_variants_swap_pengelola_and_pengelolaan() -> None:
+    entity = EntityConfig(id="bpkad-x", name="Badan Pengelolaan Keuangan dan Aset Daerah Provinsi Kalimantan Timur",
+                          acronym="BPKAD", kind="badan", level="provinsi", region="Kalimantan Timur")
+    surfaces = {variant.surface for variant in derive_variants(entity)}
+    assert "Badan Pengelola Keuangan dan Aset Daerah Kaltim" in surfaces
+    assert "Badan Pengelola Keuangan dan Aset Daerah (BPKAD) Kaltim" in surfaces
