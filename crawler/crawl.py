@@ -29,6 +29,7 @@ from crawler.article import Mention
 from crawler.config import EntityConfig, SourceConfig
 from crawler.settings import crawl_settings
 from spiders.news import NewsSpider
+from storage import daemon_state
 
 logger = logging.getLogger(__name__)
 
@@ -105,11 +106,17 @@ def run_crawl(
     process = CrawlerProcess(settings)
     _quiet_scrapy_logging()
     crawls: list[tuple[Crawler, CrawlContext]] = []
+    skipped: dict[str, RunSummary] = {}
     started = time.monotonic()
     try:
         for source in sources:
-            run_id = (run_ids or {}).get(source.key) or storage.start_run(engine, source.key, trigger,
-                                                                          pid=os.getpid())
+            run_id = (run_ids or {}).get(source.key)
+            if run_id is None:
+                claim = daemon_state.claim_run(engine, source.key, trigger, pid=os.getpid())
+                if claim.run_id is None:
+                    skipped[source.key] = _skipped(source.key, claim.busy_with)
+                    continue
+                run_id = claim.run_id
             summary = RunSummary(source=source.key, run_id=run_id)
             context = CrawlContext(
                 source=source, summary=summary, pool=pool,
@@ -125,14 +132,15 @@ def run_crawl(
                                      known_urls=storage.known_canonical_urls(engine, source.key),
                                      crawl_context=context)
             deferred.addErrback(_crawl_failed, summary)
-        process.start()
+        if crawls:
+            process.start()
     finally:
         pool.close()
         write_thread.shutdown(wait=True)
     elapsed = time.monotonic() - started
-    summaries = [_close_run(engine, crawler, context, elapsed) for crawler, context in crawls]
+    closed = {context.source.key: _close_run(engine, crawler, context, elapsed) for crawler, context in crawls}
     engine.dispose()
-    return summaries
+    return [closed.get(source.key) or skipped[source.key] for source in sources]
 
 
 def _quiet_scrapy_logging() -> None:
@@ -153,6 +161,14 @@ def _watch_scheduling(crawler: Crawler, progress: CrawlProgress | None,
         progress.on_scheduled(total)
 
     crawler.signals.connect(report, signal=signals.request_scheduled)
+
+
+def _skipped(source_key: str, busy: storage.RunRecord | None) -> RunSummary:
+    """A source another process (the daemon, another ad-hoc crawl) is crawling right now is not crawled twice."""
+    reason = (f"skipped: already being crawled (run {busy.id}, {busy.trigger}, pid {busy.pid} on {busy.hostname})"
+              if busy else "skipped: already being crawled")
+    logger.warning("%s: %s", source_key, reason)
+    return RunSummary(source=source_key, run_id=busy.id if busy else 0, status="skipped", error_summary=reason)
 
 
 def _crawl_failed(failure, summary: RunSummary) -> None:

@@ -59,9 +59,13 @@ PANTAU_WRITE_BATCH = 200
 PANTAU_MAX_LISTING_PAGES = 50
 
 
+# Environment variable for tests and local demo crawls: when set (not "0"), crawls use ``fast_local`` settings.
+FAST_LOCAL_ENV = "PANTAU_FAST_LOCAL"
+
+
 def crawl_settings(*, fast_local: bool = False, **overrides: Any) -> dict[str, Any]:
     """The settings dict for a crawl. ``fast_local`` drops politeness delays for loopback test sites."""
-    settings = {name: value for name, value in globals().items() if name.isupper()}
+    settings = {name: value for name, value in globals().items() if name.isupper() and name != "FAST_LOCAL_ENV"}
     if fast_local:
         settings.update(
             PANTAU_ALLOW_PRIVATE_ADDRESSES=True,

@@ -109,3 +109,24 @@ def test_broken_outlet_never_stops_the_others(faulty_news_site, faulty_sources_d
     assert faulty_run["errors"] > 0
     assert "kabarrapuh" in result.stdout
     assert all(run["status"] == "succeeded" for run in runs if run["source"] != "kabarrapuh"), runs
+
+
+def test_adhoc_crawl_skips_a_source_already_being_crawled(news_site, demo_sources_dir, sqlite_url):
+    import os
+
+    import storage
+    from crawler.config import load_entities, load_sources
+    from storage import daemon_state
+
+    engine = storage.connect(sqlite_url)
+    storage.sync_config(engine, load_sources(demo_sources_dir), load_entities(demo_sources_dir))
+    busy = daemon_state.claim_run(engine, "kabarmahakam", "scheduled", pid=os.getpid())  # a live process
+    engine.dispose()
+    result = run_pantau("crawl", "kabarmahakam", "diksinusa", "--max-articles", "3", "--no-progress",
+                        database_url=sqlite_url, config_dir=demo_sources_dir)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"already being crawled (run {busy.run_id}, scheduled" in result.stdout
+    stored, runs = stored_articles(sqlite_url)
+    assert {article["source"] for article in stored.values()} == {"diksinusa"}
+    assert [(run["source"], run["status"]) for run in runs] == [("kabarmahakam", "running"),
+                                                                ("diksinusa", "succeeded")]

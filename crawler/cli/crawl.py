@@ -17,13 +17,10 @@ from rich.table import Table
 
 from crawler.cli import EXIT_BAD_INPUT, AppContext, PantauError, cli
 from crawler.config import SourceConfig, load_entities, load_sources, parse_sources_toml
+from crawler.settings import FAST_LOCAL_ENV
 
 if TYPE_CHECKING:
     from crawler.crawl import CrawlProgress, RunSummary
-
-
-# A test setting: no politeness delays and higher per-domain concurrency, for sites served on this machine.
-FAST_LOCAL_ENV = "PANTAU_FAST_LOCAL"
 
 
 class UnknownSourceError(PantauError):
@@ -63,7 +60,8 @@ def print_summary(summaries: list[RunSummary], console: Console) -> None:
     for column in ("source", "status", "pages", "new", "updated", "mentions", "errors", "run"):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     for summary in summaries:
-        status = summary.status if summary.status == "succeeded" else f"[red]{summary.status}[/red]"
+        colour = {"succeeded": "green", "skipped": "yellow"}.get(summary.status, "red")
+        status = f"[{colour}]{summary.status}[/{colour}]"
         table.add_row(summary.source, status, str(summary.pages), str(summary.new_articles),
                       str(summary.updated_articles), str(summary.mentions), str(summary.errors),
                       str(summary.run_id))

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from crawler.daemon.plan import final_status, format_interval
 import storage
+from crawler.daemon.plan import final_status, format_interval
+from crawler.settings import FAST_LOCAL_ENV
 from storage import daemon_state
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ class CrawlRunner:
             try:
                 child = subprocess.Popen(self.command(source_key, claim.run_id, config_dir), stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=output, start_new_session=True,
-                                         env={**os.environ, **self.settings.extra_env})
+                                         env={**os.environ, **self.child_env()})
             except OSError as error:
                 daemon_state.settle_run(self.engine, claim.run_id, "failed", f"cannot start the crawl process: {error}")
                 logger.error("crawl %s (run %d) could not start: %s", source_key, claim.run_id, error)
@@ -125,9 +126,14 @@ class CrawlRunner:
             self.on_finished(run)
         return status
 
+    def child_env(self) -> dict[str, str]:
+        env = dict(self.settings.extra_env)
+        if self.settings.allow_private_addresses:
+            env[FAST_LOCAL_ENV] = "1"  # the crawl settings of `pantau crawl --demo`: for sites on this machine
+        return env
+
     def command(self, source_key: str, run_id: int, config_dir: Path) -> list[str]:
-        module = "crawler.daemon.child" if self.settings.allow_private_addresses else "crawler"
-        return [self.settings.python, "-m", module, "--database-url", self.settings.database_url,
+        return [self.settings.python, "-m", "crawler", "--database-url", self.settings.database_url,
                 "--config", str(config_dir), "crawl", source_key, "--trigger", "scheduled",
                 "--run-id", str(run_id), "--no-progress"]
 
