@@ -488,31 +488,58 @@ def _headline_elements(tree: HtmlElement) -> list[HtmlElement]:
     return [element for element in tree.iter("h1") if _text_of(element)]
 
 
+# How much each source's say counts when titles are compared: the <h1> is what readers see; JSON-LD, og:title and
+# <title> are the publisher's own statements; twitter:title is often a shorter social-media variant.
+_TITLE_WEIGHTS = {"h1": 1.5, "jsonld": 1.0, "og": 1.0, "title": 1.0, "twitter": 0.5}
+_TITLE_PRIORITY = ("h1", "jsonld", "og", "twitter", "title")
+
+
 def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str | None, site_words: set[str]
                   ) -> tuple[str | None, HtmlElement | None]:
-    """The headline as shown: an ``<h1>`` that agrees with the meta titles, else a meta title without site name."""
-    meta_titles = [html_lib.unescape(value) for value in (
-        _jsonld_value(facts, "headline"), facts.meta.get("og:title"), facts.meta.get("twitter:title"),
-        trafilatura_title, _text_of(tree.find(".//title")) if tree.find(".//title") is not None else None,
-    ) if isinstance(value, str) and value.strip()]
-    normalized_meta = [_normalize_title(value) for value in meta_titles]
+    """The headline as shown: the candidate (``<h1>``s, JSON-LD headline, og:title, <title> …, site names
+    stripped) that most sources agree on; the ``<h1>`` weighs most. Returns it and the headline element."""
+    title_element = tree.find(".//title")
+    sources: list[tuple[str, str, HtmlElement | None]] = []
     headlines = _headline_elements(tree)
-    for element in headlines:
-        text = _text_of(element)
-        norm = _normalize_title(text)
-        if len(norm) < 8:
-            continue
-        if any(norm == meta or (norm in meta and len(norm) >= 0.5 * len(_strip_site_name(meta, site_words)))
-               or (meta in norm and len(meta) > 0.6 * len(norm)) for meta in normalized_meta):
-            return text, element
-    for value in meta_titles:
+    for element in headlines[:3]:
+        sources.append(("h1", _text_of(element), element))
+    for kind, value in (("jsonld", _jsonld_value(facts, "headline")), ("og", facts.meta.get("og:title")),
+                        ("twitter", facts.meta.get("twitter:title")),
+                        ("title", _text_of(title_element) if title_element is not None else trafilatura_title)):
+        if isinstance(value, str) and value.strip():
+            sources.append((kind, html_lib.unescape(value), None))
+    candidates: dict[str, dict[str, Any]] = {}
+    for kind, value, element in sources:
         cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), site_words)
-        if cleaned:
-            headline = next((element for element in headlines if len(_text_of(element)) > 8), None)
-            return cleaned, headline
-    if headlines:
-        return _text_of(headlines[0]), headlines[0]
-    return None, None
+        key = _normalize_title(cleaned)
+        if len(key) < 8:
+            continue
+        entry = candidates.setdefault(key, {"text": cleaned, "kinds": set(), "element": element})
+        entry["kinds"].add(kind)
+        if entry["element"] is None:
+            entry["element"] = element
+    if not candidates:
+        if headlines:
+            return _text_of(headlines[0]), headlines[0]
+        return None, None
+
+    def support(key: str) -> float:
+        entry = candidates[key]
+        score = sum(_TITLE_WEIGHTS[kind] for kind in entry["kinds"])
+        for other_key, other in candidates.items():
+            # A longer title that contains this one (a kicker or section label left in it) half-agrees.
+            if other_key != key and key in other_key and len(key) >= 0.6 * len(other_key):
+                score += 0.5 * sum(_TITLE_WEIGHTS[kind] for kind in other["kinds"])
+        return score
+
+    def rank(key: str) -> tuple[float, int]:
+        return support(key), -min(_TITLE_PRIORITY.index(kind) for kind in candidates[key]["kinds"])
+
+    best = candidates[max(candidates, key=rank)]
+    headline = best["element"]
+    if headline is None:
+        headline = next((element for element in headlines if len(_text_of(element)) > 8), None)
+    return best["text"], headline
 
 
 # ----------------------------------------------------------------------------------------- dates
@@ -683,13 +710,13 @@ def _is_link_line(line: str, link_texts: set[str]) -> bool:
     return _normalize_title(bare) in link_texts
 
 
-def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None = None
-                ) -> tuple[str, list[str]]:
+def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None = None,
+                headline: str | None = None) -> tuple[str, list[str]]:
     """The story text without boilerplate lines; also the related titles found in removed lines.
 
     ``link_texts`` (see :func:`_link_texts`): lines that are only the text of a link are dropped.
     """
-    title_key = _normalize_title(title) if title else None
+    title_keys = {_normalize_title(value) for value in (title, headline) if value}
     kept: list[str] = []
     related: list[str] = []
     lines = [line.strip() for line in text.split("\n")]
@@ -702,7 +729,7 @@ def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None
             continue  # empty list items, lone numbers and punctuation
         if counts.get(stripped, 0) >= 3:
             continue  # a placeholder repeated for every embed ("External content not available")
-        if title_key and _normalize_title(stripped) == title_key:
+        if _normalize_title(stripped) in title_keys:
             continue
         if link_texts and _is_link_line(stripped, link_texts):
             related.append(_DATE_PREFIX.sub("", _LIST_MARK.sub("", stripped)).strip())
@@ -790,7 +817,8 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     if title_marked_paid:
         title = _TITLE_PAID_MARK.sub("", title).strip() or title
 
-    text, inline_related = _clean_text(document.text, title, _link_texts(tree))
+    text, inline_related = _clean_text(document.text, title, _link_texts(tree),
+                                       _text_of(headline) if headline is not None else None)
     related.extend(title for title in inline_related if title not in related)
     if more_pages:
         text = _stitch(text, [_page_text(page, url, title) for page in more_pages])
