@@ -364,8 +364,8 @@ class Matcher:
         real = [target for target in hit.targets if target.entity != _BLOCKER]
         named = [target for target in real if not target.bare]
         entities = sorted({target.entity for target in real})
-        titled = frozenset(number for number in entities
-                           if all(t.resolution == "title" for t in real if t.entity == number))
+        titled = frozenset({t.entity for t in real if t.resolution == "title"}
+                           - {t.entity for t in real if t.resolution != "title"})
         item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities, titled=titled)
         if named and len(entities) == len({target.entity for target in named}):
             # Every candidate is named by this form (not a bare form of another body): ties go by validity.
@@ -633,9 +633,11 @@ def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
     """Non-overlapping hits, longer ones first; returned in text order."""
     taken: list[_Hit] = []
+    occupied = bytearray(max((hit.end for hit in hits), default=0))
     for hit in sorted(hits, key=lambda hit: (-(hit.end - hit.start), hit.start)):
-        if all(hit.end <= other.start or hit.start >= other.end for other in taken):
+        if occupied.find(1, hit.start, hit.end) < 0:
             taken.append(hit)
+            occupied[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
     return sorted(taken, key=lambda hit: hit.start)
 
 
