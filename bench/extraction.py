@@ -20,7 +20,6 @@ import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from trafilatura import bare_extraction
 
@@ -57,14 +56,21 @@ def norm(text: str | None) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().casefold()
 
 
-def reference_zone(row: dict) -> dt.tzinfo:
-    """The site's local offset, from the reference datetime when it has one (else Jakarta)."""
+def reference_zone(row: dict) -> dt.tzinfo | None:
+    """The site's local offset, from the reference datetime when it has one (else None: see :func:`local_day`)."""
     stamp = row.get("datetime") or ""
     match = re.search(r"([+-]\d{2}):?(\d{2})$", stamp.strip())
     if match:
         sign = -1 if match.group(1).startswith("-") else 1
         return dt.timezone(sign * dt.timedelta(hours=abs(int(match.group(1))), minutes=int(match.group(2))))
-    return ZoneInfo("Asia/Jakarta")
+    return None
+
+
+def local_day(published: dt.datetime, row: dict) -> str:
+    """The publication day in the site's local time: in the reference's offset when it has one, else in the
+    offset the extractor read from the page (a naive reference is the site's own clock)."""
+    zone = reference_zone(row)
+    return (published.astimezone(zone) if zone is not None else published).date().isoformat()
 
 
 def run_pantau(html: bytes, row: dict) -> dict:
@@ -73,7 +79,7 @@ def run_pantau(html: bytes, row: dict) -> dict:
     except ExtractionError:
         return {"text": None, "title": None, "authors": [], "date": None}
     published = article.published_at
-    day = published.astimezone(reference_zone(row)).date().isoformat() if published else None
+    day = local_day(published, row) if published else None
     return {"text": article.text, "title": article.title, "authors": article.authors, "date": day}
 
 

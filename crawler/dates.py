@@ -15,6 +15,7 @@ whose weekday matches; nothing after the fetch time is ever returned.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import logging
 import re
 from dataclasses import dataclass
@@ -258,6 +259,49 @@ def parse_iso(value: str, zone: dt.tzinfo = JAKARTA, fetched_at: dt.datetime | N
             return None
     return _build(int(match.group("year")), int(match.group("month")), int(match.group("day")), clock, tz,
                   zone_given, fetched_at)
+
+
+# Zone abbreviations that machine-written stamps use ("Fri Apr 28 19:20:36 CEST 2023", Java's Date.toString).
+_ZONE_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MET": 1, "MEST": 2,
+    "EET": 2, "EEST": 3, "MSK": 3, "WIB": 7, "WITA": 8, "WIT": 9, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8,
+    "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}
+_MACHINE_STAMP = re.compile(
+    r"^(?:[A-Za-z]{3},?\s+)?(?P<month>[A-Za-z]{3})\s+(?P<day>\d{1,2})\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2}))?\s+(?P<zone>[A-Za-z]{1,5})\s+(?P<year>\d{4})$"
+)
+_ENGLISH_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def parse_stamp(value: str, zone: dt.tzinfo = JAKARTA, fetched_at: dt.datetime | None = None) -> FoundDate | None:
+    """A machine-written time stamp: ISO 8601 (see :func:`parse_iso`), RFC 2822 (``Fri, 28 Apr 2023 19:20:36
+    +0200``) or the Unix/Java form with a zone name (``Fri Apr 28 19:20:36 CEST 2023``)."""
+    found = parse_iso(value, zone, fetched_at)
+    if found is not None:
+        return found
+    value = value.strip()
+    match = _MACHINE_STAMP.match(value)
+    if match and match.group("month").lower() in _ENGLISH_MONTHS:
+        hours = _ZONE_ABBREVIATIONS.get(match.group("zone").upper())
+        tz = dt.timezone(dt.timedelta(hours=hours)) if hours is not None else zone
+        clock = (int(match.group("hour")), int(match.group("minute")), int(match.group("second") or 0))
+        if clock[0] > 23 or clock[1] > 59 or clock[2] > 59:
+            return None
+        return _build(int(match.group("year")), _ENGLISH_MONTHS[match.group("month").lower()],
+                      int(match.group("day")), clock, tz, hours is not None, fetched_at)
+    if re.match(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", value):
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        zone_given = parsed.tzinfo is not None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+        return _build(parsed.year, parsed.month, parsed.day, (parsed.hour, parsed.minute, parsed.second),
+                      parsed.tzinfo, zone_given, fetched_at)
+    return None
 
 
 def parse_relative(text: str, fetched_at: dt.datetime, zone: dt.tzinfo = JAKARTA) -> FoundDate | None:

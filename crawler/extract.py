@@ -45,7 +45,15 @@ from crawler.bylines import (
     unique_people,
 )
 from crawler.config import SourceConfig
-from crawler.dates import JAKARTA, FoundDate, date_from_url, find_date, find_dateline, parse_iso
+from crawler.dates import (
+    JAKARTA,
+    FoundDate,
+    date_from_url,
+    find_date,
+    find_dateline,
+    parse_iso,
+    parse_stamp,
+)
 from crawler.urls import canonical_url, normalize_url, same_site, site_host
 
 logger = logging.getLogger(__name__)
@@ -147,6 +155,7 @@ class _PageFacts:
 
     meta: dict[str, str] = field(default_factory=dict)
     jsonld: list[dict[str, Any]] = field(default_factory=list)
+    compact_meta: dict[str, str] | None = None  # meta names without punctuation, built on first use
 
 
 def parse_html(html: str | bytes | HtmlElement) -> HtmlElement | None:
@@ -428,6 +437,22 @@ def _take_captions(tree: HtmlElement) -> list[str]:
             if text not in captions:
                 captions.append(text)
             _remove(element)
+    # An unmarked caption: the one short text in a box that otherwise holds just an image.
+    for image in tree.xpath("//body//img"):
+        box = image.getparent()
+        if box is not None and box.tag == "a" and not _text_of(box):
+            box = box.getparent()
+        if box is None or box.tag not in ("div", "figure", "span") or len(box) > 4 or box.getparent() is None:
+            continue
+        texts = [child for child in box if child.tag in ("p", "span", "div", "small") and _text_of(child)]
+        if len(texts) != 1 or len(box.xpath(".//img")) != 1 or box.xpath(".//a[normalize-space()] | .//h1 | "
+                                                                       ".//h2 | .//h3 | .//h4"):
+            continue
+        text = _text_of(texts[0])
+        if 15 <= len(text) < 400 and _text_of(box) == text:
+            if text not in captions:
+                captions.append(text)
+            _remove(texts[0])
     return captions
 
 
@@ -579,22 +604,51 @@ def _starts_in_first(joined: str, first: str) -> bool:
         first.lower()))
 
 
+def _compact_key(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key.lower())
+
+
+def _meta_value(facts: _PageFacts, key: str) -> str | None:
+    """A meta tag's content, matching names loosely ("article:published:time" = "article:published_time")."""
+    value = facts.meta.get(key)
+    if value is None:
+        if facts.compact_meta is None:
+            facts.compact_meta = {}
+            for name, content in facts.meta.items():
+                facts.compact_meta.setdefault(_compact_key(name), content)
+        value = facts.compact_meta.get(_compact_key(key))
+    return value
+
+
 def _meta_date(facts: _PageFacts, keys: tuple[str, ...], jsonld_key: str, zone: dt.tzinfo,
                fetched_at: dt.datetime) -> tuple[FoundDate | None, str | None]:
     value = _jsonld_value(facts, jsonld_key)
     if isinstance(value, list) and value:
         value = value[0]
     if isinstance(value, str):
-        found = parse_iso(value, zone, fetched_at) or find_date(value, zone, fetched_at, relative=False)
+        found = parse_stamp(value, zone, fetched_at) or find_date(value, zone, fetched_at, relative=False)
         if found:
             return found, "jsonld"
     for key in keys:
-        value = facts.meta.get(key)
+        value = _meta_value(facts, key)
         if value:
-            found = parse_iso(value, zone, fetched_at) or find_date(value, zone, fetched_at, relative=False)
+            found = parse_stamp(value, zone, fetched_at) or find_date(value, zone, fetched_at, relative=False)
             if found:
                 return found, "meta"
     return None, None
+
+
+def _page_zone(facts: _PageFacts) -> dt.tzinfo:
+    """The zone for naive times when no source says it: the non-zero offset of the page's own ISO stamps (a UTC
+    stamp says nothing about the site's clock), else Asia/Jakarta."""
+    values = [_jsonld_value(facts, "datePublished"), _jsonld_value(facts, "dateModified")]
+    values += [_meta_value(facts, key) for key in _META_PUBLISHED[:3] + _META_MODIFIED[:3]]
+    for value in values:
+        if isinstance(value, str):
+            found = parse_iso(value)
+            if found is not None and found.zone_given and found.value.utcoffset():
+                return found.value.tzinfo
+    return JAKARTA
 
 
 def _same_wall_clock(meta: FoundDate, visible: FoundDate) -> bool:
@@ -790,7 +844,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     fetched_at = fetched_at or dt.datetime.now(dt.timezone.utc)
     if fetched_at.tzinfo is None:
         raise ValueError("fetched_at must be timezone-aware")
-    zone = source.zone if source is not None else JAKARTA
+    zone = source.zone if source is not None else None
     try:
         tree = parse_html(html)
     except (ValueError, etree.ParserError) as error:
@@ -799,6 +853,8 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
         raise ExtractionError(f"{url}: empty or unreadable HTML")
 
     facts = _PageFacts(meta=_read_meta(tree), jsonld=_read_jsonld(tree))
+    if zone is None:
+        zone = _page_zone(facts)
     canonical = canonical_url(url, tree)
     _drop_scripts(tree)
     related = _take_related(tree)
