@@ -14,6 +14,8 @@ How it works, in the order a text goes through it:
    region-less ("bare") multi-word forms must too; multi-word forms with a region match in any case.
 3. **Longest match wins.** Overlapping hits are resolved longest first, so "Sekretariat DPRD Kaltim" is the
    secretariat and never also "DPRD Kaltim", while "Komisi I DPRD Kota Samarinda" still counts for the DPRD.
+   A name and its own short form in brackets right after it are one mention ("Pemerintah Provinsi Kalimantan
+   Timur (Pemprov Kaltim)").
 4. **Resolution.** A form with a region (or a national body's name) names its body: ``resolution`` "name",
    or "title" for a head-of-office title (Kapolda Kaltim, Kadiskominfo Kaltim, Menkominfo). A bare form
    ("Diskominfo", "Pemprov", "Kapolda") and a form shared by several bodies ("Kominfo" is the ministry's acronym
@@ -24,7 +26,8 @@ How it works, in the order a text goes through it:
    the article names; then the source's home region (``SourceConfig.region``, regional outlets only) when the
    article names no other candidate's region. Plural and generic uses ("Pemkab se-Kaltim", "para Kapolres")
    and anything still ambiguous are dropped, not guessed. A form shared with a national body resolves to the
-   national body only on a national outlet whose article names no competing region.
+   national body only on a national outlet (or a story datelined outside a regional outlet's home province)
+   whose article names no competing region.
 5. **Validity.** A name always means its own body, whatever the date: "Kominfo" in 2025 is still Kominfo
    (analysts follow ``successor`` to count a lineage). ``Article.published_at`` only breaks ties: when
    several candidates remain for one form, those valid on the publication day are preferred.
