@@ -2,8 +2,8 @@
 
 The daemon (crawler/daemon) writes one ``daemon_state`` row per database: its pid, host, start time, a
 heartbeat and the next run of every scheduled source, so that ``pantau status`` on any machine that can reach
-the database can say whether a daemon runs and what it will do next. The table is not part of the analysts'
-schema and is created on first use (``ensure_daemon_table``), outside the Alembic migrations.
+the database can say whether a daemon runs and what it will do next. The table (``storage.models.DaemonState``,
+migration 0004) is not part of the analysts' schema.
 
 Crawls of one source never overlap: :func:`claim_run` looks at the source's unfinished runs and creates the new
 ``running`` row in the same write transaction (``BEGIN IMMEDIATE`` on SQLite, a per-source advisory
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from storage.db import write_transaction
-from storage.models import CrawlRun, Source, UTCDateTime
+from storage.models import CrawlRun, DaemonState, Source
 from storage.repository import RunRecord
 
 # pg_advisory_xact_lock(int, int) namespace for per-source run claims ("pnta").
@@ -40,19 +40,7 @@ PID_START_SLACK = dt.timedelta(seconds=60)
 UNFINISHED = "running"
 FAILED_STATUSES = ("failed", "timed-out")
 
-daemon_metadata = sa.MetaData()
-
-daemon_state_table = sa.Table(
-    "daemon_state", daemon_metadata,
-    sa.Column("name", sa.String(), primary_key=True, comment="always 'daemon': one daemon per database"),
-    sa.Column("pid", sa.Integer(), nullable=False),
-    sa.Column("hostname", sa.String(), nullable=False),
-    sa.Column("started_at", UTCDateTime(), nullable=False),
-    sa.Column("heartbeat_at", UTCDateTime(), nullable=False),
-    sa.Column("stopped_at", UTCDateTime(), nullable=True),
-    sa.Column("config_dir", sa.String(), nullable=True),
-    sa.Column("schedule", sa.JSON(), nullable=False, comment="source key -> {next_run, every}"),
-)
+daemon_state_table = DaemonState.__table__
 
 DAEMON_ROW = "daemon"
 
@@ -77,11 +65,6 @@ class DaemonState:
     stopped_at: dt.datetime | None
     config_dir: str | None
     schedule: dict[str, dict[str, Any]]
-
-
-def ensure_daemon_table(engine: Engine) -> None:
-    """Create the ``daemon_state`` table when the database has none (idempotent)."""
-    daemon_metadata.create_all(engine, checkfirst=True)
 
 
 def record_daemon_start(engine: Engine, *, pid: int, hostname: str, started_at: dt.datetime,

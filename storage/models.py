@@ -243,3 +243,21 @@ class Quote(Base):
     text: Mapped[str] = mapped_column(Text)
     start_offset: Mapped[int]
     end_offset: Mapped[int]
+
+
+class DaemonState(Base):
+    """The scheduled daemon's own row (one per database): who runs it, since when, and what it will do next.
+
+    Written by storage/daemon_state.py, read by ``pantau status``; not part of the analysts' schema.
+    """
+
+    __tablename__ = "daemon_state"
+
+    name: Mapped[str] = mapped_column(primary_key=True, comment="always 'daemon': one daemon per database")
+    pid: Mapped[int]
+    hostname: Mapped[str]
+    started_at: Mapped[dt.datetime]
+    heartbeat_at: Mapped[dt.datetime]
+    stopped_at: Mapped[dt.datetime | None]
+    config_dir: Mapped[str | None]
+    schedule: Mapped[dict[str, Any]] = mapped_column(comment="source key -> {next_run, every}")

@@ -27,7 +27,6 @@ def make_source(key: str) -> SourceConfig:
 @pytest.fixture
 def engine(database_engine: Engine) -> Engine:
     storage.sync_config(database_engine, [make_source("diksi"), make_source("tribun")], [])
-    daemon_state.ensure_daemon_table(database_engine)
     return database_engine
 
 

@@ -113,7 +113,6 @@ class Daemon:
             except ValueError as error:
                 raise ConfigError(options.config_dir / "sources", str(error)) from None
             self.engine = engine = storage.connect(options.database_url)
-            daemon_state.ensure_daemon_table(engine)
             orphans = storage.mark_orphaned_runs_interrupted(engine)
             if orphans:
                 logger.warning("marked %d crawl run(s) interrupted that a dead process had left running: %s",

@@ -32,8 +32,8 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Compare only the tables the models define: the daemon's own state table, full-text-search shadow
-    tables and other tables that live beside the schema are none of autogenerate's business."""
+    """Compare only the tables the models define: full-text-search shadow tables (migration 0003) and other
+    tables that live beside the schema are none of autogenerate's business."""
     if type_ == "table":
         return name in target_metadata.tables
     return True
