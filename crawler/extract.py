@@ -79,7 +79,7 @@ _BOILERPLATE_START = re.compile(
     re.IGNORECASE,
 )
 _BOILERPLATE_EXACT = re.compile(
-    r"^\s*(?:advertisement|iklan|adv|sponsored|scroll\s+to\s+continue(?:\s+with\s+content)?|"
+    r"^\s*(?:advertisement|iklan|adv|sponsored|share|bagikan|tweet|close|tutup|scroll\s+to\s+continue(?:\s+with\s+content)?|"
     r"lanjutkan\s+membaca|baca\s+juga|selanjutnya|sebelumnya|halaman\s+\d+|\d+\s*/\s*\d+|"
     r"(?:halaman\s+)?selanjutnya\s*[»>]*|[«<]*\s*sebelumnya)\s*[:.]?\s*$",
     re.IGNORECASE,
@@ -264,8 +264,12 @@ def _remove(element: HtmlElement) -> None:
 
 
 def _drop_scripts(tree: HtmlElement) -> None:
-    """Remove scripts (JSON-LD kept: htmldate reads it) and styles, so that text lengths count only visible text."""
-    for element in tree.xpath("//script[not(contains(@type, 'ld+json'))] | //style"):
+    """Remove scripts (JSON-LD kept: htmldate reads it), styles and embedded social-media posts (a quoted tweet
+    is not the story's text), so that text lengths count only the page's own visible text."""
+    for element in tree.xpath(
+            "//script[not(contains(@type, 'ld+json'))] | //style | //blockquote[contains(@class, 'twitter-tweet') "
+            "or contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed') or "
+            "contains(@class, 'twitter-video')]"):
         _remove(element)
 
 
@@ -783,8 +787,11 @@ def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None
             continue  # empty list items, lone numbers and punctuation
         if counts.get(stripped, 0) >= 3:
             continue  # a placeholder repeated for every embed ("External content not available")
-        if _normalize_title(stripped) in title_keys:
-            continue
+        normalized = _normalize_title(stripped)
+        if normalized in title_keys or len(kept) < 3 and any(
+                normalized.endswith(key) and len(normalized) - len(key) <= 30
+                and not re.search(r"\d", normalized[:-len(key)]) for key in title_keys):
+            continue  # the headline, also with a kicker before it ("In Picture: …"), not with a dateline
         if link_texts and _is_link_line(stripped, link_texts):
             related.append(_DATE_PREFIX.sub("", _LIST_MARK.sub("", stripped)).strip())
             continue
@@ -802,6 +809,8 @@ def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None
             related.append(stripped[inline.start():].split(":", 1)[1].strip())
             stripped = stripped[:inline.start()].rstrip()
         kept.append(stripped)
+    while kept and len(kept[-1]) < 60 and kept[-1].endswith(":"):
+        kept.pop()  # a label whose list was removed ("FOTO TERKAIT:", "Related:")
     return "\n".join(kept), related
 
 
