@@ -762,6 +762,14 @@ def _link_texts(tree: HtmlElement) -> set[str]:
     return texts
 
 
+def _link_share(text: str, link_texts: set[str]) -> float:
+    """How much of ``text`` is made of other pages' link texts (teaser and index blocks)."""
+    flat = _normalize_title(text)
+    if not flat:
+        return 0.0
+    return min(1.0, sum(len(link) * flat.count(link) for link in link_texts if link in flat) / len(flat))
+
+
 def _is_link_line(line: str, link_texts: set[str]) -> bool:
     """True for a line that is only a link to another page (an index or "more news" item), date or bullet aside."""
     bare = _DATE_PREFIX.sub("", _LIST_MARK.sub("", line)).strip()
@@ -882,13 +890,16 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     if title_marked_paid:
         title = _TITLE_PAID_MARK.sub("", title).strip() or title
 
-    text, inline_related = _clean_text(document.text, title, _link_texts(tree),
+    link_texts = _link_texts(tree)
+    text, inline_related = _clean_text(document.text, title, link_texts,
                                        _text_of(headline) if headline is not None else None)
     related.extend(title for title in inline_related if title not in related)
     if more_pages:
         text = _stitch(text, [_page_text(page, url, title) for page in more_pages])
-    if len(text.split()) < 50 and captions and sum(len(c.split()) for c in captions) > len(text.split()):
-        # A photo story: the captions are the story.
+    if captions and sum(len(c.split()) for c in captions) >= 20 and (
+            len(text.split()) < 50 and sum(len(c.split()) for c in captions) > len(text.split())
+            or _link_share(text, link_texts) >= 0.5):
+        # A photo story: the captions are the story (what else the page offers is short or mostly links).
         text = "\n".join(captions)
     if not text:
         raise ExtractionError(f"{url}: no article text left after removing boilerplate")
