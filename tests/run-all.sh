@@ -5,6 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q -e ".[test]"
+# The HTML report test drives Debian's headless Chromium; install it where we may (CI runs as root).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing chromium from Debian…" >&2
+  (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium) >&2 ||
+    echo "warning: could not install chromium; the browser test will fail under CI" >&2
+fi
 if [ -z "${PANTAU_TEST_POSTGRES_URL:-}" ]; then
   PANTAU_TEST_POSTGRES_URL=$(bash .ci/start-postgres)
   export PANTAU_TEST_POSTGRES_URL

@@ -44,7 +44,7 @@ def _write(report: Any, output_format: str, output: Path | None) -> None:
             text = report.render_html()
         except ImportError as error:
             raise PantauError(f"HTML reports need Jinja2 and matplotlib ({error.name} is missing): "
-                              "pip install 'pantau[reports]'") from None
+                              "pip install jinja2 matplotlib") from None
     elif output_format == "csv":
         table = report.tables[0]
         buffer = io.StringIO()
@@ -89,7 +89,7 @@ def _build(app: AppContext, builder: Callable[[Any], Any]) -> Any:
                 raise PantauError(str(error)) from None
             except ImportError as error:
                 raise PantauError(f"reports need Jinja2 and matplotlib ({error.name} is missing): "
-                                  "pip install 'pantau[reports]'") from None
+                                  "pip install jinja2 matplotlib") from None
     finally:
         engine.dispose()
 
