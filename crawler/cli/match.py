@@ -20,8 +20,6 @@ from crawler.article import Article
 from crawler.cli import EXIT_BAD_INPUT, AppContext, PantauError, cli
 from crawler.cli.entities import entities_from
 from crawler.config import SourceConfig, load_sources
-from crawler.mentions import Matcher
-from crawler.quotes import find_quotes
 
 
 class BadInputError(PantauError):
@@ -67,6 +65,9 @@ def match(app: AppContext, path: Path | None, source_key: str | None, with_quote
 
     Example: echo '{"id": 1, "text": "Kapolda Kaltim meninjau banjir."}' | pantau match
     """
+    from crawler.mentions import Matcher  # the automaton stack only when matching (keeps `pantau` quick)
+    from crawler.quotes import find_quotes
+
     matcher = Matcher(entities_from(app, path))
     sources: dict[str, SourceConfig] = {}
     try:
