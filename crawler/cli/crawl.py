@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -81,8 +82,7 @@ def print_summary(summaries: list[RunSummary], console: Console) -> None:
         console.print(agencies)
     for summary in summaries:
         if summary.error_summary:
-            console.print(f"[yellow]{summary.source}[/yellow]: {summary.error_summary}", markup=True,
-                          highlight=False)
+            console.print(f"[yellow]{summary.source}[/yellow]: {escape(summary.error_summary)}", highlight=False)
 
 
 @cli.command()

@@ -75,11 +75,12 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_for
         click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
     else:
         from rich.console import Console
+        from rich.text import Text
         from rich.table import Table
 
         table = Table(*columns, title=title, show_lines=False, highlight=False)
         for row in rows:
-            table.add_row(*(_cell(value) for value in row))
+            table.add_row(*(Text(_cell(value)) for value in row))  # data, never rich markup
         # Off a terminal rich would squeeze the table into 80 columns; let it be as wide as its content.
         Console(width=None if sys.stdout.isatty() else 10_000).print(table)
         if not rows:
