@@ -90,6 +90,8 @@ _BYLINE_LINE = re.compile(
     r"fotografer|foto|sumber|laporan\s+wartawan)\s*[|\s]*[:：][^.!?]{0,80}$",
     re.IGNORECASE,
 )
+# A byline on a line of its own: "By Jane Doe", "Von Karim Natour", "Oleh: Rina Wulandari".
+_BY_LINE = re.compile(r"^(?i:by|von|par|por|oleh|door|av|af)\s*:?\s+(?:[A-ZÀ-Þ][\w.'’-]*\s*(?:,|and|und|et|y|dan|&)?\s*){1,6}$")
 # A line that starts with a date and then holds at most a short headline: an item of a news index or list.
 _DATE_LED_LINE = re.compile(
     r"^[\s|•·\-\d]{0,4}(?:(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\s*,?\s*)?"
@@ -770,10 +772,17 @@ def _link_share(text: str, link_texts: set[str]) -> float:
     return min(1.0, sum(len(link) * flat.count(link) for link in link_texts if link in flat) / len(flat))
 
 
+_LINK_LABEL = re.compile(r"^[^:|»]{2,40}[:|»]\s*")
+
+
 def _is_link_line(line: str, link_texts: set[str]) -> bool:
-    """True for a line that is only a link to another page (an index or "more news" item), date or bullet aside."""
+    """True for a line that is only a link to another page (an index or "more news" item), date or bullet aside,
+    also behind a short label in any language ("Baca juga: …", "READ ANOTHER STORY HERE | …")."""
     bare = _DATE_PREFIX.sub("", _LIST_MARK.sub("", line)).strip()
-    return _normalize_title(bare) in link_texts
+    if _normalize_title(bare) in link_texts:
+        return True
+    unlabelled = _LINK_LABEL.sub("", bare, count=1)
+    return unlabelled != bare and _normalize_title(unlabelled) in link_texts
 
 
 def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None = None,
@@ -804,7 +813,7 @@ def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None
             related.append(_DATE_PREFIX.sub("", _LIST_MARK.sub("", stripped)).strip())
             continue
         if _BOILERPLATE_EXACT.match(stripped) or len(stripped) < 160 and (
-                _BYLINE_LINE.match(stripped) or _DATE_LED_LINE.match(stripped)):
+                _BYLINE_LINE.match(stripped) or _DATE_LED_LINE.match(stripped) or _BY_LINE.match(stripped)):
             continue
         if _BOILERPLATE_START.match(stripped):
             if _READ_ALSO_TEXT.match(stripped):
