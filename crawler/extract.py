@@ -785,6 +785,16 @@ def _is_link_line(line: str, link_texts: set[str]) -> bool:
     return unlabelled != bare and _normalize_title(unlabelled) in link_texts
 
 
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’'»)\]。！？]\s*$")
+
+
+def _is_prose(line: str) -> bool:
+    """A line that reads as running text: long, or a sentence of several words."""
+    # Scripts written without spaces (Chinese, Japanese, Thai) count by characters.
+    words = len(line.split()) if " " in line else len(line) // 4
+    return len(line) >= 100 or words >= 5 and bool(_SENTENCE_END.search(line))
+
+
 def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None = None,
                 headline: str | None = None) -> tuple[str, list[str]]:
     """The story text without boilerplate lines; also the related titles found in removed lines.
@@ -828,6 +838,13 @@ def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None
         kept.append(stripped)
     while kept and len(kept[-1]) < 60 and kept[-1].endswith(":"):
         kept.pop()  # a label whose list was removed ("FOTO TERKAIT:", "Related:")
+    if any(_is_prose(line) for line in kept):
+        # Short labels before the first sentence and after the last one are page furniture ("FotoBisnis",
+        # "MustRead", "close"); sub-headings between paragraphs stay. A closing credit "(ant/adv)" stays.
+        while kept and not _is_prose(kept[0]):
+            kept.pop(0)
+        while kept and not _is_prose(kept[-1]) and not re.fullmatch(r"\(.{1,80}\)", kept[-1]):
+            kept.pop()
     return "\n".join(kept), related
 
 
