@@ -879,7 +879,8 @@ def _page_text(html: str | bytes, url: str, title: str | None) -> str:
 
 
 def extract_article(html: str | bytes, url: str, source: SourceConfig | None = None, *,
-                    fetched_at: dt.datetime | None = None, more_pages: list[str] | None = None) -> Article:
+                    fetched_at: dt.datetime | None = None, more_pages: list[str | bytes] | None = None
+                    ) -> Article:
     """The article on one page (``more_pages``: the HTML of pages 2..N of the same story, stitched in).
 
     Raises :class:`ExtractionError` when the page holds no readable story.
@@ -1053,6 +1054,12 @@ _SHOW_ALL_TEXT = re.compile(r"tampilkan\s+semua|lihat\s+semua\s+halaman|baca\s+(
                             r"single\s+page|show\s+all|tampilan\s+penuh|baca\s+full|semua\s+halaman", re.IGNORECASE)
 
 
+def is_single_page_url(url: str) -> bool:
+    """True for the single-page view of a multi-page story ("?page=all", "?single=1", ".../all"), the kind of URL
+    :func:`find_continuation_pages` returns alone: fetch it instead of pages 2..N and extract it as the story."""
+    return bool(_SHOW_ALL.search(url.split("#")[0]))
+
+
 def _page_number(candidate: str, base: str) -> int | None:
     """The page number ``candidate`` adds to the story at ``base`` (same path, a page parameter or suffix)."""
     cand, origin = urlsplit(candidate), urlsplit(base)
@@ -1084,10 +1091,15 @@ def find_continuation_pages(html: str | bytes | HtmlElement, url: str) -> list[s
     if tree is None:
         return []
     base = normalize_url(url)
+    # A continuation shares the story's path (plus a page parameter or suffix), so an absolute href without
+    # that path cannot be one: skip it before the costly URL work (a page has hundreds of navigation links).
+    story_path = urlsplit(url).path.rstrip("/")
     pages: dict[int, str] = {}
     for anchor in tree.iter("a"):
         href = anchor.get("href")
         if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        if story_path and href.startswith(("/", "http")) and story_path not in href:
             continue
         target = urljoin(url, href.strip())
         if normalize_url(target) != base and not _page_number(target, url):
