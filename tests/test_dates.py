@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.dates import date_from_url, find_dateline, parse_date, parse_iso, parse_relative
+from crawler.dates import date_from_url, find_dateline, parse_date, parse_iso, parse_relative, parse_stamp
 
 WIB, WITA, WIT = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Makassar"), ZoneInfo("Asia/Jayapura")
 FETCHED = dt.datetime(2025, 10, 23, 4, 0, tzinfo=dt.timezone.utc)  # Thursday 12:00 WITA
@@ -77,3 +77,20 @@ def test_dates_from_url():
         dt.datetime(2025, 7, 5, 19, 28, 50, tzinfo=WIB)
     assert date_from_url("https://x.test/2024/09/22/judul/", WIB).value.date() == dt.date(2024, 9, 22)
     assert date_from_url("https://x.test/berita/123/judul", WIB) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Fri Apr 28 19:20:36 CEST 2023", dt.datetime(2023, 4, 28, 19, 20, 36, tzinfo=dt.timezone(dt.timedelta(hours=2)))),
+    ("Fri, 28 Apr 2023 19:20:36 +0200", dt.datetime(2023, 4, 28, 19, 20, 36,
+                                                    tzinfo=dt.timezone(dt.timedelta(hours=2)))),
+    ("Wed Oct 22 14:32:00 WITA 2025", dt.datetime(2025, 10, 22, 14, 32, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+    ("2025-10-22T14:32:00+08:00", dt.datetime(2025, 10, 22, 14, 32, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+])
+def test_parse_stamp_machine_formats_with_zone_names(text, expected):
+    found = parse_stamp(text, WIB, FETCHED)
+    assert found is not None and found.value == expected and found.zone_given
+
+
+def test_parse_stamp_rejects_prose_and_future():
+    assert parse_stamp("Rabu, 22 Oktober 2025", WIB, FETCHED) is None
+    assert parse_stamp("Fri Apr 28 19:20:36 CEST 2030", WIB, FETCHED) is None

@@ -9,7 +9,7 @@ import pytest
 
 from crawler.bylines import credit_line, is_advertorial_credit, parse_byline, split_names
 from crawler.config import SourceConfig
-from crawler.extract import ExtractionError, extract_article, find_continuation_pages
+from crawler.extract import ExtractionError, extract_article, find_continuation_pages, is_single_page_url
 
 DATA = Path(__file__).parent / "data" / "extract"
 WITA = SourceConfig(key="diksinusa", name="Diksi Nusa", home_url="https://diksinusa.test/",
@@ -147,3 +147,101 @@ def test_bylines_credit_lines():
     assert is_advertorial_credit("(Humas DPRD Kaltim/adv/cha)")
     assert is_advertorial_credit("(adv)")
     assert not is_advertorial_credit("(diskominfo/cha/mgm)")
+
+
+def _story(body: str, head: str = "", title: str = "Banjir Rendam Tiga Kecamatan di Samarinda") -> str:
+    return (f"<html><head><title>{title} - Gema Nusantara</title><meta property='og:title' content='{title}'>"
+            f"{head}</head><body><header><a href='/'>Gema Nusantara</a></header><article><h1>{title}</h1>"
+            f"{body}</article><footer>© 2025 Gema Nusantara</footer></body></html>")
+
+
+PARAGRAPH = ("Hujan deras sejak Minggu malam membuat air sungai meluap dan merendam permukiman warga di tiga "
+             "kecamatan, kata Kepala BPBD Samarinda kepada wartawan. ")
+
+
+def test_is_single_page_url():
+    assert is_single_page_url("https://portal.test/read/1/x?page=all")
+    assert is_single_page_url("https://portal.test/read/1/x?single=1#top")
+    assert not is_single_page_url("https://portal.test/read/1/x?page=2")
+    assert not is_single_page_url("https://portal.test/read/1/x")
+
+
+def test_extract_loose_lead_text_before_paragraphs_is_kept():
+    body = (f"<div class='detail'><b>SAMARINDA</b> - Lead yang ditulis lepas di dalam div. {PARAGRAPH}"
+            f"<p>{PARAGRAPH}</p><p>Paragraf kedua. {PARAGRAPH}</p></div>")
+    article = extract_article(_story(body), "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert article.text.startswith("SAMARINDA - Lead yang ditulis lepas")
+    assert "Paragraf kedua" in article.text
+
+
+def test_extract_br_separated_story_keeps_every_paragraph():
+    body = f"<div class='isi'>Pertama. {PARAGRAPH}<br><br>Kedua. {PARAGRAPH}<br><br>Ketiga. {PARAGRAPH}</div>"
+    article = extract_article(_story(body), "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert all(word in article.text for word in ("Pertama.", "Kedua.", "Ketiga."))
+
+
+def test_extract_lines_that_are_other_stories_links_are_dropped():
+    index = "".join(f"<div class='item'><span>Senin, 0{n}/07/2025 10:0{n} WIB</span> <a href='/read/{n}'>"
+                    f"Berita lain nomor {n} tentang banjir di kota</a></div>" for n in range(1, 5))
+    body = f"<p>{PARAGRAPH}</p><p>Paragraf kedua. {PARAGRAPH}</p>{index}"
+    article = extract_article(_story(body), "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert "Berita lain nomor" not in article.text
+    assert "Paragraf kedua" in article.text
+
+
+def test_extract_labelled_link_lines_in_any_language_are_dropped():
+    body = (f"<p>{PARAGRAPH}</p><p>FUNDA OLUNYE UDABA LAPHA | <a href='/other'>Kuboshwe abahlanu besolwa "
+            f"ngokugwaza umfundi</a></p><p>Paragraf kedua. {PARAGRAPH}</p>")
+    article = extract_article(_story(body), "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert "Kuboshwe" not in article.text and "Paragraf kedua" in article.text
+
+
+def test_extract_embedded_tweets_and_repeated_placeholders_are_not_text():
+    tweet = ("<blockquote class='twitter-tweet'><p>Banjir lagi di Samarinda #banjir</p>&mdash; Warga (@warga) "
+             "July 5, 2025</blockquote>")
+    placeholder = "<p>Konten eksternal tidak tersedia di perangkat ini</p>"
+    body = f"<p>{PARAGRAPH}</p>{tweet}{placeholder}<p>Kedua. {PARAGRAPH}</p>{placeholder}<p>Ketiga. {PARAGRAPH}" \
+           f"</p>{placeholder}"
+    article = extract_article(_story(body), "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert "@warga" not in article.text and "Konten eksternal" not in article.text
+    assert "Ketiga." in article.text
+
+
+def test_extract_furniture_around_the_story_is_trimmed_and_subheadings_kept():
+    body = (f"<p>FotoBisnis</p><p>{PARAGRAPH}</p><h2>Warga Mengungsi</h2><p>Kedua. {PARAGRAPH}</p>"
+            f"<p>Redaksi: redaksi[at]gema.test</p><p>MustRead</p>")
+    article = extract_article(_story(body), "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    lines = article.text.split("\n")
+    assert lines[0].startswith("Hujan deras") and "Warga Mengungsi" in lines
+    assert "MustRead" not in article.text and "Redaksi:" not in article.text
+
+
+def test_extract_title_by_agreement_ignores_a_slogan_h1():
+    html = _story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>").replace(
+        "<body>", "<body><h1>Experience The Zone</h1>", 1)
+    article = extract_article(html, "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert article.title == "Banjir Rendam Tiga Kecamatan di Samarinda"
+
+
+def test_extract_naive_byline_takes_the_offset_the_page_uses_elsewhere():
+    head = "<meta property='article:modified_time' content='2025-07-06T09:00:00+02:00'>"
+    body = f"<div class='date'>05.07.2025 23:30</div><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>"
+    article = extract_article(_story(body, head), "https://gema.test/berita/banjir", fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2025, 7, 5, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+
+
+def test_extract_meta_names_match_loosely_and_zone_named_stamps_parse():
+    head = "<meta property='article:published:time' content='Sat Jul 05 19:28:50 WITA 2025'>"
+    article = extract_article(_story(f"<p>{PARAGRAPH}</p>", head), "https://gema.test/berita/banjir",
+                              fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2025, 7, 5, 19, 28, 50, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert article.date_source == "meta"
+
+
+def test_extract_unmarked_caption_beside_an_image_is_a_caption():
+    body = (f"<div class='pic'><a href='/foto/1.jpg'><img src='/foto/1.jpg'></a><p>Warga mengungsi di Sempaja, "
+            f"24 Juni 2025</p></div><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>")
+    article = extract_article(_story(body), "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert article.captions == ["Warga mengungsi di Sempaja, 24 Juni 2025"]
+    assert "Sempaja" not in article.text
+    assert article.published_at.date() == dt.date(2025, 7, 5)
