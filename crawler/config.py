@@ -16,11 +16,11 @@ import tomllib
 import zoneinfo
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 CONFIG_ENV = "PANTAU_CONFIG"
 
@@ -59,6 +59,18 @@ def default_config_dir() -> Path:
     return Path(__file__).resolve().parent / "bundled_config"
 
 
+def known_time_zone(value: str) -> str:
+    """Pydantic check for an IANA time zone name (config fields named ``timezone``)."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone '{value}' (use an IANA name such as Asia/Makassar)") from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(known_time_zone)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -75,7 +87,7 @@ class SourceConfig(_Strict):
     listing_pages: list[str] = Field(default_factory=list)
     article_url_pattern: str | None = Field(default=None, description="regex searched in article URLs")
     language: str = "id"
-    timezone: str = "Asia/Jakarta"
+    timezone: TimeZoneName = "Asia/Jakarta"
     region: str | None = Field(default=None, description="home region of a regional outlet, e.g. Kalimantan Timur")
     scope: Literal["regional", "national"] = "regional"
     interval_minutes: int = Field(default=60, ge=1)
@@ -105,14 +117,6 @@ class SourceConfig(_Strict):
                 raise ValueError(f"not a valid regular expression ({error})") from None
         return value
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{value}' (use an IANA name such as Asia/Makassar)") from None
-        return value
 
     @model_validator(mode="after")
     def _default_domains(self) -> SourceConfig:

@@ -15,8 +15,6 @@ transaction lock on PostgreSQL), so two processes cannot both decide that the so
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import os
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,16 +25,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from storage.db import write_transaction
 from storage.models import CrawlRun, DaemonState, Source
-from storage.repository import RunRecord
+from storage.repository import RunRecord, process_alive
 
 # pg_advisory_xact_lock(int, int) namespace for per-source run claims ("pnta").
 CLAIM_LOCK_NAMESPACE = 0x706E7461
 # How long a "running" row may live before it is treated as abandoned even if its pid seems alive (pids are
 # reused; a crawl the daemon starts is killed long before this).
 DEFAULT_STALE_AFTER = dt.timedelta(hours=12)
-# A run's process may start a little after its row (the daemon claims the row, then starts the child), and
-# /proc start times are rounded to clock ticks and boot-time seconds.
-PID_START_SLACK = dt.timedelta(seconds=60)
 UNFINISHED = "running"
 FAILED_STATUSES = ("failed", "timed-out")
 
@@ -122,37 +117,6 @@ def _run_columns() -> list[Any]:
 
 def _record(row: Any) -> RunRecord:
     return RunRecord(**dict(row._mapping))
-
-
-def process_alive(pid: int, started_by: dt.datetime | None = None) -> bool:
-    """True when process ``pid`` exists on this machine (and, when known, had started by ``started_by``).
-
-    The start-time check tells a live crawl from a younger process that reuses the pid of a dead one.
-    """
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except OSError as error:
-        if error.errno != errno.EPERM:  # EPERM: exists, but belongs to someone else
-            return False
-    if started_by is not None:
-        process_start = _process_started_at(pid)
-        if process_start is not None and process_start > started_by + PID_START_SLACK:
-            return False
-    return True
-
-
-def _process_started_at(pid: int) -> dt.datetime | None:
-    """When process ``pid`` started, from Linux's /proc; None elsewhere."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
-        with open("/proc/stat", encoding="ascii") as system:
-            boot = next(int(line.split()[1]) for line in system if line.startswith("btime "))
-        return dt.datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), dt.timezone.utc)
-    except (OSError, ValueError, IndexError, StopIteration):
-        return None
 
 
 def run_is_live(run: RunRecord, *, now: dt.datetime, hostname: str,

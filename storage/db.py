@@ -12,6 +12,7 @@ nothing to do. Every expected failure is a :class:`StorageError` whose message i
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import threading
@@ -49,6 +50,17 @@ _migrated_lock = threading.Lock()
 
 class StorageError(Exception):
     """An expected storage failure; ``str(error)`` is the one-line message for the user."""
+
+
+def as_utc(value: Any) -> dt.datetime | None:
+    """A timestamp from raw SQL as an aware UTC datetime (SQLite gives back naive UTC text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
 
 
 def safe_url(url: URL | str) -> str:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage.db import StorageError, safe_url
+from storage.db import StorageError, as_utc, safe_url
 
 AgencyKey = Literal["lineage_id", "entity_id"]
 
@@ -26,17 +26,6 @@ def _wrap(engine: Engine, action: str, error: SQLAlchemyError) -> StorageError:
     original = getattr(error, "orig", None) or error
     first = next((line.strip() for line in str(original).splitlines() if line.strip()), type(error).__name__)
     return StorageError(f"{action} failed on {safe_url(engine.url)}: {first}")
-
-
-def as_utc(value: Any) -> dt.datetime | None:
-    """A timestamp from raw SQL as an aware UTC datetime (SQLite gives naive UTC text)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
 
 
 def as_date(value: Any) -> dt.date | None:

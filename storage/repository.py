@@ -346,8 +346,33 @@ def finish_run(engine: Engine, run_id: int, status: RunStatus, stats: RunStats |
         raise _wrap(engine, "finishing a crawl run", error) from None
 
 
+# A run's process may start a little after its row (the daemon claims the row, then starts the child), and
+# /proc start times are rounded to clock ticks and boot-time seconds.
+PID_START_SLACK = dt.timedelta(seconds=60)
+
+
+def process_alive(pid: int | None, started_by: dt.datetime | None = None) -> bool:
+    """True when process ``pid`` exists on this machine (and, when known, had started by ``started_by``).
+
+    The start-time check tells a live crawl from a younger process that reuses the pid of a dead one.
+    """
+    if pid is None or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        pass  # exists, owned by someone else
+    except OSError:
+        return False
+    if started_by is not None:
+        process_start = _process_started_at(pid)
+        if process_start is not None and process_start > started_by + PID_START_SLACK:
+            return False
+    return True
+
+
 def _process_started_at(pid: int) -> dt.datetime | None:
-    """When process ``pid`` started (Linux /proc), to tell a live run from a reused pid."""
+    """When process ``pid`` started, from Linux's /proc; None elsewhere."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
             ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
@@ -356,22 +381,6 @@ def _process_started_at(pid: int) -> dt.datetime | None:
         return dt.datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), dt.timezone.utc)
     except (OSError, ValueError, IndexError, StopIteration):
         return None
-
-
-def _run_process_alive(pid: int | None, started_at: dt.datetime) -> bool:
-    if pid is None:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # exists, owned by someone else
-    except OSError:
-        return False
-    process_start = _process_started_at(pid)
-    # The daemon records a run just before it starts the child, so allow the process to be a little younger.
-    return process_start is None or process_start <= started_at + dt.timedelta(seconds=60)
 
 
 def mark_orphaned_runs_interrupted(engine: Engine, *,
@@ -390,7 +399,7 @@ def mark_orphaned_runs_interrupted(engine: Engine, *,
             ).all()
             orphaned = [
                 run.id for run in running
-                if (run.hostname in (hostname, None) and not _run_process_alive(run.pid, run.started_at))
+                if (run.hostname in (hostname, None) and not process_alive(run.pid, run.started_at))
                 or (run.hostname not in (hostname, None) and other_hosts_started_before is not None
                     and run.started_at < other_hosts_started_before)
             ]

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage.db import StorageError, safe_url
+from storage.db import StorageError, as_utc, safe_url
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -200,19 +200,10 @@ def search_articles(engine: Engine, query: str, *, since: dt.date | None = None,
         first = next((line.strip() for line in str(original).splitlines() if line.strip()), type(error).__name__)
         raise StorageError(f"searching failed on {safe_url(engine.url)}: {first}") from None
     hits = [SearchHit(article_id=row.article_id, source_key=row.source_key, title=row.title,
-                      canonical_url=row.canonical_url, published_at=_aware(row.published_at),
+                      canonical_url=row.canonical_url, published_at=as_utc(row.published_at),
                       published_date=None if row.published_date is None else str(row.published_date),
                       is_advertorial=bool(row.is_advertorial), snippet=" ".join((row.snippet or "").split()),
                       score=float(row.score)) for row in rows]
     return SearchResult(query=query, total=total, hits=hits)
 
 
-def _aware(value: Any) -> dt.datetime | None:
-    """Raw SQL on SQLite gives back text; make it the aware UTC datetime the models would give."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)

@@ -14,18 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from storage.db import as_utc as utc
+
 COUNTED = ("title", "lead", "body", "quote")
 ZONE_RANK = {"title": 1, "lead": 2, "body": 3, "quote": 4}
-
-
-def utc(value: Any) -> dt.datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
 
 
 @dataclass

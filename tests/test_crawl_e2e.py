@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from crawler.urls import canonical_url
+from storage.db import as_utc
 from tests.cli_runner import run_pantau
 
 pytestmark = pytest.mark.slow
@@ -41,14 +42,6 @@ def planted(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Pantau's canonical URL (crawler.urls.canonical_url of the page's own) -> the article the site published."""
     return {canonical_url(article["canonical_url"]): {**article, "source": outlet["key"]}
             for outlet in truth["outlets"] for article in outlet["articles"]}
-
-
-def as_utc(value: dt.datetime | str) -> dt.datetime:
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:  # SQLite hands back naive UTC through raw SQL
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
 
 
 def test_demo_crawl_matches_the_site_record_and_recrawl_adds_nothing(news_site, demo_sources_dir, database_url):

@@ -8,7 +8,6 @@ one-line message on stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
