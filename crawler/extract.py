@@ -543,8 +543,8 @@ def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str |
     for kind, value, element in sources:
         cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), site_words)
         key = _normalize_title(cleaned)
-        if len(key) < 8:
-            continue
+        if len(key) < 8 or kind == "h1" and _is_site_segment(cleaned, site_words):
+            continue  # too short for a headline, or the site's logo set as an <h1>
         entry = candidates.setdefault(key, {"text": cleaned, "kinds": set(), "element": element})
         entry["kinds"].add(kind)
         if entry["element"] is None:
@@ -1074,11 +1074,6 @@ def _page_number(candidate: str, base: str) -> int | None:
     if match:
         return int(match.group(1))
     return None
-
-
-def is_single_page_url(url: str) -> bool:
-    """True for a story's single-page view ("?page=all" and the like), which replaces page 1 when fetched."""
-    return bool(_SHOW_ALL.search(url))
 
 
 def find_continuation_pages(html: str | bytes | HtmlElement, url: str) -> list[str]:

@@ -245,3 +245,12 @@ def test_extract_unmarked_caption_beside_an_image_is_a_caption():
     assert article.captions == ["Warga mengungsi di Sempaja, 24 Juni 2025"]
     assert "Sempaja" not in article.text
     assert article.published_at.date() == dt.date(2025, 7, 5)
+
+
+def test_extract_title_ignores_a_logo_h1():
+    html = _story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>").replace(
+        "<body>", "<body><h1><a href='/'>Gema Nusantara</a></h1>", 1).replace(
+        "<meta property='og:title' content='Banjir Rendam Tiga Kecamatan di Samarinda'>", "").replace(
+        "<h1>Banjir Rendam Tiga Kecamatan di Samarinda</h1>", "<h2>Banjir Rendam Tiga Kecamatan di Samarinda</h2>")
+    article = extract_article(html, "https://gemanusantara.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert article.title == "Banjir Rendam Tiga Kecamatan di Samarinda"
