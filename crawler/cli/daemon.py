@@ -45,8 +45,9 @@ def _seconds(value: float) -> dt.timedelta:
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the log to this file, rotated at 10 MB (5 old files kept).")
 @click.option("--allow-private-addresses", is_flag=True,
-              help="Let crawls reach loopback and private addresses, without politeness delays: only for "
-                   "`pantau demo serve` and tests, never for real sites.")
+              help="Crawl with `pantau crawl --demo`'s local settings (no politeness delays, loopback links "
+                   "allowed; PANTAU_FAST_LOCAL=1 for the children): only for `pantau demo serve` and tests, "
+                   "never for real sites.")
 @click.pass_context
 def daemon(ctx: click.Context, max_concurrent: int, time_limit: float, grace_period: float, every: float | None,
            poll_seconds: float, log_format: str, log_file: Path | None, allow_private_addresses: bool) -> None:
