@@ -790,6 +790,9 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"”’'»)\]。！？]\s*$")
 
 def _is_prose(line: str) -> bool:
     """A line that reads as running text: long, or a sentence of several words."""
+    items = re.split(r"\s*[·•|]\s*", line)
+    if len(items) >= 4 and all(len(item) <= 30 for item in items):
+        return False  # a menu: "Blog · Forum · Sindikasi · …"
     # Scripts written without spaces (Chinese, Japanese, Thai) count by characters.
     words = len(line.split()) if " " in line else len(line) // 4
     return len(line) >= 100 or words >= 5 and bool(_SENTENCE_END.search(line))
@@ -804,7 +807,7 @@ def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None
     title_keys = {_normalize_title(value) for value in (title, headline) if value}
     kept: list[str] = []
     related: list[str] = []
-    lines = [line.strip() for line in text.split("\n")]
+    lines = [re.sub(r"[ \t\u00a0]{2,}", " ", line).strip() for line in text.split("\n")]
     counts: dict[str, int] = {}
     for line in lines:
         if len(line) >= 15:

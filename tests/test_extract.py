@@ -209,11 +209,12 @@ def test_extract_embedded_tweets_and_repeated_placeholders_are_not_text():
 
 def test_extract_furniture_around_the_story_is_trimmed_and_subheadings_kept():
     body = (f"<p>FotoBisnis</p><p>{PARAGRAPH}</p><h2>Warga Mengungsi</h2><p>Kedua. {PARAGRAPH}</p>"
-            f"<p>Redaksi: redaksi[at]gema.test</p><p>MustRead</p>")
+            f"<p>Redaksi: redaksi[at]gema.test</p><p>MustRead</p><p>SolusiUKM    · Iklan Baris    · Blog    · Forum"
+            f"    · Sindikasi    · Suara Pembaca    · Surat Pembaca    · gemaTV    · Cari Alamat Kantor</p>")
     article = extract_article(_story(body), "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
     lines = article.text.split("\n")
     assert lines[0].startswith("Hujan deras") and "Warga Mengungsi" in lines
-    assert "MustRead" not in article.text and "Redaksi:" not in article.text
+    assert "MustRead" not in article.text and "Redaksi:" not in article.text and "Sindikasi" not in article.text
 
 
 def test_extract_title_by_agreement_ignores_a_slogan_h1():
