@@ -13,6 +13,7 @@ from storage.repository import (
     StoredArticle,
     SyncResult,
     UnknownSourceError,
+    count_articles,
     count_mentions,
     explicit_aliases,
     finish_run,
@@ -30,7 +31,7 @@ from storage.repository import (
 
 __all__ = [
     "ArticleWriter", "RunRecord", "RunStats", "StorageError", "StoredArticle", "SyncResult", "UnknownSourceError",
-    "connect", "count_mentions", "create_engine", "current_revision", "explicit_aliases", "finish_run", "head_revision",
+    "connect", "count_articles", "count_mentions", "create_engine", "current_revision", "explicit_aliases", "finish_run", "head_revision",
     "known_canonical_urls", "mark_orphaned_runs_interrupted", "recent_runs", "replace_mentions",
     "replace_mentions_many", "safe_url", "set_run_pid", "start_run", "stored_articles", "sync_config",
     "sync_derived_aliases", "upgrade",

@@ -750,17 +750,27 @@ def _article_filter(query: sa.Select, since: dt.datetime | dt.date | None, sourc
     return query
 
 
+def count_articles(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None) -> int:
+    """How many articles :func:`stored_articles` would return with the same filters."""
+    query = sa.select(sa.func.count(article_table.c.id)).join(
+        source_table, source_table.c.id == article_table.c.source_id)
+    return _count(engine, _article_filter(query, since, source_key), "counting articles")
+
+
 def count_mentions(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None) -> int:
     """Mentions stored for the articles :func:`stored_articles` would return with the same filters."""
-    query = _article_filter(
-        sa.select(sa.func.count(mention_table.c.id))
-        .join(article_table, article_table.c.id == mention_table.c.article_id)
-        .join(source_table, source_table.c.id == article_table.c.source_id), since, source_key)
+    query = (sa.select(sa.func.count(mention_table.c.id))
+             .join(article_table, article_table.c.id == mention_table.c.article_id)
+             .join(source_table, source_table.c.id == article_table.c.source_id))
+    return _count(engine, _article_filter(query, since, source_key), "counting mentions")
+
+
+def _count(engine: Engine, query: sa.Select, action: str) -> int:
     try:
         with engine.connect() as connection:
             return connection.execute(query).scalar_one()
     except SQLAlchemyError as error:
-        raise _wrap(engine, "counting mentions", error) from None
+        raise _wrap(engine, action, error) from None
 
 
 def stored_articles(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None,

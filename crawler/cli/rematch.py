@@ -19,7 +19,7 @@ from crawler.config import load_entities, load_sources
               help="Only articles published on or after this day (YYYY-MM-DD).")
 @click.option("--source", "source_key", default=None, help="Only this source's articles.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Matching processes (0: one per CPU).")
+              help="Matching processes (0: one for small jobs, one per CPU from 10,000 articles).")
 @click.pass_obj
 def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, workers: int) -> None:
     """Re-match stored articles against the current agency dictionary.
