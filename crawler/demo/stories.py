@@ -12,6 +12,7 @@ import datetime as dt
 import random
 import re
 import zoneinfo
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -219,10 +220,21 @@ class StoryGenerator:
             else:  # pragma: no cover - only a dictionary with no usable agency gets here
                 raise RuntimeError(f"could not write a story for {self.style.key} on {published_at}")
             stories.append(story)
+        self._unique_slugs(stories)
         self._link_related(stories)
         for story in stories:
             audit_story(story, self.book)
         return stories
+
+    @staticmethod
+    def _unique_slugs(stories: list[Story]) -> None:
+        # Templates repeat headlines, and a busy day can repeat one; WordPress-style URLs (date + slug) would
+        # then name two stories at once. A real CMS appends a number to the second slug; so do we.
+        seen: Counter[str] = Counter()
+        for story in stories:
+            seen[story.slug] += 1
+            if seen[story.slug] > 1:
+                story.slug = f"{story.slug}-{seen[story.slug]}"
 
     # ----------------------------------------------------------------------------------------------- one story
 
