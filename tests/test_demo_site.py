@@ -457,3 +457,9 @@ def test_demo_cli_help_ends_with_an_example() -> None:
     for args in (["demo", "--help"], ["demo", "serve", "--help"]):
         output = runner.invoke(cli, args).output
         assert "Example: pantau demo serve" in output
+
+
+def test_every_story_has_its_own_url_even_at_benchmark_volumes():
+    site = DemoSite(per_day=8)  # bench/crawl.py's volumes repeat headlines on one day
+    urls = [article["url"] for outlet in site.truth()["outlets"] for article in outlet["articles"]]
+    assert len(urls) == len(set(urls)) > 1000
