@@ -70,6 +70,10 @@ def _handler_for(outlet: Outlet, stopping: threading.Event) -> type[BaseHTTPRequ
     class OutletHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "PantauDemo/1.0"
+        # One segment per response, sent at once: unbuffered headers then body, with Nagle's algorithm on,
+        # meet the client's delayed ACK and stall keep-alive connections.
+        wbufsize = 1 << 16
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:  # noqa: N802 - http.server naming
             self._answer(with_body=True)
