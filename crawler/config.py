@@ -254,6 +254,17 @@ def _construct_mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) ->
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line)
 
 
+def read_yaml(file: Path) -> tuple[str, Any]:
+    """A config file's text and its YAML document, whose mappings carry their line under ``__line__``."""
+    text = file.read_text(encoding="utf-8")
+    try:
+        return text, yaml.load(text, Loader=_LineLoader) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ConfigError(file, f"not valid YAML ({getattr(error, 'problem', error)})",
+                          line=mark.line + 1 if mark else None) from None
+
+
 def load_entities(config_dir: Path | None = None, *, path: Path | None = None) -> list[EntityConfig]:
     """Every agency in ``config_dir/entities/*.yaml`` (or in the one file or folder ``path``), validated."""
     if path is not None and path.is_file():
@@ -263,13 +274,7 @@ def load_entities(config_dir: Path | None = None, *, path: Path | None = None) -
     entities: list[EntityConfig] = []
     origin: dict[str, tuple[Path, int]] = {}
     for file in files:
-        text = file.read_text(encoding="utf-8")
-        try:
-            document = yaml.load(text, Loader=_LineLoader) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            raise ConfigError(file, f"not valid YAML ({getattr(error, 'problem', error)})",
-                              line=mark.line + 1 if mark else None) from None
+        text, document = read_yaml(file)
         if not isinstance(document, dict) or not isinstance(document.get("entities", []), list):
             raise ConfigError(file, "expected a top-level 'entities:' list")
         unknown = set(document) - {"entities", "__line__"}

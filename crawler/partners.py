@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crawler.config import (
@@ -28,8 +27,8 @@ from crawler.config import (
     _config_files,
     _first_error,
     _line_of,
-    _LineLoader,
     default_config_dir,
+    read_yaml,
 )
 
 
@@ -159,14 +158,8 @@ def load_partners(config_dir: Path | None = None, *, path: Path | None = None,
     partners: list[PartnerConfig] = []
     seen: dict[str, Path] = {}
     for file in files:
-        text = file.read_text(encoding="utf-8")
+        text, document = read_yaml(file)
         lines = text.splitlines()
-        try:
-            document = yaml.load(text, Loader=_LineLoader) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            raise ConfigError(file, f"not valid YAML ({getattr(error, 'problem', error)})",
-                              line=mark.line + 1 if mark else None) from None
         if not isinstance(document, dict):
             raise ConfigError(file, "expected a mapping with 'partners:' (and optionally 'office:')")
         unknown = set(document) - {"office", "partners", "__line__"}
