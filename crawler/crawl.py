@@ -191,10 +191,15 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
     if summary.status != "failed":
         finish_reason = stats.get_value("finish_reason") if stats else None
         nothing_reached = summary.pages == 0 and summary.errors > 0
-        summary.status = "failed" if nothing_reached or finish_reason not in ("finished", "closespider_itemcount") \
-            else "succeeded"
-        if summary.status == "failed" and summary.error_summary is None:
-            summary.error_summary = errors[0] if errors else f"crawl ended: {finish_reason}"
+        if finish_reason == "shutdown":  # Ctrl-C or SIGTERM: Scrapy finished the items in flight, then stopped
+            summary.status = "interrupted"
+            summary.error_summary = "stopped by a signal before the crawl was complete"
+        elif nothing_reached or finish_reason != "finished":
+            summary.status = "failed"
+            if summary.error_summary is None:
+                summary.error_summary = errors[0] if errors else f"crawl ended: {finish_reason}"
+        else:
+            summary.status = "succeeded"
     if summary.error_summary is None and errors:
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         summary.error_summary = "; ".join(errors[:3]) + more

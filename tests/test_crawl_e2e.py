@@ -123,3 +123,25 @@ def test_adhoc_crawl_skips_a_source_already_being_crawled(news_site, demo_source
     assert {article["source"] for article in stored.values()} == {"diksinusa"}
     assert [(run["source"], run["status"]) for run in runs] == [("kabarmahakam", "running"),
                                                                 ("diksinusa", "succeeded")]
+
+
+def test_ctrl_c_stops_a_crawl_as_interrupted_and_keeps_what_was_stored(faulty_news_site, faulty_sources_dir,
+                                                                       sqlite_url):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # kabarrapuh has a page that hangs for 8 s, so the crawl is still running when the signal comes.
+    command = [sys.executable, "-m", "crawler", "--database-url", sqlite_url, "--config", str(faulty_sources_dir),
+               "crawl", "kabarrapuh", "--no-progress"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PANTAU_FAST_LOCAL": "1"})
+    time.sleep(4)
+    child.send_signal(signal.SIGINT)
+    stdout, stderr = child.communicate(timeout=120)
+    assert child.returncode == 130, (stdout[-1500:], stderr[-1500:])
+    assert "interrupted" in stdout
+    _, runs = stored_articles(sqlite_url)
+    assert [(run["source"], run["status"]) for run in runs] == [("kabarrapuh", "interrupted")]

@@ -137,6 +137,8 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
     print_summary(summaries, console)
     if any(summary.status == "failed" for summary in summaries):
         sys.exit(1)
+    if any(summary.status == "interrupted" for summary in summaries):
+        sys.exit(130)
 
 
 @cli.group()
