@@ -47,6 +47,7 @@ def planted(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_demo_crawl_matches_the_site_record_and_recrawl_adds_nothing(news_site, demo_sources_dir, database_url):
     first = run_pantau("crawl", "--no-progress", database_url=database_url, config_dir=demo_sources_dir)
     assert first.returncode == 0, first.stderr[-3000:]
+    assert " INFO " not in first.stderr and " DEBUG " not in first.stderr, "quiet by default (-v for more)"
 
     truth = planted(news_site.truth())
     stored, runs = stored_articles(database_url)

@@ -52,6 +52,10 @@ def cli(ctx: click.Context, database_url: str, config_dir: Path | None, verbose:
     if not logging.getLogger().handlers:
         level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # Libraries that set their own loggers' levels (Scrapy sets its to DEBUG) still pass through this
+        # handler: records from child loggers are not checked against the root logger's level.
+        for handler in logging.getLogger().handlers:
+            handler.setLevel(level)
     ctx.obj = AppContext(database_url=database_url, config_dir=config_dir or default_config_dir())
 
 
