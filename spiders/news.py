@@ -134,10 +134,15 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not hasattr(response, "xpath"):
             return
+        articles = known = 0
         for href in response.xpath("//a/@href").getall():
             url = urljoin(response.url, href.strip())
             if self.is_article_url(url):
+                articles += 1
+                known += canonical_url(url) in self.known_urls
                 yield from self._article_request(url)
+        if articles and known == articles:
+            return  # every story listed here was stored by an earlier crawl: older pages hold nothing new
         for url in self._pagination_links(response):
             if self._listing_pages >= self.settings.getint("PANTAU_MAX_LISTING_PAGES", 50):
                 break

@@ -146,3 +146,19 @@ def test_ctrl_c_stops_a_crawl_as_interrupted_and_keeps_what_was_stored(faulty_ne
     assert "interrupted" in stdout
     _, runs = stored_articles(sqlite_url)
     assert [(run["source"], run["status"]) for run in runs] == [("kabarrapuh", "interrupted")]
+
+
+def test_crawl_demo_twice_adds_nothing_the_second_time(tmp_path):
+    """The README's quick start: `pantau crawl --demo` serves the demo site itself, on fixed ports."""
+    database = f"sqlite:///{tmp_path}/pantau.db"
+    first = run_pantau("crawl", "--demo", "--no-progress", database_url=database, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    second = run_pantau("crawl", "--demo", "--no-progress", database_url=database, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr[-2000:]
+    from crawler.demo import DemoSite
+
+    published = sum(len(outlet["articles"]) for outlet in DemoSite().truth()["outlets"])
+    stored, runs = stored_articles(database)
+    assert len(stored) == published
+    assert sum(run["new_articles"] for run in runs[:3]) == published
+    assert [(run["new_articles"], run["mentions"]) for run in runs[3:]] == [(0, 0)] * 3

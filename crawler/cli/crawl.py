@@ -113,8 +113,14 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
     with contextlib.ExitStack() as stack:
         if demo:
             from crawler.demo import DemoSite
+            from crawler.demo.site import DEFAULT_PORT
 
-            site = stack.enter_context(DemoSite().start())
+            try:
+                site = stack.enter_context(DemoSite(port=DEFAULT_PORT).start())
+            except OSError as error:
+                raise PantauError(f"cannot serve the demo site on port {DEFAULT_PORT} ({error.strerror}): is "
+                                  "`pantau demo serve` running? Crawl what it serves with "
+                                  "`pantau --config DIR crawl` instead") from None
             all_sources = parse_sources_toml(site.sources_toml(), "<demo site>")
             console.print(f"Demo news site: {', '.join(outlet.home_url for outlet in site.outlets)}",
                           highlight=False)

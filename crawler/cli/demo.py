@@ -20,8 +20,9 @@ def demo() -> None:
 
 
 @demo.command("serve")
-@click.option("--port", type=int, default=0, show_default=True,
-              help="Port for every outlet address (127.0.0.12, .13, …); 0 picks a free port per outlet.")
+@click.option("--port", type=int, default=None,
+              help="Port for every outlet address (127.0.0.12, .13, …); default 8470, the port `pantau crawl "
+                   "--demo` uses, so URLs stay the same between runs; 0 picks a free port per outlet.")
 @click.option("--sources-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the [[sources]] TOML for the running site here instead of printing it.")
 @click.option("--seed", type=int, default=None, help="Generator seed (same seed, same site).")
@@ -33,7 +34,7 @@ def demo() -> None:
 @click.option("--truth-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the truth record (what a perfect crawl finds) as JSON.")
 @click.pass_obj
-def serve(app: AppContext, port: int, sources_file: Path | None, seed: int | None, end_date: dt.datetime | None,
+def serve(app: AppContext, port: int | None, sources_file: Path | None, seed: int | None, end_date: dt.datetime | None,
           per_day: float | None, faulty: bool, truth_file: Path | None) -> None:
     """Serve the demo news site until interrupted (Ctrl-C), with a ready sources file pointing at it.
 
@@ -43,7 +44,9 @@ def serve(app: AppContext, port: int, sources_file: Path | None, seed: int | Non
     Example: pantau demo serve --port 8080 --sources-file demo-config/sources/demo.toml
     """
     from crawler.demo import DemoSite
-    from crawler.demo.site import DEFAULT_END_DATE, DEFAULT_PER_DAY, DEFAULT_SEED
+    from crawler.demo.site import DEFAULT_END_DATE, DEFAULT_PER_DAY, DEFAULT_PORT, DEFAULT_SEED
+
+    port = DEFAULT_PORT if port is None else port
 
     site = DemoSite(seed=DEFAULT_SEED if seed is None else seed,
                     end_date=end_date.date() if end_date else DEFAULT_END_DATE,

@@ -27,6 +27,9 @@ DEFAULT_SEED = 20261120
 DEFAULT_END_DATE = dt.date(2026, 11, 20)
 DEFAULT_DAYS = 61
 DEFAULT_PER_DAY = 1.0
+# `pantau crawl --demo` and `pantau demo serve` use this port, so that the demo outlets keep their URLs from one
+# run to the next and a second crawl finds every article already stored.
+DEFAULT_PORT = 8470
 # The national portal also keeps a few archive stories around the Kominfo -> Komdigi rename (21 October 2024),
 # so that validity periods are exercised whatever the end date.
 ARCHIVE_DAYS = [dt.date(2024, 10, day) for day in (8, 14, 17, 20, 21, 23, 28, 31)]
@@ -71,8 +74,11 @@ class DemoSite:
             logger.warning("cannot bind 127.0.0.12; all demo outlets share 127.0.0.1 on distinct ports")
         try:
             for number, outlet in enumerate(self.outlets, 1):
-                host = f"127.0.0.{11 + number}" if own_addresses else "127.0.0.1"
-                self.servers.append(OutletServer(outlet, host, self.port).start())
+                if own_addresses:
+                    host, port = f"127.0.0.{11 + number}", self.port
+                else:  # one address for all: a fixed port becomes a run of ports
+                    host, port = "127.0.0.1", self.port + number - 1 if self.port else 0
+                self.servers.append(OutletServer(outlet, host, port).start())
         except BaseException:
             self.stop()
             raise
