@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -70,8 +71,16 @@ def in_local_zone(moment: dt.datetime | None, source: SourceConfig) -> dt.dateti
 _worker_analyser: PageAnalyser | None = None
 
 
+def ignore_stop_signals() -> None:
+    """Worker processes leave Ctrl-C and SIGTERM to their parent, which finishes the pages in flight and then
+    shuts the pool down; a worker dying on the signal would fail those pages instead."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def _init_worker(sources: list[SourceConfig], entities: list[EntityConfig]) -> None:
     global _worker_analyser
+    ignore_stop_signals()
     _worker_analyser = PageAnalyser(sources, entities)
 
 

@@ -134,6 +134,11 @@ def run_crawl(
             deferred.addErrback(_crawl_failed, summary)
         if crawls:
             process.start()
+    except KeyboardInterrupt:
+        # Ctrl-C before Scrapy installed its own handler (start-up) or after it gave up waiting: the runs
+        # claimed so far end as interrupted, with whatever the writer had stored.
+        for _, context in crawls:
+            context.summary.status = "interrupted"
     finally:
         pool.close()
         write_thread.shutdown(wait=True)
@@ -172,6 +177,9 @@ def _skipped(source_key: str, busy: storage.RunRecord | None) -> RunSummary:
 
 
 def _crawl_failed(failure, summary: RunSummary) -> None:
+    if failure.check(KeyboardInterrupt):
+        summary.status = "interrupted"
+        return
     summary.status = "failed"
     summary.error_summary = f"crawl crashed: {failure.getErrorMessage()}"
     logger.error("crawl of %s crashed: %s", summary.source, failure.getTraceback())
@@ -188,7 +196,9 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
     summary.skipped_known = getattr(spider, "skipped_known", 0)
     summary.seconds = elapsed
     errors = getattr(spider, "errors", [])
-    if summary.status != "failed":
+    if summary.status == "interrupted":
+        summary.error_summary = "stopped by a signal before the crawl was complete"
+    elif summary.status != "failed":
         finish_reason = stats.get_value("finish_reason") if stats else None
         nothing_reached = summary.pages == 0 and summary.errors > 0
         if finish_reason == "shutdown":  # Ctrl-C or SIGTERM: Scrapy finished the items in flight, then stopped

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 import storage
+from crawler.analysis import ignore_stop_signals
 from crawler.article import Article, Mention, Quote
 from crawler.config import EntityConfig, SourceConfig
 from crawler.mentions import Matcher
@@ -40,6 +41,8 @@ _sources: dict[str, SourceConfig] = {}
 
 def _init_matcher(entities: list[EntityConfig], sources: list[SourceConfig]) -> None:
     global _matcher, _sources
+    if multiprocessing.parent_process() is not None:
+        ignore_stop_signals()
     _matcher = Matcher(entities)
     _sources = {source.key: source for source in sources}
 

@@ -139,7 +139,10 @@ def test_ctrl_c_stops_a_crawl_as_interrupted_and_keeps_what_was_stored(faulty_ne
                "crawl", "kabarrapuh", "--no-progress"]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, "PANTAU_FAST_LOCAL": "1"})
-    time.sleep(4)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not stored_articles(sqlite_url)[1]:  # wait for its crawl_run row
+        time.sleep(0.5)
+    time.sleep(1)
     child.send_signal(signal.SIGINT)
     stdout, stderr = child.communicate(timeout=120)
     assert child.returncode == 130, (stdout[-1500:], stderr[-1500:])
