@@ -92,11 +92,14 @@ _BYLINE_LINE = re.compile(
 )
 # A byline on a line of its own: "By Jane Doe", "Von Karim Natour", "Oleh: Rina Wulandari".
 _BY_LINE = re.compile(r"^(?i:by|von|par|por|oleh|door|av|af)\s*:?\s+(?:[A-ZÀ-Þ][\w.'’-]*\s*(?:,|and|und|et|y|dan|&)?\s*){1,6}$")
+# A day ("22/09/2024", "22 September 2024"), an optional time ("| pukul 14.32") and zone, as index lines and
+# date-led text start; shared by _DATE_LED_LINE and _DATE_PREFIX.
+_DAY_AND_TIME = (r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|\s+[a-z]+\s+\d{4})\s*,?\s*(?:\|?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}"
+                 r"(?:[:.]\d{2})?)?\s*(?:wib|wita|wit)?")
 # A line that starts with a date and then holds at most a short headline: an item of a news index or list.
 _DATE_LED_LINE = re.compile(
     r"^[\s|•·\-\d]{0,4}(?:(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\s*,?\s*)?"
-    r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|\s+[a-z]+\s+\d{4})\s*,?\s*(?:\|?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}"
-    r"(?:[:.]\d{2})?)?\s*(?:wib|wita|wit)?(?:\s*(?:wib|wita|wit))?(?:[\s|•·-]+[^.!?]{0,110})?$",
+    + _DAY_AND_TIME + r"(?:\s*(?:wib|wita|wit))?(?:[\s|•·-]+[^.!?]{0,110})?$",
     re.IGNORECASE,
 )
 _INLINE_READ_ALSO = re.compile(
@@ -748,8 +751,7 @@ def _trafilatura_metadata(tree: HtmlElement) -> Document:
 _LIST_MARK = re.compile(r"^[-•·*]\s*")
 _DATE_PREFIX = re.compile(
     r"^(?:(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*,?\s*)?"
-    r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|\s+[a-z]+\s+\d{4})\s*,?\s*(?:\|?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}"
-    r"(?:[:.]\d{2})?)?\s*(?:wib|wita|wit)?[\s|•·-]*",
+    + _DAY_AND_TIME + r"[\s|•·-]*",
     re.IGNORECASE,
 )
 

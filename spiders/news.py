@@ -139,8 +139,9 @@ class NewsSpider(scrapy.Spider):
             url = urljoin(response.url, href.strip())
             if self.is_article_url(url):
                 articles += 1
-                known += canonical_url(url) in self.known_urls
+                skipped_before = self.skipped_known
                 yield from self._article_request(url)
+                known += self.skipped_known - skipped_before
         if articles and known == articles:
             return  # every story listed here was stored by an earlier crawl: older pages hold nothing new
         for url in self._pagination_links(response):

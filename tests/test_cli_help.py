@@ -9,7 +9,8 @@ from crawler.cli import cli, main
 
 
 def all_commands() -> list[tuple[str, click.Command]]:
-    main.__globals__["_register_commands"]()
+    import crawler.cli.commands  # noqa: F401  (registers every command module on ``cli``)
+
     found: list[tuple[str, click.Command]] = []
 
     def walk(prefix: str, command: click.Command) -> None:
