@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.request
-from zoneinfo import ZoneInfo
 
-import pytest
 
 from crawler.config import SourceConfig
 from crawler.extract import extract_article, find_continuation_pages
