@@ -130,7 +130,14 @@ _TITLE_PAID_MARK = re.compile(
     r"\s*[-|]?\s*[\[(]\s*(?:adv|advertorial|pariwara|sponsored)\s*[\])]\s*$",
     re.IGNORECASE,
 )
-_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»·•/]+\s+|\s*\|\s*|\s+::\s+")
+# Between a headline and a site name, section or date: " - ", " | ", "|", " :: ", a colon right after a domain
+# name ("KapanLagi.com: …"), and the full-width "：" / "｜" of Chinese and Japanese titles. Only segments that are a
+# site name or a date are ever dropped, so a split inside a headline costs nothing.
+_TITLE_SEPARATORS = re.compile(
+    r"\s+[-|–—:»·•/]+\s+|\s*\|\s*|\s+::\s+|(?:(?<=\.com)|(?<=\.id)|(?<=\.net)|(?<=\.org)):\s+|\s*[：｜]\s*",
+    re.IGNORECASE,
+)
+_DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _BLOCKS = {"p", "div", "li", "ul", "ol", "section", "aside", "table", "blockquote", "h2", "h3", "h4", "h5",
            "h6", "span", "strong", "b", "em", "i", "a", "figure", "center", "font", "dl", "dd"}
 _STOP_ASCENT = {"body", "article", "main", "html"}
@@ -486,18 +493,29 @@ def _site_words(site_name: str | None, url: str) -> set[str]:
     return {word.casefold() for word in words}
 
 
+def _letters_only(text: str) -> set[str]:
+    """``text`` without punctuation or spaces, accents dropped, in both ways of writing German umlauts
+    ("Börsen-Zeitung" → borsenzeitung and boersenzeitung), so a site's name matches its host name."""
+    umlauts = text.translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    forms = set()
+    for form in (text, umlauts):
+        bare = "".join(char for char in unicodedata.normalize("NFKD", form) if not unicodedata.combining(char))
+        forms.add(re.sub(r"[^\w]", "", bare))
+    return forms
+
+
 def _is_site_segment(segment: str, site_words: set[str]) -> bool:
     norm = _normalize_title(segment)
-    compact = re.sub(r"[^\w]", "", norm)
-    if not compact:
+    compacts = _letters_only(norm)
+    if not any(compacts):
         return True
     if norm in site_words:
         return True
     for word in site_words:
-        flat = re.sub(r"[^\w]", "", word)
-        if flat and (compact == flat or compact.startswith(flat) and len(compact) - len(flat) <= 6
-                     or flat in compact and len(norm.split()) <= 3):
-            return True
+        for flat in _letters_only(word):
+            if flat and any(compact == flat or compact.startswith(flat) and len(compact) - len(flat) <= 6
+                            or flat in compact and len(norm.split()) <= 3 for compact in compacts):
+                return True
     return bool(re.search(r"\.(?:com|co\.id|id|net|org|co)\b", norm)) and len(norm.split()) <= 3
 
 
@@ -506,7 +524,8 @@ def _strip_site_name(title: str, site_words: set[str]) -> str:
     separators = _TITLE_SEPARATORS.findall(title)
     if len(segments) < 2:
         return title.strip()
-    while len(segments) > 1 and _is_site_segment(segments[-1], site_words):
+    while len(segments) > 1 and (_is_site_segment(segments[-1], site_words)
+                                 or _DATE_SEGMENT.match(segments[-1].strip())):
         segments.pop()
         separators.pop()
     while len(segments) > 1 and _is_site_segment(segments[0], site_words):

@@ -255,3 +255,28 @@ def test_extract_title_ignores_a_logo_h1():
         "<h1>Banjir Rendam Tiga Kecamatan di Samarinda</h1>", "<h2>Banjir Rendam Tiga Kecamatan di Samarinda</h2>")
     article = extract_article(html, "https://gemanusantara.test/read/2025/07/05/banjir", fetched_at=FETCHED)
     assert article.title == "Banjir Rendam Tiga Kecamatan di Samarinda"
+
+
+@pytest.mark.parametrize(("title", "site_name", "url", "headline"), [
+    # A domain name and a colon before the headline.
+    ("KapanLagi.com: Brandon Salim Makin Dekat", "KapanLagi.com", "https://www.kapanlagi.com/showbiz/a.html",
+     "Brandon Salim Makin Dekat"),
+    # The full-width separator of Japanese titles.
+    ("南海トラフ、一時調査　巨大地震、基準達せず：中日新聞Web", "中日新聞Web", "https://www.chunichi.co.jp/article/1",
+     "南海トラフ、一時調査　巨大地震、基準達せず"),
+    # A date after the site name.
+    ("Ukrainische Gegenoffensive: Ziele, Chancen, Risiken | DW | 28.04.2023", "DW", "https://www.dw.com/de/a",
+     "Ukrainische Gegenoffensive: Ziele, Chancen, Risiken"),
+    # Accents and umlauts the host name spells without.
+    ("Hlavní aktér prodává vilu - Seznam Zprávy", None, "https://www.seznamzpravy.cz/clanek/a",
+     "Hlavní aktér prodává vilu"),
+    ("Steigende US-Zinsen setzen Dax zu | Börsen-Zeitung", None, "https://www.boersen-zeitung.de/a",
+     "Steigende US-Zinsen setzen Dax zu"),
+    # A region that is also a word of the host name is not a site name when only a colon follows it.
+    ("Kaltim: Gubernur Resmikan Jalan Tol", "Tribunkaltim.co", "https://kaltim.tribunnews.com/2025/01/01/a",
+     "Kaltim: Gubernur Resmikan Jalan Tol"),
+])
+def test_extract_title_site_names_stripped(title, site_name, url, headline):
+    from crawler.extract import _site_words, _strip_site_name
+
+    assert _strip_site_name(title, _site_words(site_name, url)) == headline
