@@ -547,52 +547,86 @@ _TITLE_WEIGHTS = {"h1": 1.5, "jsonld": 1.0, "og": 1.0, "title": 1.0, "twitter": 
 _TITLE_PRIORITY = ("h1", "jsonld", "og", "twitter", "title")
 
 
+def _title_candidates(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict[str, Any]],
+                     fallback_title: str | None, site_words: set[str]) -> list[tuple[str, str, HtmlElement | None]]:
+    """Every statement of the headline on the page, as (kind, text, element): the first ``<h1>``s, the JSON-LD
+    headline, og:title, twitter:title and <title>, site names stripped; logos and texts too short for a headline
+    left out."""
+    facts = _PageFacts(meta=meta, jsonld=jsonld)
+    title_element = tree.find(".//title")
+    sources: list[tuple[str, str, HtmlElement | None]] = []
+    for element in _headline_elements(tree)[:3]:
+        sources.append(("h1", _text_of(element), element))
+    for kind, value in (("jsonld", _jsonld_value(facts, "headline")), ("og", meta.get("og:title")),
+                        ("twitter", meta.get("twitter:title")),
+                        ("title", _text_of(title_element) if title_element is not None else fallback_title)):
+        if isinstance(value, str) and value.strip():
+            sources.append((kind, html_lib.unescape(value), None))
+    candidates = []
+    for kind, value, element in sources:
+        cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), site_words)
+        if len(_normalize_title(cleaned)) < 8 or kind == "h1" and _is_site_segment(cleaned, site_words):
+            continue  # too short for a headline, or the site's logo set as an <h1>
+        candidates.append((kind, cleaned, element))
+    return candidates
+
+
+def title_evidence(html: str | bytes, url: str) -> list[tuple[str, str]]:
+    """The statements of the headline on a page, (kind, text), as the title vote sees them — for measuring which
+    kind of evidence agrees with reference titles (bench/title_sources.py)."""
+    tree = parse_html(html)
+    if tree is None:
+        return []
+    facts = _PageFacts(meta=_read_meta(tree), jsonld=_read_jsonld(tree))
+    _drop_scripts(tree)
+    site_words = _site_words(_site_name(facts, None), url)
+    return [(kind, text) for kind, text, _ in _title_candidates(tree, facts.meta, facts.jsonld, None, site_words)]
+
+def vote_title(statements: list[tuple[str, str]], weights: dict[str, float] | None = None,
+               priority: tuple[str, ...] = _TITLE_PRIORITY) -> str | None:
+    """The headline most statements (kind, text) agree on: each kind's weight counts for the text it states, a
+    longer text containing this one (a kicker or section label left in it) half-agrees; ties go to the kind first
+    in ``priority``. None when there is nothing to choose from."""
+    weights = weights or _TITLE_WEIGHTS
+    texts: dict[str, str] = {}
+    kinds: dict[str, set[str]] = {}
+    for kind, text in statements:
+        key = _normalize_title(text)
+        texts.setdefault(key, text)
+        kinds.setdefault(key, set()).add(kind)
+    if not kinds:
+        return None
+
+    def support(key: str) -> float:
+        score = sum(weights[kind] for kind in kinds[key])
+        for other_key, other_kinds in kinds.items():
+            if other_key != key and key in other_key and len(key) >= 0.6 * len(other_key):
+                score += 0.5 * sum(weights[kind] for kind in other_kinds)
+        return score
+
+    def rank(key: str) -> tuple[float, int]:
+        return support(key), -min(priority.index(kind) for kind in kinds[key])
+
+    return texts[max(kinds, key=rank)]
+
+
 def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str | None, site_words: set[str]
                   ) -> tuple[str | None, HtmlElement | None]:
     """The headline as shown: the candidate (``<h1>``s, JSON-LD headline, og:title, <title> …, site names
     stripped) that most sources agree on; the ``<h1>`` weighs most. Returns it and the headline element."""
-    title_element = tree.find(".//title")
-    sources: list[tuple[str, str, HtmlElement | None]] = []
     headlines = _headline_elements(tree)
-    for element in headlines[:3]:
-        sources.append(("h1", _text_of(element), element))
-    for kind, value in (("jsonld", _jsonld_value(facts, "headline")), ("og", facts.meta.get("og:title")),
-                        ("twitter", facts.meta.get("twitter:title")),
-                        ("title", _text_of(title_element) if title_element is not None else trafilatura_title)):
-        if isinstance(value, str) and value.strip():
-            sources.append((kind, html_lib.unescape(value), None))
-    candidates: dict[str, dict[str, Any]] = {}
-    for kind, value, element in sources:
-        cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), site_words)
-        key = _normalize_title(cleaned)
-        if len(key) < 8 or kind == "h1" and _is_site_segment(cleaned, site_words):
-            continue  # too short for a headline, or the site's logo set as an <h1>
-        entry = candidates.setdefault(key, {"text": cleaned, "kinds": set(), "element": element})
-        entry["kinds"].add(kind)
-        if entry["element"] is None:
-            entry["element"] = element
-    if not candidates:
+    candidates = _title_candidates(tree, facts.meta, facts.jsonld, trafilatura_title, site_words)
+    title = vote_title([(kind, text) for kind, text, _ in candidates])
+    if title is None:
         if headlines:
             return _text_of(headlines[0]), headlines[0]
         return None, None
-
-    def support(key: str) -> float:
-        entry = candidates[key]
-        score = sum(_TITLE_WEIGHTS[kind] for kind in entry["kinds"])
-        for other_key, other in candidates.items():
-            # A longer title that contains this one (a kicker or section label left in it) half-agrees.
-            if other_key != key and key in other_key and len(key) >= 0.6 * len(other_key):
-                score += 0.5 * sum(_TITLE_WEIGHTS[kind] for kind in other["kinds"])
-        return score
-
-    def rank(key: str) -> tuple[float, int]:
-        return support(key), -min(_TITLE_PRIORITY.index(kind) for kind in candidates[key]["kinds"])
-
-    best = candidates[max(candidates, key=rank)]
-    headline = best["element"]
+    key = _normalize_title(title)
+    headline = next((element for _, text, element in candidates
+                     if element is not None and _normalize_title(text) == key), None)
     if headline is None:
         headline = next((element for element in headlines if len(_text_of(element)) > 8), None)
-    return best["text"], headline
+    return title, headline
 
 
 # ----------------------------------------------------------------------------------------- dates
