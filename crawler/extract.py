@@ -142,6 +142,7 @@ _BLOCKS = {"p", "div", "li", "ul", "ol", "section", "aside", "table", "blockquot
            "h6", "span", "strong", "b", "em", "i", "a", "figure", "center", "font", "dl", "dd"}
 _STOP_ASCENT = {"body", "article", "main", "html"}
 
+_JSONLD_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 _JSONLD_ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting", "report", "scholarlyarticle",
@@ -211,7 +212,8 @@ def _walk_jsonld(node: Any, found: list[dict[str, Any]]) -> None:
 def _read_jsonld(tree: HtmlElement) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for script in tree.xpath("//script[contains(translate(@type,'JSONLD','jsonld'),'ld+json')]"):
-        text = (script.text or "").strip()
+        # Some CMSs wrap the data in a CDATA section or an HTML comment ("//<![CDATA[ … //]]>").
+        text = _JSONLD_WRAPPER.sub("", (script.text or "").strip())
         if not text:
             continue
         try:
@@ -995,7 +997,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
         byline = credit
         text = text[: text.rfind(credit)].rstrip()
 
-    authors, editors = _authors(facts, metadata.author, headline, tree, document.text)
+    authors, editors = _authors(facts, metadata.author, headline, tree, document.text, site_words)
     published_at, date_source = _choose_published(facts, tree, headline, url, text, zone, fetched_at)
     modified, _ = _meta_date(facts, _META_MODIFIED, "dateModified", zone, fetched_at)
     modified_at = modified.value if modified else None
@@ -1039,12 +1041,18 @@ def _site_name(facts: _PageFacts, trafilatura_site: str | None) -> str | None:
 
 
 def _authors(facts: _PageFacts, trafilatura_author: str | None, headline: HtmlElement | None, tree: HtmlElement,
-             text: str) -> tuple[list[str], list[str]]:
+             text: str, site_words: set[str]) -> tuple[list[str], list[str]]:
     # Names the publisher declared (JSON-LD) are kept as written, wire agencies included; names guessed
     # from page text must look like people.
     declared = unique_names(_names_of(_jsonld_value(facts, "author")))
     declared = [name for name in declared if not re.fullmatch(r"[a-z]{1,4}", name)] or declared
-    candidates = [] if declared else split_names(trafilatura_author or "")
+    candidates = split_names(trafilatura_author or "")
+    if declared and all(_is_site_segment(name, site_words) for name in declared):
+        # JSON-LD names only the publisher ("Krautreporter") while the meta tags name a person: take the person.
+        people = [name for name in unique_people(candidates)
+                  if len(name.split()) >= 2 and not _is_site_segment(name, site_words)]
+        declared = [] if people else declared
+    candidates = [] if declared else candidates
     byline_authors, editors = parse_byline(" | ".join(_byline_texts(headline, tree)[:25]))
     tail_authors, tail_editors = parse_byline(text[-300:]) if re.search(
         r"(?:penulis|reporter|pewarta|editor|redaktur|koresponden|kontributor)\s*:", text[-300:], re.I) \

@@ -280,3 +280,28 @@ def test_extract_title_site_names_stripped(title, site_name, url, headline):
     from crawler.extract import _site_words, _strip_site_name
 
     assert _strip_site_name(title, _site_words(site_name, url)) == headline
+
+
+def test_extract_reads_json_ld_wrapped_in_cdata():
+    head = ("<script type='application/ld+json'>\n//<![CDATA[\n{\"@type\": \"NewsArticle\", "
+            "\"datePublished\": \"2025-07-05T21:00:00+08:00\", \"author\": {\"@type\": \"Person\", "
+            "\"name\": \"Rina Lestari\"}}\n//]]>\n</script>")
+    article = extract_article(_story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>", head),
+                              "https://gema.test/berita/banjir", fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2025, 7, 5, 21, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert article.date_source == "jsonld"
+    assert article.authors == ["Rina Lestari"]
+
+
+@pytest.mark.parametrize(("meta_author", "authors"), [
+    ("Rina Lestari", ["Rina Lestari"]),  # a person in the meta tags beats the publisher named in JSON-LD
+    ("", ["Gema Nusantara"]),            # no person anywhere: the publisher's own statement is kept
+])
+def test_extract_publisher_as_json_ld_author(meta_author, authors):
+    head = ("<meta property='og:site_name' content='Gema Nusantara'>"
+            f"<meta name='author' content='{meta_author}'>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"author\": "
+            "{\"@type\": \"Person\", \"name\": \"Gema Nusantara \"}}</script>")
+    article = extract_article(_story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>", head),
+                              "https://gemanusantara.test/berita/banjir", fetched_at=FETCHED)
+    assert article.authors == authors

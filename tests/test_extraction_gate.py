@@ -21,7 +21,7 @@ MINIMUMS = {
     ("overall", "F1"): 0.958,
     ("id", "F1"): 0.960,
     ("fundus", "F1"): 0.957,
-    ("overall", "date"): 0.985,
+    ("overall", "date"): 0.993,
     ("overall", "title"): 0.865,
     ("id", "title"): 0.92,
     ("overall", "authors"): 0.875,
