@@ -27,7 +27,6 @@ import click
 from crawler.article import Article
 from crawler.cli import EXIT_BAD_INPUT, EXIT_FAILED, AppContext, PantauError, cli
 from crawler.config import SourceConfig, load_sources
-from crawler.extract import ExtractionError, extract_article, find_continuation_pages, is_single_page_url
 from crawler.settings import USER_AGENT
 
 MAX_STORY_PAGES = 10  # pages 2..N fetched for one multi-page story at most
@@ -82,6 +81,8 @@ def fetch_story(url: str, timeout: float) -> tuple[bytes, str, list[bytes]]:
 
     A story that offers a single-page view ("?page=all") is read from that view instead.
     """
+    from crawler.extract import find_continuation_pages, is_single_page_url  # see extract_command
+
     html, final_url = fetch_page(url, timeout)
     pages = find_continuation_pages(html, final_url)
     if len(pages) == 1 and is_single_page_url(pages[0]):
@@ -130,6 +131,8 @@ def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig], defau
     else:
         raise ValueError("each input needs \"path\" (a saved page), \"html\" (the page itself) or an http(s) "
                          "\"url\" to fetch")
+    from crawler.extract import extract_article  # see extract_command
+
     source = _source(sources, record.get("source") or default_source)
     article = extract_article(html, url, source, fetched_at=_fetched_at(record.get("fetched_at")),
                               more_pages=list(more_pages) or None)
@@ -162,6 +165,10 @@ def extract_command(app: AppContext, inputs: tuple[str, ...], url: str | None, s
 
     Example: pantau extract story.html.gz --url https://diksi.co/news/2025/10/22/banjir --source diksi
     """
+    # The extractor (trafilatura, lxml, dateparser) takes ~0.2 s to import: only this command pays for it, not
+    # every start of the CLI.
+    from crawler.extract import ExtractionError
+
     sources = {source.key: source for source in load_sources(app.config_dir)} if (
         source_key or "-" in inputs) else {}
     _source(sources, source_key)  # an unknown --source is a usage error, before any work
