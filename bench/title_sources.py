@@ -47,6 +47,12 @@ def weight_grid() -> list[tuple[dict[str, float], tuple[str, ...]]]:
     return grid
 
 
+def is_exact(page: dict, weights: dict[str, float] | None = None, priority: tuple[str, ...] | None = None) -> bool:
+    """Whether the title vote, with these weights (default: Pantau's), gives the page's reference title."""
+    chosen = vote_title(page["evidence"], weights, priority) if priority else vote_title(page["evidence"], weights)
+    return chosen is not None and norm(chosen) == page["reference"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="extraction-dev folder")
@@ -71,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     follows: Counter[str] = Counter()
     by_publisher: dict[str, Counter[str]] = defaultdict(Counter)
     for page in pages:
-        stated = {kind: norm(text) for kind, text in reversed(page["evidence"])}
+        stated = {kind: norm(text) for kind, text in reversed(page["evidence"])}  # reversed: the first <h1> wins
         others = {stated[kind] for kind in ("jsonld", "h1") if kind in stated}
         if "og" not in stated or not others or stated["og"] in others:
             continue
@@ -86,11 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n3. the title vote, exact titles")
     grid = weight_grid()
-    right = [[vote_title(page["evidence"], weights, priority) is not None
-              and norm(vote_title(page["evidence"], weights, priority)) == page["reference"] for page in pages]
-             for weights, priority in grid]
-    pantau = sum(vote_title(page["evidence"]) is not None and norm(vote_title(page["evidence"])) == page["reference"]
-                 for page in pages)
+    right = [[is_exact(page, weights, priority) for page in pages] for weights, priority in grid]
+    pantau = sum(is_exact(page) for page in pages)
     best = max(range(len(grid)), key=lambda index: sum(right[index]))
     held_out = 0
     for site in sorted({page["site"] for page in pages}):
@@ -102,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'Pantau weights (fixed)':<48}{pantau:>7}{pantau / total:>8.3f}")
     print(f"{'best of grid, chosen on all pages':<48}{sum(right[best]):>7}{sum(right[best]) / total:>8.3f}")
     print(f"{'grid chosen leaving each publisher out':<48}{held_out:>7}{held_out / total:>8.3f}")
-    surveyed = sum(vote_title(page["evidence"], FUNDUS_SHARES, FUNDUS_PRIORITY) is not None
-                   and norm(vote_title(page["evidence"], FUNDUS_SHARES, FUNDUS_PRIORITY)) == page["reference"]
-                   for page in pages)
+    surveyed = sum(is_exact(page, FUNDUS_SHARES, FUNDUS_PRIORITY) for page in pages)
     print(f"{'weights = how often fundus parsers read each':<48}{surveyed:>7}{surveyed / total:>8.3f}")
     print(f"best of grid: {grid[best][0]} priority {grid[best][1][:3]}")
     return 0

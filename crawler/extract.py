@@ -549,18 +549,17 @@ _TITLE_WEIGHTS = {"h1": 1.5, "jsonld": 1.0, "og": 1.0, "title": 1.0, "twitter": 
 _TITLE_PRIORITY = ("h1", "jsonld", "og", "twitter", "title")
 
 
-def _title_candidates(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict[str, Any]],
-                     fallback_title: str | None, site_words: set[str]) -> list[tuple[str, str, HtmlElement | None]]:
+def _title_candidates(tree: HtmlElement, facts: _PageFacts, fallback_title: str | None, site_words: set[str]
+                      ) -> list[tuple[str, str, HtmlElement | None]]:
     """Every statement of the headline on the page, as (kind, text, element): the first ``<h1>``s, the JSON-LD
     headline, og:title, twitter:title and <title>, site names stripped; logos and texts too short for a headline
     left out."""
-    facts = _PageFacts(meta=meta, jsonld=jsonld)
     title_element = tree.find(".//title")
     sources: list[tuple[str, str, HtmlElement | None]] = []
     for element in _headline_elements(tree)[:3]:
         sources.append(("h1", _text_of(element), element))
-    for kind, value in (("jsonld", _jsonld_value(facts, "headline")), ("og", meta.get("og:title")),
-                        ("twitter", meta.get("twitter:title")),
+    for kind, value in (("jsonld", _jsonld_value(facts, "headline")), ("og", facts.meta.get("og:title")),
+                        ("twitter", facts.meta.get("twitter:title")),
                         ("title", _text_of(title_element) if title_element is not None else fallback_title)):
         if isinstance(value, str) and value.strip():
             sources.append((kind, html_lib.unescape(value), None))
@@ -582,7 +581,8 @@ def title_evidence(html: str | bytes, url: str) -> list[tuple[str, str]]:
     facts = _PageFacts(meta=_read_meta(tree), jsonld=_read_jsonld(tree))
     _drop_scripts(tree)
     site_words = _site_words(_site_name(facts, None), url)
-    return [(kind, text) for kind, text, _ in _title_candidates(tree, facts.meta, facts.jsonld, None, site_words)]
+    return [(kind, text) for kind, text, _ in _title_candidates(tree, facts, None, site_words)]
+
 
 def vote_title(statements: list[tuple[str, str]], weights: dict[str, float] | None = None,
                priority: tuple[str, ...] = _TITLE_PRIORITY) -> str | None:
@@ -617,7 +617,7 @@ def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str |
     """The headline as shown: the candidate (``<h1>``s, JSON-LD headline, og:title, <title> …, site names
     stripped) that most sources agree on; the ``<h1>`` weighs most. Returns it and the headline element."""
     headlines = _headline_elements(tree)
-    candidates = _title_candidates(tree, facts.meta, facts.jsonld, trafilatura_title, site_words)
+    candidates = _title_candidates(tree, facts, trafilatura_title, site_words)
     title = vote_title([(kind, text) for kind, text, _ in candidates])
     if title is None:
         if headlines:
