@@ -3,8 +3,9 @@
 One place for the metrics, so that the benchmark (bench/extraction.py) and the evaluation gate
 (tests/test_extraction_gate.py) measure the same thing: body text as 4-token shingles (the
 article-extraction-benchmark's metric: per page tp/fp/fn over the multiset union, precision averaged over
-pages with output, recall over pages with a reference), publication day in the site's local time, exact
-titles and author sets after Unicode NFKC, whitespace collapse and casefold.
+pages with output, recall over pages with a reference), publication day in the site's local time, the
+publication time (the instant, to the minute, where the reference gives a time and an offset), exact titles
+and author sets after Unicode NFKC, whitespace collapse and casefold.
 """
 
 from __future__ import annotations
@@ -77,6 +78,23 @@ def reference_zone(row: dict[str, Any]) -> dt.tzinfo | None:
     return None
 
 
+def reference_instant(row: dict[str, Any]) -> dt.datetime | None:
+    """The reference's publication instant, when its datetime has a time of day and an offset."""
+    stamp = (row.get("datetime") or "").strip()
+    if len(stamp) < 16 or reference_zone(row) is None and not stamp.endswith("Z"):
+        return None
+    try:
+        return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def same_instant(published: dt.datetime | None, reference: dt.datetime) -> bool:
+    """Within a minute: bylines show minutes, stamps seconds."""
+    return published is not None and published.tzinfo is not None and abs(published - reference) < dt.timedelta(
+        minutes=1)
+
+
 def local_day(published: dt.datetime, row: dict[str, Any]) -> str:
     """The publication day in the site's local time: in the reference's offset when it has one, else in the
     offset the extractor read from the page (a naive reference is the site's own clock)."""
@@ -89,10 +107,11 @@ def run_pantau(html: bytes, row: dict[str, Any]) -> dict[str, Any]:
     try:
         article = extract_article(html, row["url"])
     except ExtractionError:
-        return {"text": None, "title": None, "authors": [], "date": None}
+        return {"text": None, "title": None, "authors": [], "date": None, "published": None}
     published = article.published_at
     day = local_day(published, row) if published else None
-    return {"text": article.text, "title": article.title, "authors": article.authors, "date": day}
+    return {"text": article.text, "title": article.title, "authors": article.authors, "date": day,
+            "published": published}
 
 
 def score(rows: list[dict[str, Any]], outputs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -102,10 +121,12 @@ def score(rows: list[dict[str, Any]], outputs: list[dict[str, Any]]) -> dict[str
     dated = [(row, output) for row, output in zip(rows, outputs) if row.get("date")]
     titled = [(row, output) for row, output in zip(rows, outputs) if row.get("title")]
     authored = [(row, output) for row, output in zip(rows, outputs) if row.get("authors") is not None]
+    timed = [(reference_instant(row), output) for row, output in zip(rows, outputs) if reference_instant(row)]
     return {
         "pages": len(rows),
         "P": precision, "R": recall, "F1": f1,
         "date": sum(output["date"] == row["date"] for row, output in dated) / max(1, len(dated)),
+        "time": sum(same_instant(output.get("published"), instant) for instant, output in timed) / max(1, len(timed)),
         "title": sum(norm(output["title"]) == norm(row["title"]) for row, output in titled) / max(1, len(titled)),
         "authors": (sum({norm(name) for name in output["authors"]} == {norm(name) for name in row["authors"]}
                         for row, output in authored) / len(authored)) if authored else None,

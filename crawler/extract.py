@@ -141,6 +141,8 @@ _DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _BLOCKS = {"p", "div", "li", "ul", "ol", "section", "aside", "table", "blockquote", "h2", "h3", "h4", "h5",
            "h6", "span", "strong", "b", "em", "i", "a", "figure", "center", "font", "dl", "dd"}
 _STOP_ASCENT = {"body", "article", "main", "html"}
+_HEADINGS = {"h1", "h2", "h3", "h4"}
+_NOT_HEADLINE_PLACES = {"nav", "li", "footer", "aside", "select"}
 
 _JSONLD_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 _JSONLD_ARTICLE_TYPES = {
@@ -627,8 +629,35 @@ def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str |
     headline = next((element for _, text, element in candidates
                      if element is not None and _normalize_title(text) == key), None)
     if headline is None:
+        headline = _element_showing(tree, key)
+    if headline is None:
         headline = next((element for element in headlines if len(_text_of(element)) > 8), None)
     return title, headline
+
+
+def _element_showing(tree: HtmlElement, key: str) -> HtmlElement | None:
+    """The element that shows the headline (normalised ``key``) when it is not an ``<h1>`` — an ``<h2>`` or a
+    ``<div class="title">`` under a section name set as the ``<h1>`` — so that the byline next to it is found.
+    Headings first, then other elements, links (another list naming this story) last."""
+    body = tree.find(".//body")
+    if body is None:
+        return None
+    found: dict[int, HtmlElement] = {}
+    for node in body.xpath(".//text()[normalize-space()]"):
+        text = str(node)
+        if abs(len(text.strip()) - len(key)) > 0.2 * len(key) + 4 or _normalize_title(text) != key:
+            continue
+        element = node.getparent()
+        if element is None or element.tag in ("script", "style", "title", "option"):
+            continue
+        if any(ancestor.tag in _NOT_HEADLINE_PLACES or "breadcrumb" in (ancestor.get("class") or "")
+               for ancestor in element.iterancestors()):
+            continue  # a menu, a list of stories or a breadcrumb naming this story
+        heading = next((ancestor for ancestor in element.iterancestors() if ancestor.tag in _HEADINGS), None)
+        rank = 0 if element.tag in _HEADINGS or heading is not None else (
+            2 if element.tag == "a" or any(ancestor.tag == "a" for ancestor in element.iterancestors()) else 1)
+        found.setdefault(rank, element)
+    return found[min(found)] if found else None
 
 
 # ----------------------------------------------------------------------------------------- dates
@@ -649,15 +678,59 @@ def _byline_texts(headline: HtmlElement | None, tree: HtmlElement) -> list[str]:
     return texts
 
 
-def _visible_byline_date(texts: list[str], zone: dt.tzinfo, fetched_at: dt.datetime) -> tuple[FoundDate | None, str]:
-    """The first date in the byline texts, trying neighbouring texts joined (dates split across elements)."""
-    for index, text in enumerate(texts):
-        if len(text) > 160:
+def _headline_block(headline: HtmlElement) -> HtmlElement | None:
+    """The block the headline stands in with its byline: its parent's parent (or parent), never <body>."""
+    block = headline.getparent()
+    if block is not None and block.tag not in ("body", "html", "article", "main") and \
+            block.getparent() is not None and block.getparent().tag not in ("body", "html"):
+        block = block.getparent()
+    return None if block is None or block.tag in ("body", "html") else block
+
+
+def _date_texts(headline: HtmlElement | None) -> tuple[list[str], list[str], list[str]]:
+    """Where to look for the visible publication date, in order: short texts after the headline inside its
+    block, up to three just before it inside the block (a date line set above the headline, never the page
+    header), and the other texts that follow within 40 (sidebars among them, so no relative times there)."""
+    if headline is None:
+        return [], [], []
+    block = _headline_block(headline)
+
+    def inside(node: Any) -> bool:
+        parent = node.getparent()
+        return block is not None and parent is not None and (parent is block or block in parent.iterancestors())
+
+    near: list[str] = []
+    far: list[str] = []
+    for node in headline.xpath("following::text()[normalize-space()][position() <= 40]"):
+        parent = node.getparent()
+        if parent is not None and parent.tag in ("script", "style"):
             continue
-        joined = " ".join(texts[index:index + 3])[:200]
-        found = find_date(joined, zone, fetched_at, relative=True, year_less=False)
-        if found and _starts_in_first(joined, text):
-            return found, joined
+        (near if inside(node) and len(near) < _NEAR_HEADLINE and not far else far).append(str(node).strip())
+    for element in headline.xpath("following::time[position() <= 3]"):
+        if element.get("datetime"):
+            (near if block is not None and block in element.iterancestors() else far).insert(0, element.get("datetime"))
+    before = [str(node).strip() for node in headline.xpath("preceding::text()[normalize-space()][position() <= 3]")
+              if inside(node) and node.getparent().tag not in ("script", "style")]
+    return near, before, far
+
+
+# Texts this close after the headline, inside its block, are its byline.
+_NEAR_HEADLINE = 12
+
+
+def _visible_byline_date(groups: tuple[list[str], list[str], list[str]], zone: dt.tzinfo, fetched_at: dt.datetime
+                         ) -> tuple[FoundDate | None, str]:
+    """The first date in the texts around the headline (:func:`_date_texts`), trying neighbouring texts joined
+    (dates split across elements); relative times ("2 jam yang lalu") only next to the headline."""
+    near, before, far = groups
+    for group, relative in ((near, True), (before, True), (far, False)):
+        for index, text in enumerate(group):
+            if len(text) > 160:
+                continue
+            joined = " ".join(group[index:index + 3])[:200]
+            found = find_date(joined, zone, fetched_at, relative=relative, year_less=False)
+            if found and _starts_in_first(joined, text):
+                return found, joined
     return None, ""
 
 
@@ -702,37 +775,45 @@ def _meta_date(facts: _PageFacts, keys: tuple[str, ...], jsonld_key: str, zone: 
     return None, None
 
 
-def _page_zone(facts: _PageFacts) -> dt.tzinfo:
+def _page_zone(facts: _PageFacts) -> dt.tzinfo | None:
     """The zone for naive times when no source says it: the non-zero offset of the page's own ISO stamps (a UTC
-    stamp says nothing about the site's clock), else Asia/Jakarta."""
+    stamp says nothing about the site's clock); None when no stamp has one."""
     values = [_jsonld_value(facts, "datePublished"), _jsonld_value(facts, "dateModified")]
-    values += [_meta_value(facts, key) for key in _META_PUBLISHED[:3] + _META_MODIFIED[:3]]
+    values += [_meta_value(facts, key) for key in _META_PUBLISHED + _META_MODIFIED]
     for value in values:
         if isinstance(value, str):
             found = parse_iso(value)
             if found is not None and found.zone_given and found.value.utcoffset():
                 return found.value.tzinfo
-    return JAKARTA
+    return None
 
 
 def _same_wall_clock(meta: FoundDate, visible: FoundDate) -> bool:
-    """True when a UTC ("Z") stamp shows the same clock time as the visible local byline: really local time."""
-    return meta.value.replace(tzinfo=None) == visible.value.replace(tzinfo=None) and meta.value != visible.value
+    """True when a UTC ("Z") stamp shows the same clock time as the visible local byline: really local time.
+    Bylines show minutes, stamps often seconds too: 10:08:58Z and "10:08 WIB" agree."""
+    stamp, shown = meta.value.replace(tzinfo=None), visible.value.replace(tzinfo=None)
+    if shown.second == 0 and shown.microsecond == 0:
+        stamp = stamp.replace(second=0, microsecond=0)
+    return stamp == shown and meta.value != visible.value
 
 
 def _choose_published(facts: _PageFacts, tree: HtmlElement, headline: HtmlElement | None, url: str, text: str,
-                      zone: dt.tzinfo, fetched_at: dt.datetime) -> tuple[dt.datetime | None, str | None]:
+                      zone: dt.tzinfo, fetched_at: dt.datetime, zone_known: bool = True
+                      ) -> tuple[dt.datetime | None, str | None]:
     # Meta stamps may be slightly ahead of the fetch when a CMS stamps local time as UTC: allow the zone's offset
     # there, then correct it below.
     lenient = fetched_at + dt.timedelta(hours=14)
     meta, meta_source = _meta_date(facts, _META_PUBLISHED, "datePublished", zone, lenient)
-    visible, _ = _visible_byline_date(_byline_texts(headline, tree), zone, fetched_at)
+    visible, _ = _visible_byline_date(_date_texts(headline), zone, fetched_at)
     from_url = date_from_url(url, zone, fetched_at)
 
     if meta is not None:
         utc_stamp = meta.value.utcoffset() == dt.timedelta(0)
-        if utc_stamp and visible is not None and visible.has_time and _same_wall_clock(meta, visible):
-            return visible.value, "byline"
+        # A "Z" stamp showing the byline's clock is local time — when the byline's zone is known: a naive byline
+        # in a guessed zone may just show UTC.
+        if utc_stamp and visible is not None and visible.has_time and (visible.zone_given or zone_known) \
+                and _same_wall_clock(meta, visible):
+            return meta.value.replace(tzinfo=visible.value.tzinfo), "byline"  # the stamp's seconds, the byline's zone
         if utc_stamp and meta.value > fetched_at:
             local = meta.value.replace(tzinfo=zone)
             if local <= fetched_at:
@@ -959,6 +1040,10 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     facts = _PageFacts(meta=_read_meta(tree), jsonld=_read_jsonld(tree))
     if zone is None:
         zone = _page_zone(facts)
+    # Whether naive times on the page are known to be in ``zone``: the source's zone, an offset the page states,
+    # or an Indonesian page (Jakarta time is then the safe guess); else Jakarta is a mere default.
+    zone_known = zone is not None or _language(tree, facts, None) == "id"
+    zone = zone or JAKARTA
     canonical = canonical_url(url, tree)
     _drop_scripts(tree)
     related = _take_related(tree)
@@ -998,7 +1083,8 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
         text = text[: text.rfind(credit)].rstrip()
 
     authors, editors = _authors(facts, metadata.author, headline, tree, document.text, site_words)
-    published_at, date_source = _choose_published(facts, tree, headline, url, text, zone, fetched_at)
+    published_at, date_source = _choose_published(facts, tree, headline, url, text, zone, fetched_at,
+                                                  zone_known)
     modified, _ = _meta_date(facts, _META_MODIFIED, "dateModified", zone, fetched_at)
     modified_at = modified.value if modified else None
     if modified_at is not None and published_at is not None and modified_at < published_at:

@@ -305,3 +305,64 @@ def test_extract_publisher_as_json_ld_author(meta_author, authors):
     article = extract_article(_story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>", head),
                               "https://gemanusantara.test/berita/banjir", fetched_at=FETCHED)
     assert article.authors == authors
+
+
+SECTION_H1_PAGE = """<html lang="id"><head><title>{title} - Portal Test</title>
+<meta property="og:title" content="{title}"></head><body>
+<header><div class="today">Sabtu, 22 November 2025 08:00 WIB</div><h1><a href="/regional">Regional</a></h1></header>
+<div class="read">{before}<div class="read-top"><h2>{title}</h2>{after}</div>
+<div class="body"><p>{para}</p><p>{para}</p></div></div>
+<div class="sidebar"><h3>Terpopuler</h3>{sidebar}</div></body></html>"""
+
+
+def test_extract_time_from_the_byline_under_a_headline_set_as_h2():
+    # The <h1> is the section name; the headline is an <h2> and the byline with the time follows it.
+    html = SECTION_H1_PAGE.format(title="Banjir Rendam Tiga Kecamatan di Samarinda", para=PARAGRAPH, before="",
+                                  after="<div class='date'>Rabu, 4 November 2015 | 21:04 WIB</div>", sidebar="")
+    article = extract_article(html, "https://portal.test/read/2015/11/04/21040031/banjir", fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2015, 11, 4, 21, 4, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert article.date_source == "byline"
+
+
+def test_extract_date_line_above_the_headline_beats_a_sidebar_relative_time():
+    # The date is set just above the headline in its block; a sidebar far below says "20 detik yang lalu".
+    sidebar = "".join(f"<div><a href='/x{n}'>Berita lain nomor {n}</a><span>{n} menit yang lalu</span></div>"
+                      for n in range(1, 8)) + "<div><span>20 detik yang lalu</span></div>"
+    html = SECTION_H1_PAGE.format(
+        title="Banjir Rendam Tiga Kecamatan di Samarinda", para=PARAGRAPH, sidebar=sidebar,
+        before="<div class='date-detail'>Senin, 15 Februari 2016, 16:15 WIB</div>",
+        after="<div>Red: Yudha Putra</div><div>SHARE</div><div>0</div><div>0</div>")
+    article = extract_article(html, "https://portal.test/berita/16/02/15/banjir", fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2016, 2, 15, 16, 15, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def test_extract_z_stamp_with_seconds_matching_the_byline_minute_is_local_time():
+    head = "<meta property='article:published_time' content='2025-07-05T10:08:58Z'>"
+    body = f"<div class='date'>Sabtu, 05/07/2025 10:08 WIB</div><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>"
+    article = extract_article(_story(body, head), "https://gema.test/berita/banjir", fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2025, 7, 5, 10, 8, 58, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def test_extract_utc_stamp_kept_when_the_bylines_zone_is_only_a_guess():
+    # An English page, no source, no offset anywhere: a naive byline showing the stamp's clock may well be UTC.
+    head = "<meta property='article:published_time' content='2025-07-05T12:30:00+00:00'>"
+    body = (f"<div class='date'>05.07.2025 12:30</div><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>")
+    html = _story(body, head).replace("<html>", "<html lang='en'>")
+    article = extract_article(html, "https://gema.test/berita/banjir", fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2025, 7, 5, 12, 30, tzinfo=dt.timezone.utc)
+
+
+def test_extract_naive_json_ld_time_takes_the_offset_of_any_meta_stamp():
+    head = ("<meta name='date' content='2023-04-28T18:11:01+02:00'>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+            "\"datePublished\": \"2023-04-28 18:11:01.0\"}</script>")
+    article = extract_article(_story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>", head).replace("<html>", "<html lang='de'>"),
+                              "https://gema.test/berita/banjir", fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2023, 4, 28, 18, 11, 1, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+
+
+def test_extract_relative_byline_beside_a_headline_directly_in_article():
+    body = f"<div class='meta'>Penulis: Rina Lestari | 2 jam yang lalu</div><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>"
+    article = extract_article(_story(body), "https://gema.test/berita/banjir", WITA, fetched_at=FETCHED)
+    assert article.published_at == FETCHED - dt.timedelta(hours=2)
+    assert article.date_source == "byline"

@@ -22,6 +22,8 @@ MINIMUMS = {
     ("id", "F1"): 0.960,
     ("fundus", "F1"): 0.957,
     ("overall", "date"): 0.993,
+    ("overall", "time"): 0.97,
+    ("id", "time"): 0.92,
     ("overall", "title"): 0.865,
     ("id", "title"): 0.92,
     ("overall", "authors"): 0.875,
