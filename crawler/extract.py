@@ -664,7 +664,7 @@ def _element_showing(tree: HtmlElement, key: str) -> HtmlElement | None:
 
 
 def _byline_texts(headline: HtmlElement | None, tree: HtmlElement) -> list[str]:
-    """Short texts next to the headline (after it, and a few just before it inside the same article block)."""
+    """Short texts after the headline (where its byline is)."""
     texts: list[str] = []
     if headline is not None:
         for node in headline.xpath("following::text()[normalize-space()][position() <= 40]"):
@@ -708,7 +708,8 @@ def _date_texts(headline: HtmlElement | None) -> tuple[list[str], list[str], lis
         (near if inside(node) and len(near) < _NEAR_HEADLINE and not far else far).append(str(node).strip())
     for element in headline.xpath("following::time[position() <= 3]"):
         if element.get("datetime"):
-            (near if block is not None and block in element.iterancestors() else far).insert(0, element.get("datetime"))
+            in_block = block is not None and block in element.iterancestors()
+            (near if in_block else far).insert(0, element.get("datetime"))
     before = [str(node).strip() for node in headline.xpath("preceding::text()[normalize-space()][position() <= 3]")
               if inside(node) and node.getparent().tag not in ("script", "style")]
     return near, before, far
@@ -813,7 +814,8 @@ def _choose_published(facts: _PageFacts, tree: HtmlElement, headline: HtmlElemen
         # in a guessed zone may just show UTC.
         if utc_stamp and visible is not None and visible.has_time and (visible.zone_given or zone_known) \
                 and _same_wall_clock(meta, visible):
-            return meta.value.replace(tzinfo=visible.value.tzinfo), "byline"  # the stamp's seconds, the byline's zone
+            # The stamp's seconds, the byline's zone.
+            return meta.value.replace(tzinfo=visible.value.tzinfo), "byline"
         if utc_stamp and meta.value > fetched_at:
             local = meta.value.replace(tzinfo=zone)
             if local <= fetched_at:

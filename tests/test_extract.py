@@ -356,8 +356,8 @@ def test_extract_naive_json_ld_time_takes_the_offset_of_any_meta_stamp():
     head = ("<meta name='date' content='2023-04-28T18:11:01+02:00'>"
             "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
             "\"datePublished\": \"2023-04-28 18:11:01.0\"}</script>")
-    article = extract_article(_story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>", head).replace("<html>", "<html lang='de'>"),
-                              "https://gema.test/berita/banjir", fetched_at=FETCHED)
+    html = _story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>", head).replace("<html>", "<html lang='de'>")
+    article = extract_article(html, "https://gema.test/berita/banjir", fetched_at=FETCHED)
     assert article.published_at == dt.datetime(2023, 4, 28, 18, 11, 1, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 
 
