@@ -719,20 +719,44 @@ def _date_texts(headline: HtmlElement | None) -> tuple[list[str], list[str], lis
 _NEAR_HEADLINE = 12
 
 
-def _visible_byline_date(groups: tuple[list[str], list[str], list[str]], zone: dt.tzinfo, fetched_at: dt.datetime
-                         ) -> tuple[FoundDate | None, str]:
-    """The first date in the texts around the headline (:func:`_date_texts`), trying neighbouring texts joined
-    (dates split across elements); relative times ("2 jam yang lalu") only next to the headline."""
+# A byline can carry two dates: the one after "Diperbarui" / "Updated" is the modification, not the publication.
+_DATE_LABEL = re.compile(
+    r"(?=\b(?:terakhir\s+)?(?:diperbarui|diperbaharui|diupdate|di-update|updated?|last\s+(?:updated|modified)|"
+    r"modified|aktualisiert|pembaruan|dipublikasikan|diterbitkan|dipublish|diunggah|terbit|published|posted|"
+    r"diposting)\b)", re.IGNORECASE)
+_MODIFIED_LABEL = re.compile(
+    r"^(?:terakhir\s+)?(?:diperbarui|diperbaharui|diupdate|di-update|updated?|last\s+(?:updated|modified)|modified|"
+    r"aktualisiert|pembaruan)\b", re.IGNORECASE)
+
+
+def _visible_byline_dates(groups: tuple[list[str], list[str], list[str]], zone: dt.tzinfo, fetched_at: dt.datetime
+                          ) -> tuple[FoundDate | None, FoundDate | None]:
+    """The publication date and the modification date ("Diperbarui …") shown around the headline, the first
+    of each in the texts of :func:`_date_texts`, trying neighbouring texts joined (dates split across
+    elements); relative times ("2 jam yang lalu") only next to the headline."""
+    published: FoundDate | None = None
+    modified: FoundDate | None = None
     near, before, far = groups
     for group, relative in ((near, True), (before, True), (far, False)):
         for index, text in enumerate(group):
             if len(text) > 160:
                 continue
             joined = " ".join(group[index:index + 3])[:200]
-            found = find_date(joined, zone, fetched_at, relative=relative, year_less=False)
-            if found and _starts_in_first(joined, text):
-                return found, joined
-    return None, ""
+            start = 0
+            for part in _DATE_LABEL.split(joined):
+                position, start = start, start + len(part)
+                if not part.strip() or published is None and position >= len(text):
+                    continue  # a publication date must start in this text: the next ones get their own turn
+                found = find_date(part, zone, fetched_at, relative=relative, year_less=False)
+                if not found or published is None and not _starts_in_first(part, text[position:]):
+                    continue
+                if _MODIFIED_LABEL.match(part.strip()):
+                    modified = modified or found
+                elif published is None:
+                    published = found
+            if published is not None:
+                return published, modified  # and a "Diperbarui" date written beside it
+    return published, modified
 
 
 def _starts_in_first(joined: str, first: str) -> bool:
@@ -798,14 +822,14 @@ def _same_wall_clock(meta: FoundDate, visible: FoundDate) -> bool:
     return stamp == shown and meta.value != visible.value
 
 
-def _choose_published(facts: _PageFacts, tree: HtmlElement, headline: HtmlElement | None, url: str, text: str,
+def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate | None, url: str, text: str,
                       zone: dt.tzinfo, fetched_at: dt.datetime, zone_known: bool = True
                       ) -> tuple[dt.datetime | None, str | None]:
+    """The publication time and which evidence gave it (``visible``: the byline's publication date)."""
     # Meta stamps may be slightly ahead of the fetch when a CMS stamps local time as UTC: allow the zone's offset
     # there, then correct it below.
     lenient = fetched_at + dt.timedelta(hours=14)
     meta, meta_source = _meta_date(facts, _META_PUBLISHED, "datePublished", zone, lenient)
-    visible, _ = _visible_byline_date(_date_texts(headline), zone, fetched_at)
     from_url = date_from_url(url, zone, fetched_at)
 
     if meta is not None:
@@ -1085,9 +1109,10 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
         text = text[: text.rfind(credit)].rstrip()
 
     authors, editors = _authors(facts, metadata.author, headline, tree, document.text, site_words)
-    published_at, date_source = _choose_published(facts, tree, headline, url, text, zone, fetched_at,
-                                                  zone_known)
+    visible, visible_modified = _visible_byline_dates(_date_texts(headline), zone, fetched_at)
+    published_at, date_source = _choose_published(facts, tree, visible, url, text, zone, fetched_at, zone_known)
     modified, _ = _meta_date(facts, _META_MODIFIED, "dateModified", zone, fetched_at)
+    modified = modified or visible_modified
     modified_at = modified.value if modified else None
     if modified_at is not None and published_at is not None and modified_at < published_at:
         modified_at = None

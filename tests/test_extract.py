@@ -366,3 +366,20 @@ def test_extract_relative_byline_beside_a_headline_directly_in_article():
     article = extract_article(_story(body), "https://gema.test/berita/banjir", WITA, fetched_at=FETCHED)
     assert article.published_at == FETCHED - dt.timedelta(hours=2)
     assert article.date_source == "byline"
+
+
+@pytest.mark.parametrize("byline", [
+    # "Diperbarui" first, the publication after it in another element.
+    "<div class='meta'>Penulis: Rina | Diperbarui: Rabu, 12 November 2025 19:33 WITA</div>"
+    "<div class='pub'>Dipublikasikan: Selasa, 11 November 2025 08:00 WITA</div>",
+    # Both in one line.
+    "<div class='meta'>Selasa, 11 November 2025 08:00 WITA | Diperbarui Rabu, 12 November 2025 19:33 WITA</div>",
+    # Short forms, no zone mark: the source's zone.
+    "<div class='meta'>Diperbarui 12 Nov 2025, 19:33</div><div>Terbit 11 Nov 2025, 08:00</div>",
+])
+def test_extract_modified_byline_is_kept_apart_from_published(byline):
+    article = extract_article(_story(byline + f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>"),
+                              "https://gema.test/berita/banjir", WITA, fetched_at=FETCHED)
+    wita = dt.timezone(dt.timedelta(hours=8))
+    assert article.published_at == dt.datetime(2025, 11, 11, 8, 0, tzinfo=wita)
+    assert article.modified_at == dt.datetime(2025, 11, 12, 19, 33, tzinfo=wita)
