@@ -51,6 +51,8 @@ def test_extract_demo_every_article_matches_truth(news_site):
         if article.published_at is None or article.published_at != published or \
                 article.published_at.utcoffset() is None:
             problems.append(f"published_at {article.published_at} ({article.date_source}) != {published}")
+        if expected.get("modified_at") and article.modified_at != dt.datetime.fromisoformat(expected["modified_at"]):
+            problems.append(f"modified_at {article.modified_at} != {expected['modified_at']}")
         if article.is_advertorial != expected["is_advertorial"]:
             problems.append(f"is_advertorial {article.is_advertorial} != {expected['is_advertorial']}")
         if expected.get("canonical_url") and canonical_url(article.canonical_url) != \

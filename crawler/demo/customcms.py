@@ -12,7 +12,7 @@ from typing import Any
 
 from crawler.demo import vocabulary as words
 from crawler.demo.outlet import (
-    CHROME_CSS, CHROME_SCRIPT, NOT_FOUND, Outlet, Response, esc, page_count, pieces_html, xml_response,
+    CHROME_CSS, CHROME_SCRIPT, NOT_FOUND, Outlet, Response, esc, iso, page_count, pieces_html, xml_response,
 )
 from crawler.demo.stories import OutletStyle, Story
 
@@ -108,10 +108,13 @@ class CustomCmsOutlet(Outlet):
         tags = "".join(f'<a href="/tag/{words.slugify(tag.text)}">{esc(tag.text)}</a>' for tag in story.tags)
         related = "".join(f'<li><a href="{esc(self.article_url(other))}">{pieces_html(other.title)}</a></li>'
                           for other in self.plain_titles(story, 5))
+        # An edited story says when above its publication time: the first date in the byline is not the one.
+        updated = (f'<div class="diperbarui">Diperbarui: {words.long_datetime(self.modified_for_truth(story))}</div>'
+                   if story.modified_at else "")
         main = (
             f'<div class="detail"><h1 class="judul">{pieces_html(story.title)}</h1>'
             f'<div class="penulis"><span>Koresponden:</span><br><a href="/penulis/{words.slugify(story.authors[0])}">'
-            f'{esc(story.authors[0])}</a></div><div class="waktu">{words.long_datetime(local)}</div>'
+            f'{esc(story.authors[0])}</a></div>{updated}<div class="waktu">{words.long_datetime(local)}</div>'
             f'<div class="foto"><img src="/uploads/{story.number}.jpg" alt="{esc(story.title_text)}">'
             f'<div class="caption">{pieces_html(story.caption)}</div></div>'
             f'<div class="isi">{paragraphs}</div>'
@@ -120,12 +123,21 @@ class CustomCmsOutlet(Outlet):
             f'<div class="breaking"><a href="/kanal/breakingnews">breakingnews</a></div></div>')
         return self.page(story.title_text, main, head)
 
+    def modified_for_truth(self, story: Story) -> dt.datetime:
+        """The edit time as the byline shows it: local, to the minute."""
+        local = self.published_for_truth(story)
+        return story.modified_at.astimezone(local.tzinfo).replace(second=0, microsecond=0)
+
     def truth_articles(self) -> list[dict[str, Any]]:
         articles = super().truth_articles()
         for story, article in zip(self.stories, articles):
             if self.local_z_stamp(story):
                 article["traps"].append({"kind": "meta-local-z", "surface": "article:published_time",
                                          "field": "meta", "zone": "meta"})
+            if story.modified_at:
+                article["modified_at"] = iso(self.modified_for_truth(story))
+                article["traps"].append({"kind": "modified-byline-first", "surface": "Diperbarui:",
+                                         "field": "byline", "zone": "byline"})
         return articles
 
     def outlet_traps(self) -> list[dict[str, str]]:
