@@ -711,8 +711,25 @@ def _date_texts(headline: HtmlElement | None) -> tuple[list[str], list[str], lis
             in_block = block is not None and block in element.iterancestors()
             (near if in_block else far).insert(0, element.get("datetime"))
     before = [str(node).strip() for node in headline.xpath("preceding::text()[normalize-space()][position() <= 3]")
-              if inside(node) and node.getparent().tag not in ("script", "style")]
+              if inside(node) and node.getparent().tag not in ("script", "style")
+              and not _in_page_chrome(node.getparent())]
     return near, before, far
+
+
+# Class or id words of page chrome, matched as whole words ("abmenu" holds a story on one Indonesian portal).
+_CHROME_CLASS = re.compile(r"(?:^|\s)(?:top-?bar|top-?header|navbar|nav|menu|main-?menu|today|site-?header|masthead|"
+                           r"breadcrumbs?)(?:$|\s|[-_])", re.IGNORECASE)
+
+
+def _in_page_chrome(element: HtmlElement) -> bool:
+    """Whether ``element`` is part of the page's own header, menus or top bar (where today's date is shown),
+    not of the story: a <nav>, a <header> outside any <article>, or a top-bar/menu/masthead class."""
+    for node in (element, *element.iterancestors()):
+        if node.tag == "nav" or _CHROME_CLASS.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+        if node.tag == "header" and not any(above.tag in ("article", "main") for above in node.iterancestors()):
+            return True
+    return False
 
 
 # Texts this close after the headline, inside its block, are its byline.

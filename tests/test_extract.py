@@ -383,3 +383,15 @@ def test_extract_modified_byline_is_kept_apart_from_published(byline):
     wita = dt.timezone(dt.timedelta(hours=8))
     assert article.published_at == dt.datetime(2025, 11, 11, 8, 0, tzinfo=wita)
     assert article.modified_at == dt.datetime(2025, 11, 12, 19, 33, tzinfo=wita)
+
+
+def test_extract_header_date_above_a_headline_in_the_page_header_is_not_the_publication_date():
+    # The headline sits in the page's <header> next to the top bar's date and clock; the story is dated by its
+    # dateline only. The top bar's "today" must not become the publication time.
+    html = (f"<html lang='id'><head><title>Banjir Rendam Tiga Kecamatan</title></head><body>"
+            f"<header><div class='tanggal'>Sabtu, 22 November 2025 09:15 WIB</div>"
+            f"<h1>Banjir Rendam Tiga Kecamatan</h1></header>"
+            f"<div class='isi'><p>SAMARINDA - Rabu (2/7/2025) {PARAGRAPH}</p><p>{PARAGRAPH}</p></div></body></html>")
+    article = extract_article(html, "https://gema.test/berita/banjir-rendam", fetched_at=FETCHED)
+    assert article.published_at.date() == dt.date(2025, 7, 2)
+    assert article.date_source == "dateline"
