@@ -33,6 +33,7 @@ class Article:
     published_at: dt.datetime | None = None  # aware, in the offset the page gave (or the source's zone)
     modified_at: dt.datetime | None = None
     date_source: str | None = None  # which evidence gave published_at: jsonld, meta, byline, url, dateline …
+    published_time_known: bool | None = None  # False: the page gave a day only, published_at is local midnight
     language: str | None = None
     site_name: str | None = None
     section: str | None = None

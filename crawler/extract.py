@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -841,8 +841,9 @@ def _same_wall_clock(meta: FoundDate, visible: FoundDate) -> bool:
 
 def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate | None, url: str, text: str,
                       zone: dt.tzinfo, fetched_at: dt.datetime, zone_known: bool = True
-                      ) -> tuple[dt.datetime | None, str | None]:
-    """The publication time and which evidence gave it (``visible``: the byline's publication date)."""
+                      ) -> tuple[FoundDate | None, str | None]:
+    """The publication time (with whether the page gave its time of day) and which evidence gave it
+    (``visible``: the byline's publication date)."""
     # Meta stamps may be slightly ahead of the fetch when a CMS stamps local time as UTC: allow the zone's offset
     # there, then correct it below.
     lenient = fetched_at + dt.timedelta(hours=14)
@@ -856,36 +857,36 @@ def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate |
         if utc_stamp and visible is not None and visible.has_time and (visible.zone_given or zone_known) \
                 and _same_wall_clock(meta, visible):
             # The stamp's seconds, the byline's zone.
-            return meta.value.replace(tzinfo=visible.value.tzinfo), "byline"
+            return replace(meta, value=meta.value.replace(tzinfo=visible.value.tzinfo), zone_given=True), "byline"
         if utc_stamp and meta.value > fetched_at:
             local = meta.value.replace(tzinfo=zone)
             if local <= fetched_at:
-                return local, meta_source
+                return replace(meta, value=local), meta_source
         if meta.value <= fetched_at:
             # Sanity check against the URL's date: a meta stamp days away from it is a re-publication stamp.
             if from_url is None or abs((meta.value.astimezone(zone).date() - from_url.value.date()).days) <= 1:
                 if not meta.has_time and visible is not None and visible.has_time and \
                         visible.value.date() == meta.value.date():
-                    return visible.value, "byline"
-                return meta.value, meta_source
+                    return visible, "byline"
+                return meta, meta_source
     if visible is not None:
         if from_url is None or abs((visible.value.date() - from_url.value.date()).days) <= 1:
-            return visible.value, "byline"
+            return visible, "byline"
     if from_url is not None:
         if visible is not None and visible.has_time and visible.value.date() == from_url.value.date():
-            return visible.value, "byline"
-        return from_url.value, "url"
+            return visible, "byline"
+        return from_url, "url"
     dateline = find_dateline(text[:400], zone, fetched_at)
     if dateline is not None and dateline.value.year and re.search(r"\(\s*\d{1,2}\s*/\s*\d{1,2}\s*/", text[:400]):
-        return dateline.value, "dateline"
+        return dateline, "dateline"
     # htmldate's extensive search is slow (≈ 20 ms a page): only when nothing better was found.
     trafilatura_date = _htmldate(tree, url, fetched_at)
     if trafilatura_date:
         found = parse_iso(trafilatura_date, zone, fetched_at)
         if found:
-            return found.value, "htmldate"
+            return found, "htmldate"
     if dateline is not None:
-        return dateline.value, "dateline"
+        return dateline, "dateline"
     return None, None
 
 
@@ -1127,7 +1128,8 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
 
     authors, editors = _authors(facts, metadata.author, headline, tree, document.text, site_words)
     visible, visible_modified = _visible_byline_dates(_date_texts(headline), zone, fetched_at)
-    published_at, date_source = _choose_published(facts, tree, visible, url, text, zone, fetched_at, zone_known)
+    published, date_source = _choose_published(facts, tree, visible, url, text, zone, fetched_at, zone_known)
+    published_at = published.value if published else None
     modified, _ = _meta_date(facts, _META_MODIFIED, "dateModified", zone, fetched_at)
     modified = modified or visible_modified
     modified_at = modified.value if modified else None
@@ -1146,6 +1148,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
         published_at=published_at,
         modified_at=modified_at,
         date_source=date_source,
+        published_time_known=published.has_time if published else None,
         language=_language(tree, facts, source),
         site_name=site_name,
         section=section,

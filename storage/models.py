@@ -153,6 +153,9 @@ class Article(Base):
         comment="minutes east of UTC of the publication's own time (420 WIB, 480 WITA, 540 WIT)")
     modified_at: Mapped[dt.datetime | None]
     date_source: Mapped[str | None] = mapped_column(comment="evidence for published_at: jsonld, meta, byline …")
+    published_time_known: Mapped[bool | None] = mapped_column(
+        comment="false when the page gave the day but no time (published_at is then local midnight); "
+                "null on rows stored before this was recorded")
     fetched_at: Mapped[dt.datetime] = mapped_column(comment="last fetch that stored this row")
     first_seen_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime | None] = mapped_column(comment="when a re-fetch last changed the story")

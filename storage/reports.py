@@ -114,6 +114,7 @@ class AgencyArticle:
     mentions: int
     top_zone: str
     snippet: str
+    published_time_known: bool | None = None  # False: the page gave the day only
 
     @property
     def local_published_at(self) -> dt.datetime | None:
@@ -121,6 +122,14 @@ class AgencyArticle:
             return None
         offset = dt.timedelta(minutes=self.published_utc_offset or 0)
         return self.published_at.astimezone(dt.timezone(offset))
+
+    @property
+    def local_published(self) -> str | None:
+        """The publication time in its own offset (ISO 8601), or only its day when the page gave no time."""
+        local = self.local_published_at
+        if local is None:
+            return None
+        return local.date().isoformat() if self.published_time_known is False else local.isoformat()
 
 
 def agency_articles(engine: Engine, start: dt.date, end: dt.date, *, agencies: Sequence[str] | None = None,
@@ -143,8 +152,8 @@ def agency_articles(engine: Engine, start: dt.date, end: dt.date, *, agencies: S
         binds.append(_in_list("sources", sources))
     statement = _date_range(sa.text(
         f"SELECT ae.{key} AS agency_id, ae.entity_id, ae.article_id, ae.source_key, ae.source_name, ae.title, "
-        "ae.canonical_url, ae.published_at, a.published_utc_offset, ae.published_date, ae.is_advertorial, "
-        "ae.mentions, ae.top_zone, ae.snippet "
+        "ae.canonical_url, ae.published_at, a.published_utc_offset, a.published_time_known, ae.published_date, "
+        "ae.is_advertorial, ae.mentions, ae.top_zone, ae.snippet "
         "FROM v_article_entity ae JOIN article a ON a.id = ae.article_id "
         f"WHERE {where.replace('published_', 'ae.published_')} "
         "ORDER BY ae.published_at, ae.article_id, ae.entity_id").bindparams(*binds))
@@ -159,7 +168,8 @@ def agency_articles(engine: Engine, start: dt.date, end: dt.date, *, agencies: S
                 canonical_url=row.canonical_url, published_at=as_utc(row.published_at),
                 published_utc_offset=row.published_utc_offset, published_date=as_date(row.published_date),
                 is_advertorial=bool(row.is_advertorial), mentions=int(row.mentions), top_zone=row.top_zone,
-                snippet=row.snippet)
+                snippet=row.snippet,
+                published_time_known=None if row.published_time_known is None else bool(row.published_time_known))
             known = chosen.get((item.agency_id, item.article_id))
             if known is None:
                 chosen[(item.agency_id, item.article_id)] = item

@@ -395,3 +395,16 @@ def test_extract_header_date_above_a_headline_in_the_page_header_is_not_the_publ
     article = extract_article(html, "https://gema.test/berita/banjir-rendam", fetched_at=FETCHED)
     assert article.published_at.date() == dt.date(2025, 7, 2)
     assert article.date_source == "dateline"
+
+
+@pytest.mark.parametrize(("url", "published", "known"), [
+    ("https://gema.test/2025/07/05/banjir-rendam", dt.datetime(2025, 7, 5, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+     False),  # the URL gives the day only
+    ("https://gema.test/read/2025/07/05/192850/banjir-rendam",
+     dt.datetime(2025, 7, 5, 19, 28, 50, tzinfo=dt.timezone(dt.timedelta(hours=7))), True),
+])
+def test_extract_says_whether_the_time_of_day_is_known(url, published, known):
+    html = (f"<html lang='id'><head><title>Banjir Rendam Tiga Kecamatan</title></head><body><article>"
+            f"<h1>Banjir Rendam Tiga Kecamatan</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></article></body></html>")
+    article = extract_article(html, url, fetched_at=FETCHED)
+    assert (article.published_at, article.published_time_known) == (published, known)

@@ -9,10 +9,12 @@ from collections import Counter, defaultdict
 import pytest
 import sqlalchemy as sa
 
+import storage
 from crawler.partners import Month, load_partners
 from crawler.reports import build_daily_report, build_partner_report, build_weekly_report
 from crawler.reports.common import ReportError, parse_week
 from tests.demo_counts import pieces, read_facts
+from tests.test_storage import WITA, make_article, make_entities, make_sources, write
 
 pytestmark = pytest.mark.slow
 
@@ -204,3 +206,20 @@ def test_views_agree_with_base_tables(crawled_demo, facts):
         assert row.error_rate == 0 and row.articles_per_day > 0
     speakers = Counter((q["speaker"], q["entity_id"]) for q in facts.quotes if q["speaker"])
     assert {(row.speaker, row.entity_id): row.quotes for row in by_speaker} == dict(speakers)
+
+
+def test_daily_report_shows_no_clock_time_for_a_story_dated_by_day_only(sqlite_url):
+    # A page that gave only the day is stored at local midnight; the clipping must not print "00:00 WITA".
+    engine = storage.connect(sqlite_url)
+    storage.sync_config(engine, make_sources(), make_entities())
+    timed, day_only = make_article(1), make_article(2, published_at=dt.datetime(2026, 10, 1, 0, 0, tzinfo=WITA))
+    day_only.published_time_known = False
+    timed.published_time_known = True
+    write(engine, [timed, day_only])
+    report = build_daily_report(engine, dt.date(2026, 10, 1), agencies=["diskominfo-kaltim"])
+    engine.dispose()
+    table = report.table("clippings")
+    published = {row[table.columns.index("url")]: row[table.columns.index("published_at")] for row in table.rows}
+    assert published == {timed.canonical_url: "2026-10-01T09:30:00+08:00", day_only.canonical_url: "2026-10-01"}
+    html = report.render_html()
+    assert "09:30 WITA" in html and "00:00 WITA" not in html and " · – · " in html

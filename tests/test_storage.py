@@ -342,6 +342,18 @@ def test_writer_stores_utc_text_in_sqlite_for_analysts(sqlite_url: str) -> None:
     assert raw[0].startswith("2026-09-30 23:00:00") and raw[1] == "2026-09-30"
 
 
+@pytest.mark.parametrize("known", [True, False, None])
+def test_writer_published_time_known_round_trips(engine: sa.Engine, known: bool | None) -> None:
+    article = make_article(1)
+    article.published_time_known = known
+    write(engine, [article])
+    (stored,) = list(storage.stored_articles(engine))
+    assert stored.article.published_time_known is known
+    with engine.connect() as connection:
+        value = connection.execute(sa.text("SELECT published_time_known FROM article")).scalar()
+    assert (None if value is None else bool(value)) is known
+
+
 def test_writer_naive_published_at_is_taken_in_the_source_time_zone(engine: sa.Engine) -> None:
     write(engine, [make_article(1, published_at=dt.datetime(2026, 10, 1, 8, 0))])
     (stored,) = list(storage.stored_articles(engine))

@@ -80,9 +80,9 @@ def date_id(day: dt.date | None) -> str:
     return f"{DAYS_ID[day.weekday()]}, {day.day} {MONTHS_ID[day.month - 1]} {day.year}"
 
 
-def local_time(moment: dt.datetime | None) -> str:
-    """A publication time in its own zone: 14:32 WITA."""
-    if moment is None:
+def local_time(moment: dt.datetime | None, time_known: bool | None = True) -> str:
+    """A publication time in its own zone: 14:32 WITA ("–" when unknown: the page gave the day only)."""
+    if moment is None or time_known is False:
         return "–"
     names = {420: "WIB", 480: "WITA", 540: "WIT"}
     offset = moment.utcoffset()

@@ -44,7 +44,7 @@ def build_daily_report(engine: Engine, day: dt.date, *, agencies: Sequence[str] 
         groups.append(AgencyGroup(agency_id, name, items))
     groups.sort(key=lambda group: (-len(group.articles), group.agency_name))
     rows = [(day.isoformat(), group.agency_id, group.agency_name,
-             item.local_published_at.isoformat() if item.local_published_at else None, item.source_key,
+             item.local_published, item.source_key,
              item.source_name, item.title, item.top_zone, item.mentions, item.is_advertorial, item.snippet,
              item.canonical_url) for group in groups for item in group.articles]
     title = f"Kliping berita {date_id(day)}"
