@@ -244,8 +244,8 @@ EXPORT_QUERIES: dict[str, str] = {
                  "published_date, is_advertorial, zone, field, resolution, surface, snippet, start_offset, "
                  "end_offset, counted FROM v_mention"),
     "articles": ("SELECT va.article_id, va.source_key, va.source_name, va.title, va.canonical_url, va.published_at, "
-                 "va.published_utc_offset, va.published_date, va.first_seen_at, va.section, va.is_advertorial, "
-                 "va.word_count, va.byline, a.authors, a.editors, a.tags, a.text "
+                 "va.published_utc_offset, a.published_time_known, va.published_date, va.first_seen_at, va.section, "
+                 "va.is_advertorial, va.word_count, va.byline, a.authors, a.editors, a.tags, a.text "
                  "FROM v_article va JOIN article a ON a.id = va.article_id"),
     "quotes": ("SELECT quote_id, article_id, speaker, entity_id, entity_name, lineage_id, source_key, title, "
                "canonical_url, published_at, published_date, is_advertorial, quote_text, start_offset, end_offset "
