@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{row['id']}: {output['title']!r} != {row['title']!r}")
             elif args.show == "date" and row.get("date") and output["date"] != row["date"]:
                 print(f"{row['id']}: {output['date']} != {row['date']} ({row.get('datetime')})")
-            elif args.show == "time" and reference_instant(row) and \
-                    not same_instant(output["published"], reference_instant(row)):
+            elif args.show == "time" and (instant := reference_instant(row)) and \
+                    not same_instant(output["published"], instant):
                 print(f"{row['id']}: {output['published']} != {row['datetime']}")
             elif args.show == "authors" and row.get("authors") is not None and \
                     {norm(n) for n in output["authors"]} != {norm(n) for n in row["authors"]}:

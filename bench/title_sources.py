@@ -49,7 +49,7 @@ def weight_grid() -> list[tuple[dict[str, float], tuple[str, ...]]]:
 
 def is_exact(page: dict, weights: dict[str, float] | None = None, priority: tuple[str, ...] | None = None) -> bool:
     """Whether the title vote, with these weights (default: Pantau's), gives the page's reference title."""
-    chosen = vote_title(page["evidence"], weights, priority) if priority else vote_title(page["evidence"], weights)
+    chosen = vote_title(page["evidence"], weights, priority)
     return chosen is not None and norm(chosen) == page["reference"]
 
 

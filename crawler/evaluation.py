@@ -121,7 +121,8 @@ def score(rows: list[dict[str, Any]], outputs: list[dict[str, Any]]) -> dict[str
     dated = [(row, output) for row, output in zip(rows, outputs) if row.get("date")]
     titled = [(row, output) for row, output in zip(rows, outputs) if row.get("title")]
     authored = [(row, output) for row, output in zip(rows, outputs) if row.get("authors") is not None]
-    timed = [(reference_instant(row), output) for row, output in zip(rows, outputs) if reference_instant(row)]
+    instants = [(reference_instant(row), output) for row, output in zip(rows, outputs)]
+    timed = [(instant, output) for instant, output in instants if instant is not None]
     return {
         "pages": len(rows),
         "P": precision, "R": recall, "F1": f1,

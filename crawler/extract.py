@@ -18,7 +18,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
@@ -587,11 +587,12 @@ def title_evidence(html: str | bytes, url: str) -> list[tuple[str, str]]:
 
 
 def vote_title(statements: list[tuple[str, str]], weights: dict[str, float] | None = None,
-               priority: tuple[str, ...] = _TITLE_PRIORITY) -> str | None:
+               priority: tuple[str, ...] | None = None) -> str | None:
     """The headline most statements (kind, text) agree on: each kind's weight counts for the text it states, a
     longer text containing this one (a kicker or section label left in it) half-agrees; ties go to the kind first
     in ``priority``. None when there is nothing to choose from."""
     weights = weights or _TITLE_WEIGHTS
+    priority = priority or _TITLE_PRIORITY
     texts: dict[str, str] = {}
     kinds: dict[str, set[str]] = {}
     for kind, text in statements:
@@ -663,36 +664,32 @@ def _element_showing(tree: HtmlElement, key: str) -> HtmlElement | None:
 # ----------------------------------------------------------------------------------------- dates
 
 
-def _byline_texts(headline: HtmlElement | None, tree: HtmlElement) -> list[str]:
-    """Short texts after the headline (where its byline is)."""
-    texts: list[str] = []
-    if headline is not None:
-        for node in headline.xpath("following::text()[normalize-space()][position() <= 40]"):
-            parent = node.getparent()
-            if parent is not None and parent.tag in ("script", "style"):
-                continue
-            texts.append(str(node).strip())
-        for element in headline.xpath("following::time[position() <= 3]"):
-            if element.get("datetime"):
-                texts.insert(0, element.get("datetime"))
-    return texts
-
-
 def _headline_block(headline: HtmlElement) -> HtmlElement | None:
     """The block the headline stands in with its byline: its parent's parent (or parent), never <body>."""
     block = headline.getparent()
-    if block is not None and block.tag not in ("body", "html", "article", "main") and \
+    if block is not None and block.tag not in _STOP_ASCENT and \
             block.getparent() is not None and block.getparent().tag not in ("body", "html"):
         block = block.getparent()
     return None if block is None or block.tag in ("body", "html") else block
 
 
-def _date_texts(headline: HtmlElement | None) -> tuple[list[str], list[str], list[str]]:
-    """Where to look for the visible publication date, in order: short texts after the headline inside its
-    block, up to three just before it inside the block (a date line set above the headline, never the page
-    header), and the other texts that follow within 40 (sidebars among them, so no relative times there)."""
+class _HeadlineTexts(NamedTuple):
+    """The texts around the headline where its byline and date are, read once per page: ``near``, texts after it
+    inside its block; ``before``, up to three just before it inside the block (a date line set above the
+    headline, never the page header); ``far``, the other texts that follow within 40 (sidebars among them)."""
+
+    near: list[str]
+    before: list[str]
+    far: list[str]
+
+    @property
+    def after(self) -> list[str]:
+        return self.near + self.far
+
+
+def _headline_texts(headline: HtmlElement | None) -> _HeadlineTexts:
     if headline is None:
-        return [], [], []
+        return _HeadlineTexts([], [], [])
     block = _headline_block(headline)
 
     def inside(node: Any) -> bool:
@@ -713,7 +710,7 @@ def _date_texts(headline: HtmlElement | None) -> tuple[list[str], list[str], lis
     before = [str(node).strip() for node in headline.xpath("preceding::text()[normalize-space()][position() <= 3]")
               if inside(node) and node.getparent().tag not in ("script", "style")
               and not _in_page_chrome(node.getparent())]
-    return near, before, far
+    return _HeadlineTexts(near, before, far)
 
 
 # Class or id words of page chrome, matched as whole words ("abmenu" holds a story on one Indonesian portal).
@@ -746,15 +743,14 @@ _MODIFIED_LABEL = re.compile(
     r"aktualisiert|pembaruan)\b", re.IGNORECASE)
 
 
-def _visible_byline_dates(groups: tuple[list[str], list[str], list[str]], zone: dt.tzinfo, fetched_at: dt.datetime
+def _visible_byline_dates(texts: _HeadlineTexts, zone: dt.tzinfo, fetched_at: dt.datetime
                           ) -> tuple[FoundDate | None, FoundDate | None]:
     """The publication date and the modification date ("Diperbarui …") shown around the headline, the first
-    of each in the texts of :func:`_date_texts`, trying neighbouring texts joined (dates split across
-    elements); relative times ("2 jam yang lalu") only next to the headline."""
+    of each in ``near``, then ``before``, then ``far``, trying neighbouring texts joined (dates split across
+    elements); relative times ("2 jam yang lalu") only next to the headline, not in ``far``."""
     published: FoundDate | None = None
     modified: FoundDate | None = None
-    near, before, far = groups
-    for group, relative in ((near, True), (before, True), (far, False)):
+    for group, relative in ((texts.near, True), (texts.before, True), (texts.far, False)):
         for index, text in enumerate(group):
             if len(text) > 160:
                 continue
@@ -773,7 +769,7 @@ def _visible_byline_dates(groups: tuple[list[str], list[str], list[str]], zone: 
                     published = found
             if published is not None:
                 return published, modified  # and a "Diperbarui" date written beside it
-    return published, modified
+    return None, modified
 
 
 def _starts_in_first(joined: str, first: str) -> bool:
@@ -1126,8 +1122,9 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
         byline = credit
         text = text[: text.rfind(credit)].rstrip()
 
-    authors, editors = _authors(facts, metadata.author, headline, tree, document.text, site_words)
-    visible, visible_modified = _visible_byline_dates(_date_texts(headline), zone, fetched_at)
+    around_headline = _headline_texts(headline)
+    authors, editors = _authors(facts, metadata.author, around_headline.after, document.text, site_words)
+    visible, visible_modified = _visible_byline_dates(around_headline, zone, fetched_at)
     published, date_source = _choose_published(facts, tree, visible, url, text, zone, fetched_at, zone_known)
     published_at = published.value if published else None
     modified, _ = _meta_date(facts, _META_MODIFIED, "dateModified", zone, fetched_at)
@@ -1173,8 +1170,8 @@ def _site_name(facts: _PageFacts, trafilatura_site: str | None) -> str | None:
     return name.strip() if isinstance(name, str) and name.strip() else None
 
 
-def _authors(facts: _PageFacts, trafilatura_author: str | None, headline: HtmlElement | None, tree: HtmlElement,
-             text: str, site_words: set[str]) -> tuple[list[str], list[str]]:
+def _authors(facts: _PageFacts, trafilatura_author: str | None, after_headline: list[str], text: str,
+             site_words: set[str]) -> tuple[list[str], list[str]]:
     # Names the publisher declared (JSON-LD) are kept as written, wire agencies included; names guessed
     # from page text must look like people.
     declared = unique_names(_names_of(_jsonld_value(facts, "author")))
@@ -1186,7 +1183,7 @@ def _authors(facts: _PageFacts, trafilatura_author: str | None, headline: HtmlEl
                   if len(name.split()) >= 2 and not _is_site_segment(name, site_words)]
         declared = [] if people else declared
     candidates = [] if declared else candidates
-    byline_authors, editors = parse_byline(" | ".join(_byline_texts(headline, tree)[:25]))
+    byline_authors, editors = parse_byline(" | ".join(after_headline[:25]))
     tail_authors, tail_editors = parse_byline(text[-300:]) if re.search(
         r"(?:penulis|reporter|pewarta|editor|redaktur|koresponden|kontributor)\s*:", text[-300:], re.I) \
         else ([], [])
