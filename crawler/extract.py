@@ -541,6 +541,20 @@ def _strip_site_name(title: str, site_words: set[str]) -> str:
     return rebuilt.strip()
 
 
+def _headline_text(element: HtmlElement) -> str:
+    """The text of a headline element as a reader sees it: a kicker set in its own ``<span>`` before the headline
+    ("<span>Nationale Demo</span>Der 9. Juli naht") is displayed apart from it, so where two pieces of text meet
+    at an element's edge with nothing between them and the second begins a new sentence, they are kept apart by a
+    space rather than glued into one word ("DemoDer")."""
+    pieces: list[str] = []
+    for piece in element.itertext():
+        if pieces and pieces[-1] and piece and not pieces[-1][-1].isspace() and not piece[0].isspace() and (
+                pieces[-1][-1].isalnum() or pieces[-1][-1] in ".!?:") and piece[0].isupper():
+            pieces.append(" ")
+        pieces.append(piece)
+    return re.sub(r"\s+", " ", "".join(pieces)).strip()
+
+
 def _headline_elements(tree: HtmlElement) -> list[HtmlElement]:
     return [element for element in tree.iter("h1") if _text_of(element)]
 
@@ -559,7 +573,7 @@ def _title_candidates(tree: HtmlElement, facts: _PageFacts, fallback_title: str 
     title_element = tree.find(".//title")
     sources: list[tuple[str, str, HtmlElement | None]] = []
     for element in _headline_elements(tree)[:3]:
-        sources.append(("h1", _text_of(element), element))
+        sources.append(("h1", _headline_text(element), element))
     for kind, value in (("jsonld", _jsonld_value(facts, "headline")), ("og", facts.meta.get("og:title")),
                         ("twitter", facts.meta.get("twitter:title")),
                         ("title", _text_of(title_element) if title_element is not None else fallback_title)):
@@ -586,19 +600,29 @@ def title_evidence(html: str | bytes, url: str) -> list[tuple[str, str]]:
     return [(kind, text) for kind, text, _ in _title_candidates(tree, facts, None, site_words)]
 
 
+def _title_key(text: str) -> str:
+    """What two statements of a headline must share to state the same one: its letters and digits. Spaces and
+    punctuation are how it is set, not what it says ("Nationale Demo / Der 9. Juli" in og:title is the headline
+    an ``<h1>`` shows as a kicker ``<span>`` over "Der 9. Juli")."""
+    return "".join(char for char in unicodedata.normalize("NFKC", text).casefold() if char.isalnum())
+
+
 def vote_title(statements: list[tuple[str, str]], weights: dict[str, float] | None = None,
                priority: tuple[str, ...] | None = None) -> str | None:
     """The headline most statements (kind, text) agree on: each kind's weight counts for the text it states, a
     longer text containing this one (a kicker or section label left in it) half-agrees; ties go to the kind first
-    in ``priority``. None when there is nothing to choose from."""
+    in ``priority``. Of the ways the winner is written, the one keeping most punctuation is returned (an element's
+    text loses the separator that styling shows between a kicker and the headline), then the one most statements
+    repeat. None when there is nothing to choose from."""
     weights = weights or _TITLE_WEIGHTS
     priority = priority or _TITLE_PRIORITY
-    texts: dict[str, str] = {}
+    writings: dict[str, list[str]] = {}
     kinds: dict[str, set[str]] = {}
     for kind, text in statements:
-        key = _normalize_title(text)
-        texts.setdefault(key, text)
-        kinds.setdefault(key, set()).add(kind)
+        key = _title_key(text)
+        if key:
+            writings.setdefault(key, []).append(text)
+            kinds.setdefault(key, set()).add(kind)
     if not kinds:
         return None
 
@@ -612,7 +636,13 @@ def vote_title(statements: list[tuple[str, str]], weights: dict[str, float] | No
     def rank(key: str) -> tuple[float, int]:
         return support(key), -min(priority.index(kind) for kind in kinds[key])
 
-    return texts[max(kinds, key=rank)]
+    stated = [_normalize_title(text) for _, text in statements]
+
+    def fullness(text: str) -> tuple[int, int]:
+        punctuation = sum(1 for char in text if not char.isalnum() and not char.isspace())
+        return punctuation, sum(_normalize_title(text) in other for other in stated)
+
+    return max(writings[max(kinds, key=rank)], key=fullness)
 
 
 def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str | None, site_words: set[str]
@@ -624,13 +654,12 @@ def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str |
     title = vote_title([(kind, text) for kind, text, _ in candidates])
     if title is None:
         if headlines:
-            return _text_of(headlines[0]), headlines[0]
+            return _headline_text(headlines[0]), headlines[0]
         return None, None
-    key = _normalize_title(title)
     headline = next((element for _, text, element in candidates
-                     if element is not None and _normalize_title(text) == key), None)
+                     if element is not None and _title_key(text) == _title_key(title)), None)
     if headline is None:
-        headline = _element_showing(tree, key)
+        headline = _element_showing(tree, _normalize_title(title))
     if headline is None:
         headline = next((element for element in headlines if len(_text_of(element)) > 8), None)
     return title, headline

@@ -248,6 +248,26 @@ def test_extract_unmarked_caption_beside_an_image_is_a_caption():
     assert article.published_at.date() == dt.date(2025, 7, 5)
 
 
+@pytest.mark.parametrize(("og_title", "page_title", "headline"), [
+    # Only the <h1> states the headline: the kicker and the headline stay two words apart, not "AlamBanjir".
+    (None, None, "Bencana Alam Banjir Rendam Tiga Kecamatan di Samarinda"),
+    # og:title and <title> state the same headline, og:title with the separator the page's styling shows: the
+    # three agree, and the writing that keeps the separator is the one given.
+    ("Bencana Alam / Banjir Rendam Tiga Kecamatan di Samarinda",
+     "Bencana Alam Banjir Rendam Tiga Kecamatan di Samarinda - Gema Nusantara",
+     "Bencana Alam / Banjir Rendam Tiga Kecamatan di Samarinda"),
+])
+def test_extract_title_kicker_span_in_the_h1_is_not_glued_to_the_headline(og_title, page_title, headline):
+    html = _story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>").replace(
+        "<h1>Banjir Rendam", "<h1><span class='kicker'>Bencana Alam</span>Banjir Rendam").replace(
+        "<title>Banjir Rendam Tiga Kecamatan di Samarinda - Gema Nusantara</title>",
+        f"<title>{page_title}</title>" if page_title else "").replace(
+        "<meta property='og:title' content='Banjir Rendam Tiga Kecamatan di Samarinda'>",
+        f"<meta property='og:title' content='{og_title}'>" if og_title else "")
+    article = extract_article(html, "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert article.title == headline
+
+
 def test_extract_title_ignores_a_logo_h1():
     html = _story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>").replace(
         "<body>", "<body><h1><a href='/'>Gema Nusantara</a></h1>", 1).replace(

@@ -24,7 +24,7 @@ MINIMUMS = {
     ("overall", "date"): 0.993,
     ("overall", "time"): 0.97,
     ("id", "time"): 0.92,
-    ("overall", "title"): 0.865,
+    ("overall", "title"): 0.875,
     ("id", "title"): 0.92,
     ("overall", "authors"): 0.875,
 }
