@@ -148,6 +148,27 @@ def parse_byline(text: str) -> tuple[list[str], list[str]]:
     return unique_people(authors), unique_people(editors)
 
 
+_LABEL_ONLY = re.compile(rf"^\s*(?:{EDITOR_LABELS}|{AUTHOR_LABELS})\s*[:：]?\s*$", re.IGNORECASE)
+_JOINER_ONLY = re.compile(r"^\s*(?:[,;&]|dan|and|und|et|y|og|och|en)\s*$", re.IGNORECASE)
+
+
+def byline_text(pieces: list[str]) -> str:
+    """The texts of a byline block joined into one line for :func:`parse_byline`, pieces apart by ``|``; a label
+    set in an element of its own (``<span>von</span><a>Dr. Max Kolter</a>``, ``<b>Penulis</b> Ahmad``) stays
+    with the names that follow it, and names linked one by one stay one list (``<a>A</a>, <a>B</a> dan
+    <a>C</a>``)."""
+    line, glue_next = "", False
+    for piece in pieces:
+        if not line:
+            line = piece
+        elif glue_next or _JOINER_ONLY.match(piece):
+            line += " " + piece
+        else:
+            line += " | " + piece
+        glue_next = bool(_LABEL_ONLY.match(piece) or _JOINER_ONLY.match(piece))
+    return line
+
+
 def credit_line(text: str) -> str | None:
     """The bracketed credit that ends a story, e.g. ``(Humas DPRD Kaltim/adv/cha)``, or None."""
     match = _CREDIT_LINE.search(text[-200:])

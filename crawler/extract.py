@@ -37,6 +37,7 @@ from trafilatura.utils import load_html
 
 from crawler.article import Article
 from crawler.bylines import (
+    byline_text,
     credit_line,
     is_advertorial_credit,
     parse_byline,
@@ -1212,7 +1213,7 @@ def _authors(facts: _PageFacts, trafilatura_author: str | None, after_headline: 
                   if len(name.split()) >= 2 and not _is_site_segment(name, site_words)]
         declared = [] if people else declared
     candidates = [] if declared else candidates
-    byline_authors, editors = parse_byline(" | ".join(after_headline[:25]))
+    byline_authors, editors = parse_byline(byline_text(after_headline[:25]))
     tail_authors, tail_editors = parse_byline(text[-300:]) if re.search(
         r"(?:penulis|reporter|pewarta|editor|redaktur|koresponden|kontributor)\s*:", text[-300:], re.I) \
         else ([], [])

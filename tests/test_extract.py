@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.bylines import credit_line, is_advertorial_credit, parse_byline, split_names
+from crawler.bylines import byline_text, credit_line, is_advertorial_credit, parse_byline, split_names
 from crawler.config import SourceConfig
 from crawler.extract import ExtractionError, extract_article, find_continuation_pages, is_single_page_url
 
@@ -135,6 +135,20 @@ def test_extract_empty_page_raises_one_line_error():
 ])
 def test_bylines_indonesian_labels(text, authors, editors):
     assert parse_byline(text) == (authors, editors)
+
+
+@pytest.mark.parametrize("pieces, authors, editors", [
+    # A label in an element of its own, the names in the next ("<span>von</span><a>Dr. Max Kolter</a>").
+    (["von", "Dr. Max Kolter", "20.10.2025"], ["Dr. Max Kolter"], []),
+    (["Penulis:", "Ahmad Yani", "Editor:", "Rina Lestari"], ["Ahmad Yani"], ["Rina Lestari"]),
+    # Names linked one by one, the comma or "dan" between them a text of its own.
+    (["Oleh", "Ahmad Yani", ",", "Budi Santoso", "dan", "Siti Aminah", "Kamis, 3 Juli 2025 10:00 WITA"],
+     ["Ahmad Yani", "Budi Santoso", "Siti Aminah"], []),
+    # Texts that are not labels stay apart: a date is not read as a name.
+    (["Reporter: Nur Imansyah", "Samarinda", "Kamis, 3 Juli 2025"], ["Nur Imansyah"], []),
+])
+def test_bylines_labels_and_names_in_separate_elements(pieces, authors, editors):
+    assert parse_byline(byline_text(pieces)) == (authors, editors)
 
 
 def test_bylines_surname_given_is_one_person():
