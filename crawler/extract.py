@@ -1214,6 +1214,8 @@ def _authors(facts: _PageFacts, trafilatura_author: str | None, after_headline: 
         declared = [] if people else declared
     candidates = [] if declared else candidates
     byline_authors, editors = parse_byline(byline_text(after_headline[:25]))
+    if byline_authors and all(_is_site_segment(name, site_words) for name in declared + candidates):
+        declared, candidates = [], []  # the publisher named as author, a person in the byline under the headline
     tail_authors, tail_editors = parse_byline(text[-300:]) if re.search(
         r"(?:penulis|reporter|pewarta|editor|redaktur|koresponden|kontributor)\s*:", text[-300:], re.I) \
         else ([], [])

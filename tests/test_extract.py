@@ -327,16 +327,18 @@ def test_extract_reads_json_ld_wrapped_in_cdata():
     assert article.authors == ["Rina Lestari"]
 
 
-@pytest.mark.parametrize(("meta_author", "authors"), [
-    ("Rina Lestari", ["Rina Lestari"]),  # a person in the meta tags beats the publisher named in JSON-LD
-    ("", ["Gema Nusantara"]),            # no person anywhere: the publisher's own statement is kept
+@pytest.mark.parametrize(("meta_author", "byline", "authors"), [
+    ("Rina Lestari", "", ["Rina Lestari"]),  # a person in the meta tags beats the publisher named in JSON-LD
+    ("", "<div class='info'><span>Oleh</span> <a href='/p/rina'>Rina Lestari</a></div>",
+     ["Rina Lestari"]),                      # so does a person in the byline under the headline
+    ("", "", ["Gema Nusantara"]),            # no person anywhere: the publisher's own statement is kept
 ])
-def test_extract_publisher_as_json_ld_author(meta_author, authors):
+def test_extract_publisher_as_json_ld_author(meta_author, byline, authors):
     head = ("<meta property='og:site_name' content='Gema Nusantara'>"
             f"<meta name='author' content='{meta_author}'>"
             "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"author\": "
             "{\"@type\": \"Person\", \"name\": \"Gema Nusantara \"}}</script>")
-    article = extract_article(_story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>", head),
+    article = extract_article(_story(f"{byline}<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>", head),
                               "https://gemanusantara.test/berita/banjir", fetched_at=FETCHED)
     assert article.authors == authors
 
