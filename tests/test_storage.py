@@ -351,7 +351,11 @@ def test_writer_published_time_known_round_trips(engine: sa.Engine, known: bool 
     assert stored.article.published_time_known is known
     with engine.connect() as connection:
         value = connection.execute(sa.text("SELECT published_time_known FROM article")).scalar()
+        # The analysts' views carry it for every row of the article (migration 0006).
+        in_views = {view: {row[0] for row in connection.execute(sa.text(f"SELECT published_time_known FROM {view}"))}
+                    for view in ("v_article", "v_mention", "v_article_entity", "v_quote")}
     assert (None if value is None else bool(value)) is known
+    assert in_views == {view: {value} for view in in_views}
 
 
 def test_writer_naive_published_at_is_taken_in_the_source_time_zone(engine: sa.Engine) -> None:
