@@ -103,6 +103,14 @@ _DATE_LED_LINE = re.compile(
     + _DAY_AND_TIME + r"(?:\s*(?:wib|wita|wit))?(?:[\s|•·-]+[^.!?]{0,110})?$",
     re.IGNORECASE,
 )
+# A reading counter closing an item of a "most read" list ("… Kalijodo Telah dibaca 2.6k kali", "… 1,204 views").
+_VIEW_COUNT = re.compile(
+    r"\s*(?:(?:telah\s+)?(?:dibaca|dilihat)\s+[\d.,]+\s*(?:rb|ribu|k|jt|juta)?\s*(?:kali|x)|"
+    r"[\d.,]+\s*k?\s+(?:views|reads|kali\s+dibaca))\s*$",
+    re.IGNORECASE,
+)
+# An address closing a line: "<headline> http://…" is a share widget's text.
+_TRAILING_URL = re.compile(r"\s+https?://\S+$")
 _INLINE_READ_ALSO = re.compile(
     r"\s*\b(?:baca\s+juga|baca\s+pula|simak\s+juga|lihat\s+juga)\s*:.*$", re.IGNORECASE
 )
@@ -454,7 +462,7 @@ def _take_captions(tree: HtmlElement) -> list[str]:
         if element.getparent() is None or element.xpath(".//p[string-length(normalize-space()) > 300]"):
             continue
         text = _text_of(element)
-        if text and len(text) < 600:
+        if text and len(text) < 600 and not _VIEW_COUNT.search(text):  # not an item of a "most read" list
             if text not in captions:
                 captions.append(text)
             _remove(element)
@@ -1030,6 +1038,12 @@ def _clean_text(text: str, title: str | None = None, link_texts: set[str] | None
                 normalized.endswith(key) and len(normalized) - len(key) <= 30
                 and not re.search(r"\d", normalized[:-len(key)]) for key in title_keys):
             continue  # the headline, also with a kicker before it ("In Picture: …"), not with a dateline
+        if _normalize_title(_TRAILING_URL.sub("", stripped)) in title_keys:
+            continue  # the headline and the story's address: a share widget
+        counted = _VIEW_COUNT.search(stripped)
+        if counted and counted.start() > 0 and len(stripped) < 200:
+            related.append(stripped[:counted.start()].strip())
+            continue  # an item of a "most read" list, its reading counter glued to the headline
         if link_texts and _is_link_line(stripped, link_texts):
             related.append(_DATE_PREFIX.sub("", _LIST_MARK.sub("", stripped)).strip())
             continue
@@ -1132,6 +1146,10 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     if title_marked_paid:
         title = _TITLE_PAID_MARK.sub("", title).strip() or title
 
+    if title:
+        # "<headline> <address>" in a box styled as a caption is a share widget's text.
+        captions = [caption for caption in captions
+                    if _normalize_title(_TRAILING_URL.sub("", caption)) != _normalize_title(title)]
     link_texts = _link_texts(tree)
     text, inline_related = _clean_text(document.text, title, link_texts,
                                        _text_of(headline) if headline is not None else None)
@@ -1141,8 +1159,9 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     if captions and sum(len(c.split()) for c in captions) >= 20 and (
             len(text.split()) < 50 and sum(len(c.split()) for c in captions) > len(text.split())
             or _link_share(text, link_texts) >= 0.5):
-        # A photo story: the captions are the story (what else the page offers is short or mostly links).
-        text = "\n".join(captions)
+        # A photo story: the captions are the story (what else the page offers is short or mostly links),
+        # cleaned as the text is (a share widget's "<headline> <address>" may sit in a caption box).
+        text = _clean_text("\n".join(captions), title)[0] or "\n".join(captions)
     if not text:
         raise ExtractionError(f"{url}: no article text left after removing boilerplate")
 

@@ -253,6 +253,39 @@ def test_extract_meta_names_match_loosely_and_zone_named_stamps_parse():
     assert article.date_source == "meta"
 
 
+PHOTO_CAPTIONS = [f"Warga Sempaja mengungsi ke masjid saat banjir merendam rumah mereka, Samarinda, foto {n} dari lima."
+                  for n in range(1, 6)]
+
+
+def test_extract_photo_story_without_most_read_items_and_share_text():
+    figures = "".join(f"<figure><img src='/foto/{n}.jpg'><figcaption>{caption}</figcaption></figure>"
+                      for n, caption in enumerate(PHOTO_CAPTIONS, 1))
+    most_read = "".join(
+        f"<li><figure><img src='/t/{n}.jpg'></figure><div class='snippet__caption'><h5><a href='/read/{n}'>"
+        f"Berita Populer Nomor {n} Hari Ini</a></h5><span class='count'>Telah dibaca {n}.2k kali</span></div></li>"
+        for n in range(1, 6))
+    share = ("<div class='share__caption'>Banjir Rendam Tiga Kecamatan di Samarinda "
+             "https://gema.test/foto/2025/07/05/banjir</div>")
+    html = _story(f"{figures}{share}<p>5 foto</p>").replace(
+        "<footer>", f"<aside><h3>Terpopuler</h3><ul>{most_read}</ul></aside><footer>")
+    article = extract_article(html, "https://gema.test/foto/2025/07/05/banjir", fetched_at=FETCHED)
+    assert article.text.split("\n") == PHOTO_CAPTIONS
+    assert article.captions == PHOTO_CAPTIONS
+
+
+@pytest.mark.parametrize("line", [
+    "Bergaun Transparan, Rihanna Pamer Berlian Rp 13 MTelah dibaca 5k kali",
+    "Pemprov DKI Buka Posko Kalijodo Telah dibaca 252 kali",
+    "Ten things to know about the floods 1,204 views",
+])
+def test_clean_text_drops_most_read_items_with_their_counters(line):
+    from crawler.extract import _clean_text
+
+    story = "Hujan deras sejak Minggu malam membuat air sungai meluap dan merendam permukiman warga di tiga kecamatan."
+    text, related = _clean_text(f"{story}\n{line}\n{story}")
+    assert text == f"{story}\n{story}" and len(related) == 1 and "dibaca" not in related[0]
+
+
 def test_extract_unmarked_caption_beside_an_image_is_a_caption():
     body = (f"<div class='pic'><a href='/foto/1.jpg'><img src='/foto/1.jpg'></a><p>Warga mengungsi di Sempaja, "
             f"24 Juni 2025</p></div><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>")
