@@ -363,6 +363,28 @@ def _drop_link_lists(tree: HtmlElement) -> None:
             _remove(element)
 
 
+def _drop_teasers(tree: HtmlElement, url: str) -> None:
+    """Remove teasers of other stories: a small box whose heading is only a link to another page, followed by a
+    short lead ("<h4><a href=…>Indonesia Darurat 4G?</a></h4><img>Kalau bukan sekarang, kapan lagi? …")."""
+    here = {url.split("#")[0].rstrip("/"), canonical_url(url, tree).rstrip("/")}
+    for heading in tree.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][a[@href]]"):
+        anchors = heading.findall("a")
+        heading_text = _text_of(heading)
+        if len(anchors) != 1 or _text_of(anchors[0]) != heading_text or len(heading_text) < 12:
+            continue
+        target = urljoin(url, anchors[0].get("href", "")).split("#")[0].rstrip("/")
+        box = heading.getparent()
+        if target in here or box is None or box.tag in _STOP_ASCENT or box.getparent() is None:
+            continue
+        box_text = _text_of(box)
+        lead = len(box_text) - len(heading_text)
+        # The heading opens the box and a short lead follows it: a story's own box has its paragraphs around a
+        # linked sub-heading.
+        if box_text.startswith(heading_text) and 0 < lead < 400 and len(box.xpath(".//p")) <= 1 and \
+                len(box.xpath(".//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6")) == 1:
+            _remove(box)
+
+
 # Inline tags: text inside them belongs to the paragraph around them.
 _INLINE = {"a", "b", "strong", "i", "em", "u", "span", "font", "sup", "sub", "small", "big", "abbr", "cite", "q",
            "mark", "s", "strike", "code", "time", "tt", "ins", "del", "label"}
@@ -1093,6 +1115,7 @@ def _page_text(html: str | bytes, url: str, title: str | None) -> str:
     _take_related(tree)
     _take_captions(tree)
     _drop_link_lists(tree)
+    _drop_teasers(tree, url)
     _wrap_loose_text(tree)
     document = bare_extraction(tree, url=url)
     if document is None or not document.text:
@@ -1133,6 +1156,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     related = _take_related(tree)
     captions = _take_captions(tree)
     _drop_link_lists(tree)
+    _drop_teasers(tree, url)
     _wrap_loose_text(tree)
 
     metadata = _trafilatura_metadata(tree)

@@ -286,6 +286,25 @@ def test_clean_text_drops_most_read_items_with_their_counters(line):
     assert text == f"{story}\n{story}" and len(related) == 1 and "dibaca" not in related[0]
 
 
+def test_drop_teasers_removes_another_storys_teaser_but_not_a_story_with_a_linked_subheading():
+    from crawler.extract import _drop_teasers, _text_of, parse_html
+
+    teaser = ("<div class='box_3'><h4><a href='https://gema.test/read/2025/07/01/darurat-4g'>Indonesia Darurat 4G?"
+              "</a></h4><img src='/t.jpg'>Kalau bukan sekarang, kapan lagi? Inilah urgensi layanan 4G di daerah.</div>")
+    # A sub-heading linking to the agency's page inside the story: its box is the story, not a teaser.
+    story = (f"<div class='detail'><p>{PARAGRAPH}</p><h3><a href='https://bpbd.test/'>Posko BPBD Samarinda</a></h3>"
+             f"<p>{PARAGRAPH}</p></div>")
+    # A heading linking to the page itself (a permalink) is this story's headline, not a teaser.
+    self_link = ("<div class='head'><h2><a href='https://gema.test/read/2025/07/05/banjir'>Banjir Rendam Tiga "
+                 "Kecamatan</a></h2>Samarinda, Sabtu 5 Juli 2025.</div>")
+    tree = parse_html(f"<html><body><div class='kiri'>{self_link}{story}</div><div class='kanan'>{teaser}</div>"
+                      "</body></html>")
+    _drop_teasers(tree, "https://gema.test/read/2025/07/05/banjir")
+    text = _text_of(tree)
+    assert "Kalau bukan sekarang" not in text and "Indonesia Darurat" not in text
+    assert "Posko BPBD Samarinda" in text and text.count("Hujan deras") == 2 and "Sabtu 5 Juli" in text
+
+
 def test_extract_unmarked_caption_beside_an_image_is_a_caption():
     body = (f"<div class='pic'><a href='/foto/1.jpg'><img src='/foto/1.jpg'></a><p>Warga mengungsi di Sempaja, "
             f"24 Juni 2025</p></div><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>")
