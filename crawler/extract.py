@@ -895,6 +895,22 @@ def _same_wall_clock(meta: FoundDate, visible: FoundDate) -> bool:
     return stamp == shown and meta.value != visible.value
 
 
+def _page_writes_local_time_as_utc(facts: _PageFacts, visible: FoundDate, zone: dt.tzinfo,
+                                   fetched_at: dt.datetime) -> bool:
+    """True when one of the page's "Z" stamps (published, created, modified) shows the visible byline's clock:
+    the CMS writes local time with a "Z", so its other "Z" stamps are local time too."""
+    values = [_jsonld_value(facts, key) for key in ("datePublished", "dateCreated", "dateModified")]
+    values += [_meta_value(facts, key) for key in _META_PUBLISHED + ("datecreated",) + _META_MODIFIED]
+    for value in values:
+        if isinstance(value, list) and value:
+            value = value[0]
+        if isinstance(value, str):
+            stamp = parse_stamp(value, zone, fetched_at + dt.timedelta(hours=14))
+            if stamp is not None and stamp.value.utcoffset() == dt.timedelta(0) and _same_wall_clock(stamp, visible):
+                return True
+    return False
+
+
 def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate | None, url: str, text: str,
                       zone: dt.tzinfo, fetched_at: dt.datetime, zone_known: bool = True
                       ) -> tuple[FoundDate | None, str | None]:
@@ -914,6 +930,11 @@ def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate |
                 and _same_wall_clock(meta, visible):
             # The stamp's seconds, the byline's zone.
             return replace(meta, value=meta.value.replace(tzinfo=visible.value.tzinfo), zone_given=True), "byline"
+        if utc_stamp and visible is not None and visible.has_time and (visible.zone_given or zone_known) \
+                and _page_writes_local_time_as_utc(facts, visible, zone, fetched_at):
+            local = meta.value.replace(tzinfo=visible.value.tzinfo)
+            if local <= fetched_at:
+                return replace(meta, value=local, zone_given=True), meta_source
         if utc_stamp and meta.value > fetched_at:
             local = meta.value.replace(tzinfo=zone)
             if local <= fetched_at:

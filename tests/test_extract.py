@@ -431,6 +431,22 @@ def test_extract_z_stamp_with_seconds_matching_the_byline_minute_is_local_time()
     assert article.published_at == dt.datetime(2025, 7, 5, 10, 8, 58, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
 
+@pytest.mark.parametrize(("created", "published"), [
+    # The "Z" creation stamp shows the byline's clock: the page writes local time with a "Z", the publication
+    # stamp too.
+    ("2025-07-05T10:08:01Z", dt.datetime(2025, 7, 5, 10, 30, 20, tzinfo=dt.timezone(dt.timedelta(hours=7)))),
+    # No "Z" stamp shows the byline's clock: the publication stamp is what it says, UTC.
+    ("2025-07-05T03:08:01Z", dt.datetime(2025, 7, 5, 10, 30, 20, tzinfo=dt.timezone.utc)),
+])
+def test_extract_z_stamps_are_local_when_another_z_stamp_shows_the_bylines_clock(created, published):
+    head = ("<meta name='pubdate' content='2025-07-05T10:30:20Z'>"
+            f"<meta itemprop='dateCreated' content='{created}'>")
+    body = f"<div class='date'>Sabtu, 05/07/2025 10:08 WIB</div><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>"
+    article = extract_article(_story(body, head), "https://gema.test/berita/banjir", fetched_at=FETCHED)
+    assert article.published_at == published
+    assert article.published_at.utcoffset() == published.utcoffset()
+
+
 def test_extract_utc_stamp_kept_when_the_bylines_zone_is_only_a_guess():
     # An English page, no source, no offset anywhere: a naive byline showing the stamp's clock may well be UTC.
     head = "<meta property='article:published_time' content='2025-07-05T12:30:00+00:00'>"
