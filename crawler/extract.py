@@ -1128,16 +1128,23 @@ def _stitch(first: str, others: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _prepare_for_trafilatura(tree: HtmlElement, url: str) -> tuple[list[str], list[str]]:
+    """Take out of ``tree`` what is not the story's text, before trafilatura reads it: scripts, related links
+    (returned), captions (returned), link lists, teasers of other stories; and wrap loose story text."""
+    _drop_scripts(tree)
+    related = _take_related(tree)
+    captions = _take_captions(tree)
+    _drop_link_lists(tree)
+    _drop_teasers(tree, url)
+    _wrap_loose_text(tree)
+    return related, captions
+
+
 def _page_text(html: str | bytes, url: str, title: str | None) -> str:
     tree = parse_html(html)
     if tree is None:
         return ""
-    _drop_scripts(tree)
-    _take_related(tree)
-    _take_captions(tree)
-    _drop_link_lists(tree)
-    _drop_teasers(tree, url)
-    _wrap_loose_text(tree)
+    _prepare_for_trafilatura(tree, url)
     document = bare_extraction(tree, url=url)
     if document is None or not document.text:
         return ""
@@ -1173,12 +1180,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     zone_known = zone is not None or _language(tree, facts, None) == "id"
     zone = zone or JAKARTA
     canonical = canonical_url(url, tree)
-    _drop_scripts(tree)
-    related = _take_related(tree)
-    captions = _take_captions(tree)
-    _drop_link_lists(tree)
-    _drop_teasers(tree, url)
-    _wrap_loose_text(tree)
+    related, captions = _prepare_for_trafilatura(tree, url)
 
     metadata = _trafilatura_metadata(tree)
     document = bare_extraction(tree, url=url)
