@@ -978,6 +978,16 @@ def _htmldate(tree: HtmlElement, url: str, fetched_at: dt.datetime) -> str | Non
         return None
 
 
+def _written_in_lower_case(tree: HtmlElement, author: str) -> bool:
+    """True when the page writes the byline element that ``author`` comes from all in lower case: initials codes,
+    not names (real names are capitalised somewhere)."""
+    first = re.split(r"[\s,;/]+", author.strip())[0].casefold()
+    texts = [_text_of(element) for element in tree.xpath(
+        "//body//*[@itemprop='author' or contains(@class, 'author') or contains(@class, 'byline')]")]
+    texts = [text for text in texts if first and first in text.casefold()]
+    return bool(texts) and all(text == text.lower() for text in texts)
+
+
 def _trafilatura_metadata(tree: HtmlElement) -> Document:
     """trafilatura's metadata (meta tags, JSON-LD, title, author, site name, categories, tags) without htmldate."""
     metadata = examine_meta(tree)
@@ -991,6 +1001,8 @@ def _trafilatura_metadata(tree: HtmlElement) -> Document:
         metadata.title = extract_title(tree)
     if not metadata.author:
         metadata.author = extract_author(tree)
+        if metadata.author and _written_in_lower_case(tree, metadata.author):
+            metadata.author = None  # initials codes ("srf/hosb;kesm") that trafilatura capitalised into names
     if not metadata.sitename:
         metadata.sitename = extract_sitename(tree)
     if metadata.sitename:
