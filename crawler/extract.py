@@ -366,12 +366,16 @@ def _drop_link_lists(tree: HtmlElement) -> None:
 def _drop_teasers(tree: HtmlElement, url: str) -> None:
     """Remove teasers of other stories: a small box whose heading is only a link to another page, followed by a
     short lead ("<h4><a href=…>Indonesia Darurat 4G?</a></h4><img>Kalau bukan sekarang, kapan lagi? …")."""
-    here = {url.split("#")[0].rstrip("/"), canonical_url(url, tree).rstrip("/")}
-    for heading in tree.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][a[@href]]"):
+    here: set[str] | None = None
+    for heading in list(tree.iter("h2", "h3", "h4", "h5", "h6")):
         anchors = heading.findall("a")
-        heading_text = _text_of(heading)
-        if len(anchors) != 1 or _text_of(anchors[0]) != heading_text or len(heading_text) < 12:
+        if len(anchors) != 1 or not anchors[0].get("href"):
             continue
+        heading_text = _text_of(heading)
+        if _text_of(anchors[0]) != heading_text or len(heading_text) < 12:
+            continue
+        if here is None:
+            here = {url.split("#")[0].rstrip("/"), canonical_url(url, tree).rstrip("/")}
         target = urljoin(url, anchors[0].get("href", "")).split("#")[0].rstrip("/")
         box = heading.getparent()
         if target in here or box is None or box.tag in _STOP_ASCENT or box.getparent() is None:
