@@ -696,6 +696,10 @@ def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str |
     if headline is None:
         headline = _element_showing(tree, _normalize_title(title))
     if headline is None:
+        headline = _element_showing_with_kicker(tree, _normalize_title(title))
+        if headline is not None:  # the headline as shown, "In Picture: KPK Periksa …", unless the kicker is the site
+            return _strip_site_name(_headline_text(headline), site_words), headline
+    if headline is None:
         headline = next((element for element in headlines if len(_text_of(element)) > 8), None)
     return title, headline
 
@@ -723,6 +727,35 @@ def _element_showing(tree: HtmlElement, key: str) -> HtmlElement | None:
             2 if element.tag == "a" or any(ancestor.tag == "a" for ancestor in element.iterancestors()) else 1)
         found.setdefault(rank, element)
     return found[min(found)] if found else None
+
+
+# "In Picture: …", "FOTO: …", "Kompas.com: …": a few words (a dot only inside a name), a colon, the headline.
+_KICKER = re.compile(r"^(?P<kicker>[^\W\d](?:\.(?!\s)|[^:|.!?]){1,28}?)\s*:\s+(?P<headline>.+)$")
+
+
+def _element_showing_with_kicker(tree: HtmlElement, key: str) -> HtmlElement | None:
+    """The element that shows the headline (normalised ``key``) behind a short kicker ("In Picture: …", "FOTO: …")
+    when neither the ``<h1>`` nor any element shows it bare: a heading or title block, never a link, a menu, a
+    list of stories or a "Baca juga" line."""
+    body = tree.find(".//body")
+    if body is None:
+        return None
+    for node in body.xpath(".//text()[normalize-space()]"):
+        text = str(node).strip()
+        if not key or len(text) > len(key) + 32 or not _normalize_title(text).endswith(key):
+            continue
+        match = _KICKER.match(text)
+        if match is None or _normalize_title(match.group("headline")) != key or _READ_ALSO_TEXT.match(text) \
+                or _BOILERPLATE_START.match(text):
+            continue
+        element = node.getparent()
+        if element is None or element.tag in ("script", "style", "title", "option", "a") or any(
+                ancestor.tag in _NOT_HEADLINE_PLACES or ancestor.tag == "a"
+                or "breadcrumb" in (ancestor.get("class") or "") for ancestor in element.iterancestors()):
+            continue
+        if len(match.group("kicker").split()) <= 4 and _text_of(element) == text:
+            return element
+    return None
 
 
 # ----------------------------------------------------------------------------------------- dates

@@ -423,6 +423,36 @@ def test_extract_time_from_the_byline_under_a_headline_set_as_h2():
     assert article.date_source == "byline"
 
 
+@pytest.mark.parametrize(("shown", "title"), [
+    # The page shows the headline behind a kicker; og:title and <title> state it bare: the headline as shown wins.
+    ("In Picture: Banjir Rendam Tiga Kecamatan di Samarinda",
+     "In Picture: Banjir Rendam Tiga Kecamatan di Samarinda"),
+    # A site name set as the kicker is no part of the headline.
+    ("PortalTest.com: Banjir Rendam Tiga Kecamatan di Samarinda", "Banjir Rendam Tiga Kecamatan di Samarinda"),
+])
+def test_extract_headline_shown_behind_a_kicker_and_its_byline(shown, title):
+    html = SECTION_H1_PAGE.format(
+        title="Banjir Rendam Tiga Kecamatan di Samarinda", para=PARAGRAPH, before="", sidebar="",
+        after="<div class='date-pic'>Selasa, 23 Februari 2016, 17:15 WIB</div>").replace(
+        "<h2>Banjir Rendam Tiga Kecamatan di Samarinda</h2>", f"<div class='jdl-pic'>{shown}</div>")
+    # Another story in a list, linked, behind the same kicker: never taken for this page's headline.
+    html = html.replace("<div class=\"sidebar\">", "<div class=\"sidebar\"><h6><a href='/x'>In Picture: Banjir "
+                        "Rendam Tiga Kecamatan di Samarinda</a></h6>")
+    article = extract_article(html, "https://www.portaltest.com/berita/16/02/23/banjir", fetched_at=FETCHED)
+    assert article.title == title
+    assert article.published_at == dt.datetime(2016, 2, 23, 17, 15, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def test_extract_linked_kicker_headline_elsewhere_is_not_the_headline():
+    html = SECTION_H1_PAGE.format(
+        title="Banjir Rendam Tiga Kecamatan di Samarinda", para=PARAGRAPH, before="", after="",
+        sidebar="<h6><a href='/x'>In Picture: Banjir Rendam Tiga Kecamatan di Samarinda</a></h6>"
+                "<div>Selasa, 23 Februari 2016, 17:15 WIB</div>").replace(
+        "<h2>Banjir Rendam Tiga Kecamatan di Samarinda</h2>", "")
+    article = extract_article(html, "https://portal.test/berita/16/02/23/banjir", fetched_at=FETCHED)
+    assert article.title == "Banjir Rendam Tiga Kecamatan di Samarinda"
+
+
 def test_extract_date_line_above_the_headline_beats_a_sidebar_relative_time():
     # The date is set just above the headline in its block; a sidebar far below says "20 detik yang lalu".
     sidebar = "".join(f"<div><a href='/x{n}'>Berita lain nomor {n}</a><span>{n} menit yang lalu</span></div>"

@@ -22,10 +22,10 @@ MINIMUMS = {
     ("id", "F1"): 0.965,
     ("fundus", "F1"): 0.957,
     ("overall", "date"): 0.993,
-    ("overall", "time"): 0.98,
-    ("id", "time"): 0.95,
-    ("overall", "title"): 0.875,
-    ("id", "title"): 0.92,
+    ("overall", "time"): 0.985,
+    ("id", "time"): 0.96,
+    ("overall", "title"): 0.88,
+    ("id", "title"): 0.96,
     ("overall", "authors"): 0.885,
 }
 
