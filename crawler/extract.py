@@ -558,7 +558,26 @@ def _is_site_segment(segment: str, site_words: set[str]) -> bool:
     return bool(re.search(r"\.(?:com|co\.id|id|net|org|co)\b", norm)) and len(norm.split()) <= 3
 
 
+def _is_exact_site_name(segment: str, site_words: set[str]) -> bool:
+    """``segment`` is the site's name itself, perhaps with a word before it ("Tageszeitung junge Welt"); a
+    subdomain ("kaltim" of kaltim.tribunnews.com, "regional" of regional.kompas.com) is a region or a section."""
+    subdomains = {host.split(".")[0] for host in site_words if host.count(".") >= 2 and not host.startswith("www.")}
+    names = site_words - subdomains
+    norm = _normalize_title(segment)
+    return norm in names or len(norm.split()) <= 4 and any(
+        compact.endswith(flat) and flat for word in names for flat in _letters_only(word)
+        for compact in _letters_only(norm))
+
+
 def _strip_site_name(title: str, site_words: set[str]) -> str:
+    # A site name and a date may also follow a comma ("Kenia: Nairobi von unten, Tageszeitung junge Welt,
+    # 18.05.2026"); a comma is common inside headlines, so only the site's exact name or a date goes.
+    while True:
+        head, comma, last = title.rpartition(", ")
+        if not comma or len(head) < 8 or not (_DATE_SEGMENT.match(last.strip())
+                                              or _is_exact_site_name(last, site_words)):
+            break
+        title = head
     segments = _TITLE_SEPARATORS.split(title)
     separators = _TITLE_SEPARATORS.findall(title)
     if len(segments) < 2:

@@ -372,6 +372,13 @@ def test_extract_title_ignores_a_logo_h1():
     # A region that is also a word of the host name is not a site name when only a colon follows it.
     ("Kaltim: Gubernur Resmikan Jalan Tol", "Tribunkaltim.co", "https://kaltim.tribunnews.com/2025/01/01/a",
      "Kaltim: Gubernur Resmikan Jalan Tol"),
+    # The site's name and a date after commas; a region after a comma stays, as do commas in the headline.
+    ("Kenia: Nairobi von unten, Tageszeitung junge Welt, 18.05.2026", "junge Welt",
+     "https://www.jungewelt.de/artikel/1.html", "Kenia: Nairobi von unten"),
+    ("Gubernur Resmikan Jalan Tol di Samarinda, Kaltim", "Tribunkaltim.co",
+     "https://kaltim.tribunnews.com/2025/01/01/a", "Gubernur Resmikan Jalan Tol di Samarinda, Kaltim"),
+    ("Ukrainische Gegenoffensive: Ziele, Chancen, Risiken", "DW", "https://www.dw.com/de/a",
+     "Ukrainische Gegenoffensive: Ziele, Chancen, Risiken"),
 ])
 def test_extract_title_site_names_stripped(title, site_name, url, headline):
     from crawler.extract import _site_words, _strip_site_name
