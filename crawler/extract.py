@@ -1274,9 +1274,8 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     if captions and sum(len(c.split()) for c in captions) >= 20 and (
             len(text.split()) < 50 and sum(len(c.split()) for c in captions) > len(text.split())
             or _link_share(text, link_texts) >= 0.5):
-        # A photo story: the captions are the story (what else the page offers is short or mostly links),
-        # cleaned as the text is (a share widget's "<headline> <address>" may sit in a caption box).
-        text = _clean_text("\n".join(captions), title)[0] or "\n".join(captions)
+        # A photo story: the captions are the story (what else the page offers is short or mostly links).
+        text = "\n".join(captions)
     if not text:
         raise ExtractionError(f"{url}: no article text left after removing boilerplate")
 
