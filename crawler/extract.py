@@ -555,7 +555,7 @@ def _is_site_segment(segment: str, site_words: set[str]) -> bool:
             if flat and any(compact == flat or compact.startswith(flat) and len(compact) - len(flat) <= 6
                             or flat in compact and len(norm.split()) <= 3 for compact in compacts):
                 return True
-    return bool(re.search(r"\.(?:com|co\.id|id|net|org|co)\b", norm)) and len(norm.split()) <= 3
+    return bool(re.search(r"\.(?:com|co\.id|id|net|org|co)\b|\.[a-z]{2}$", norm)) and len(norm.split()) <= 3
 
 
 def _is_exact_site_name(segment: str, site_words: set[str]) -> bool:
@@ -633,9 +633,13 @@ def _title_candidates(tree: HtmlElement, facts: _PageFacts, fallback_title: str 
                         ("title", _text_of(title_element) if title_element is not None else fallback_title)):
         if isinstance(value, str) and value.strip():
             sources.append((kind, html_lib.unescape(value), None))
+    # <title> often names the section too ("… - Politik - Stuttgarter Zeitung"): the page's declared section is
+    # stripped from it like the site's name.
+    section = _section(facts, None)
+    title_words = site_words | {_normalize_title(section)} if section else site_words
     candidates = []
     for kind, value, element in sources:
-        cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), site_words)
+        cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), title_words if kind == "title" else site_words)
         if len(_normalize_title(cleaned)) < 8 or kind == "h1" and _is_site_segment(cleaned, site_words):
             continue  # too short for a headline, or the site's logo set as an <h1>
         candidates.append((kind, cleaned, element))

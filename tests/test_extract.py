@@ -386,6 +386,15 @@ def test_extract_title_site_names_stripped(title, site_name, url, headline):
     assert _strip_site_name(title, _site_words(site_name, url)) == headline
 
 
+def test_extract_title_from_page_title_without_section_and_domain():
+    # Only <title> states the headline; it also names the page's section and the site's short domain.
+    html = (f"<html><head><title>Berlin-Marathon: Sebastian Hendel im Porträt - Sport - SZ.de</title>"
+            f"<meta property='article:section' content='Sport'></head><body><div class='text'><p>{PARAGRAPH}</p>"
+            f"<p>{PARAGRAPH}</p></div></body></html>")
+    article = extract_article(html, "https://www.sueddeutsche.de/sport/hendel-1.7211", fetched_at=FETCHED)
+    assert article.title == "Berlin-Marathon: Sebastian Hendel im Porträt"
+
+
 def test_extract_reads_json_ld_wrapped_in_cdata():
     head = ("<script type='application/ld+json'>\n//<![CDATA[\n{\"@type\": \"NewsArticle\", "
             "\"datePublished\": \"2025-07-05T21:00:00+08:00\", \"author\": {\"@type\": \"Person\", "
