@@ -111,6 +111,19 @@ common_options = [
 ]
 
 
+_agency_option = click.option(
+    "--agency", "agencies", multiple=True, metavar="ID",
+    help="Follow this agency (repeatable); default: the office's agencies from config/partners.")
+
+
+def _build_for_office(app: AppContext, book: Any, build_report: Callable[..., Any], start: dt.date,
+                      agencies: tuple[str, ...], no_lineage: bool) -> Any:
+    """A daily or weekly report from ``start`` for the agencies given, else the office's own."""
+    return _build(app, lambda engine: build_report(
+        engine, start, agencies=agencies or None, office_agencies=book.office.agencies if book.office else None,
+        office_name=book.office.name if book.office else None, lineage=not no_lineage))
+
+
 def _with_common(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(common_options):
         command = option(command)
@@ -167,8 +180,7 @@ def _date(value: str | None, name: str) -> dt.date | None:
 @report_group.command("daily")
 @click.option("--date", "day", metavar="YYYY-MM-DD", default=None,
               help="The day (publication's local date); default: today in the office's time zone.")
-@click.option("--agency", "agencies", multiple=True, metavar="ID",
-              help="Follow this agency (repeatable); default: the office's agencies from config/partners.")
+@_agency_option
 @_with_common
 @click.pass_obj
 def report_daily(app: AppContext, day: str | None, agencies: tuple[str, ...], output_format: str,
@@ -184,17 +196,14 @@ def report_daily(app: AppContext, day: str | None, agencies: tuple[str, ...], ou
 
     book = _partner_book(app, partners_path)
     parsed = _date(day, "--date") or _today(book)
-    report = _build(app, lambda engine: build_daily_report(
-        engine, parsed, agencies=agencies or None, office_agencies=book.office.agencies if book.office else None,
-        office_name=book.office.name if book.office else None, lineage=not no_lineage))
+    report = _build_for_office(app, book, build_daily_report, parsed, agencies, no_lineage)
     _write(report, output_format, output)
 
 
 @report_group.command("weekly")
 @click.option("--week", metavar="YYYY-Www|DATE", default=None,
               help="ISO week (2026-W47) or any day in it; default: the current week.")
-@click.option("--agency", "agencies", multiple=True, metavar="ID",
-              help="Follow this agency (repeatable); default: the office's agencies from config/partners.")
+@_agency_option
 @_with_common
 @click.pass_obj
 def report_weekly(app: AppContext, week: str | None, agencies: tuple[str, ...], output_format: str,
@@ -213,7 +222,5 @@ def report_weekly(app: AppContext, week: str | None, agencies: tuple[str, ...], 
         monday = parse_week(week) if week else _today(book)
     except ReportError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
-    report = _build(app, lambda engine: build_weekly_report(
-        engine, monday, agencies=agencies or None, office_agencies=book.office.agencies if book.office else None,
-        office_name=book.office.name if book.office else None, lineage=not no_lineage))
+    report = _build_for_office(app, book, build_weekly_report, monday, agencies, no_lineage)
     _write(report, output_format, output)
