@@ -149,7 +149,8 @@ def parse_byline(text: str) -> tuple[list[str], list[str]]:
 
 
 _LABEL_ONLY = re.compile(rf"^\s*(?:{EDITOR_LABELS}|{AUTHOR_LABELS})\s*[:：]?\s*$", re.IGNORECASE)
-_JOINER_ONLY = re.compile(r"^\s*(?:[,;&]|dan|and|und|et|y|og|och|en)\s*$", re.IGNORECASE)
+# Not the one- and two-letter "y", "et", "og", "en": alone in an element they are as often a language switch.
+_JOINER_ONLY = re.compile(r"^\s*(?:[,;&]|dan|and|und)\s*$", re.IGNORECASE)
 
 
 def byline_text(pieces: list[str]) -> str:

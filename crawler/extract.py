@@ -375,8 +375,9 @@ def _drop_teasers(tree: HtmlElement, url: str) -> None:
         if _text_of(anchors[0]) != heading_text or len(heading_text) < 12:
             continue
         if here is None:
-            here = {url.split("#")[0].rstrip("/"), canonical_url(url, tree).rstrip("/")}
-        target = urljoin(url, anchors[0].get("href", "")).split("#")[0].rstrip("/")
+            here = {canonical_url(url).rstrip("/"), canonical_url(url, tree).rstrip("/")}
+        # Compared as canonical addresses: a link to this story's AMP, mobile or tracked twin is no teaser.
+        target = canonical_url(urljoin(url, anchors[0].get("href", ""))).rstrip("/")
         box = heading.getparent()
         if target in here or box is None or box.tag in _STOP_ASCENT or box.getparent() is None:
             continue

@@ -144,8 +144,9 @@ def test_bylines_indonesian_labels(text, authors, editors):
     # Names linked one by one, the comma or "dan" between them a text of its own.
     (["Oleh", "Ahmad Yani", ",", "Budi Santoso", "dan", "Siti Aminah", "Kamis, 3 Juli 2025 10:00 WITA"],
      ["Ahmad Yani", "Budi Santoso", "Siti Aminah"], []),
-    # Texts that are not labels stay apart: a date is not read as a name.
+    # Texts that are not labels stay apart: a date is not read as a name, nor a language switch's "en".
     (["Reporter: Nur Imansyah", "Samarinda", "Kamis, 3 Juli 2025"], ["Nur Imansyah"], []),
+    (["Penulis: Rina Lestari", "en", "Bagikan"], ["Rina Lestari"], []),
 ])
 def test_bylines_labels_and_names_in_separate_elements(pieces, authors, editors):
     assert parse_byline(byline_text(pieces)) == (authors, editors)
@@ -305,9 +306,9 @@ def test_drop_teasers_removes_another_storys_teaser_but_not_a_story_with_a_linke
     # A sub-heading linking to the agency's page inside the story: its box is the story, not a teaser.
     story = (f"<div class='detail'><p>{PARAGRAPH}</p><h3><a href='https://bpbd.test/'>Posko BPBD Samarinda</a></h3>"
              f"<p>{PARAGRAPH}</p></div>")
-    # A heading linking to the page itself (a permalink) is this story's headline, not a teaser.
-    self_link = ("<div class='head'><h2><a href='https://gema.test/read/2025/07/05/banjir'>Banjir Rendam Tiga "
-                 "Kecamatan</a></h2>Samarinda, Sabtu 5 Juli 2025.</div>")
+    # A heading linking to the page itself (a permalink, here its tracked twin) is this story's headline.
+    self_link = ("<div class='head'><h2><a href='https://gema.test/read/2025/07/05/banjir?utm_source=fb'>Banjir "
+                 "Rendam Tiga Kecamatan</a></h2>Samarinda, Sabtu 5 Juli 2025.</div>")
     tree = parse_html(f"<html><body><div class='kiri'>{self_link}{story}</div><div class='kanan'>{teaser}</div>"
                       "</body></html>")
     _drop_teasers(tree, "https://gema.test/read/2025/07/05/banjir")
