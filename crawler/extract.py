@@ -603,8 +603,9 @@ def _headline_text(element: HtmlElement) -> str:
     space rather than glued into one word ("DemoDer")."""
     pieces: list[str] = []
     for piece in element.itertext():
-        if pieces and pieces[-1] and piece and not pieces[-1][-1].isspace() and not piece[0].isspace() and (
-                pieces[-1][-1].isalnum() or pieces[-1][-1] in ".!?:") and piece[0].isupper():
+        before = pieces[-1][-1] if pieces and pieces[-1] else " "
+        if piece and piece[0].isupper() and (before.islower() or before.isdigit() or before in ".!?:" or (
+                before.isupper() and len(piece) > 1 and piece[1].islower())):  # "KPK" + "Periksa", not "DPR" + "D"
             pieces.append(" ")
         pieces.append(piece)
     return re.sub(r"\s+", " ", "".join(pieces)).strip()

@@ -346,6 +346,20 @@ def test_extract_title_kicker_span_in_the_h1_is_not_glued_to_the_headline(og_tit
     assert article.title == headline
 
 
+@pytest.mark.parametrize(("h1", "text"), [
+    ("<span>Nationale Demo</span>Der 9. Juli naht", "Nationale Demo Der 9. Juli naht"),
+    ("<b>KPK</b>Periksa Pejabat MA", "KPK Periksa Pejabat MA"),
+    ("Diskominfo<br>Kaltim Gelar Pelatihan", "Diskominfo Kaltim Gelar Pelatihan"),
+    ("DPR<span class='red'>D</span> Kaltim Rapat Paripurna", "DPRD Kaltim Rapat Paripurna"),  # a styled letter
+    ("i<b>Phone</b> Dilarang di Kantor Pemkot", "iPhone Dilarang di Kantor Pemkot"),
+])
+def test_headline_text_keeps_kicker_and_headline_apart_but_not_letters_of_a_word(h1, text):
+    from crawler.extract import _headline_text, parse_html
+
+    tree = parse_html(f"<html><body><h1>{h1}</h1></body></html>")
+    assert _headline_text(next(tree.iter("h1"))) == text
+
+
 def test_extract_title_ignores_a_logo_h1():
     html = _story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>").replace(
         "<body>", "<body><h1><a href='/'>Gema Nusantara</a></h1>", 1).replace(
