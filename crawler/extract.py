@@ -597,17 +597,32 @@ def _strip_site_name(title: str, site_words: set[str]) -> str:
 
 
 def _headline_text(element: HtmlElement) -> str:
-    """The text of a headline element as a reader sees it: a kicker set in its own ``<span>`` before the headline
-    ("<span>Nationale Demo</span>Der 9. Juli naht") is displayed apart from it, so where two pieces of text meet
-    at an element's edge with nothing between them and the second begins a new sentence, they are kept apart by a
-    space rather than glued into one word ("DemoDer")."""
+    """The text of a headline element as a reader sees it: a kicker set in its own element before the headline
+    ("<span>Nationale Demo</span>Der 9. Juli naht", "Diskominfo<br>Kaltim") is displayed apart from it, so where
+    an element has ended, nothing separates the texts and a capitalised word follows, a space keeps them apart
+    rather than gluing them ("DemoDer"). Letters styled inside a word ("DPR<span>D</span>") stay together."""
     pieces: list[str] = []
-    for piece in element.itertext():
-        before = pieces[-1][-1] if pieces and pieces[-1] else " "
-        if piece and piece[0].isupper() and (before.islower() or before.isdigit() or before in ".!?:" or (
-                before.isupper() and len(piece) > 1 and piece[1].islower())):  # "KPK" + "Periksa", not "DPR" + "D"
+    ended = False  # an element ended since the last text
+
+    def add(text: str | None) -> None:
+        nonlocal ended
+        if not text:
+            return
+        if ended and pieces and not pieces[-1][-1].isspace() and text[0].isupper():
             pieces.append(" ")
-        pieces.append(piece)
+        pieces.append(text)
+        ended = False
+
+    def walk(node: HtmlElement) -> None:
+        nonlocal ended
+        add(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child)
+            ended = True
+            add(child.tail)
+
+    walk(element)
     return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
