@@ -1055,14 +1055,16 @@ def _htmldate(tree: HtmlElement, url: str, fetched_at: dt.datetime) -> str | Non
         return None
 
 
-def _written_in_lower_case(tree: HtmlElement, author: str) -> bool:
-    """True when the page writes the byline element that ``author`` comes from all in lower case: initials codes,
-    not names (real names are capitalised somewhere)."""
+def _written_as_initials(tree: HtmlElement, author: str) -> bool:
+    """True when the page writes the byline element that ``author`` comes from as initials codes: lower case,
+    short ("srf/hosb;kesm"). A name in lower case that CSS capitalises ("rina lestari") is not one."""
     first = re.split(r"[\s,;/]+", author.strip())[0].casefold()
     texts = [_text_of(element) for element in tree.xpath(
         "//body//*[@itemprop='author' or contains(@class, 'author') or contains(@class, 'byline')]")]
     texts = [text for text in texts if first and first in text.casefold()]
-    return bool(texts) and all(text == text.lower() for text in texts)
+    return bool(texts) and all(
+        text == text.lower() and all(len(code) <= 4 for code in re.split(r"[\s,;/]+", text) if code)
+        for text in texts)
 
 
 def _trafilatura_metadata(tree: HtmlElement) -> Document:
@@ -1078,7 +1080,7 @@ def _trafilatura_metadata(tree: HtmlElement) -> Document:
         metadata.title = extract_title(tree)
     if not metadata.author:
         metadata.author = extract_author(tree)
-        if metadata.author and _written_in_lower_case(tree, metadata.author):
+        if metadata.author and _written_as_initials(tree, metadata.author):
             metadata.author = None  # initials codes ("srf/hosb;kesm") that trafilatura capitalised into names
     if not metadata.sitename:
         metadata.sitename = extract_sitename(tree)

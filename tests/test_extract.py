@@ -155,8 +155,9 @@ def test_bylines_labels_and_names_in_separate_elements(pieces, authors, editors)
 @pytest.mark.parametrize(("signature", "authors"), [
     ("Rina Lestari", ["Rina Lestari"]),
     ("srf/hosb;kesm", []),  # initials codes written in lower case are not names, whatever case a reader gives them
+    ("rina lestari", ["Rina Lestari"]),  # a name in lower case (CSS capitalises it) is still a name
 ])
-def test_extract_author_element_in_lower_case_is_initials_not_names(signature, authors):
+def test_extract_author_element_in_lower_case_initials_are_not_names(signature, authors):
     body = f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p class='ref'>Samarinda, 5.7.2025; <span itemprop='author'>" \
            f"{signature}</span></p>"
     article = extract_article(_story(body), "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
