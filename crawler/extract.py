@@ -596,6 +596,15 @@ def _strip_site_name(title: str, site_words: set[str]) -> str:
     return rebuilt.strip()
 
 
+def _strip_trailing_section(title: str, section: str) -> str:
+    """``title`` without the page's declared section closing it ("… - Politik", once the site's name is gone):
+    <title> often names both. Only the exact section, only at the end: a headline may start with the same word."""
+    separators = list(_TITLE_SEPARATORS.finditer(title))
+    if separators and _normalize_title(title[separators[-1].end():]) == _normalize_title(section):
+        return title[:separators[-1].start()].strip()
+    return title
+
+
 def _headline_text(element: HtmlElement) -> str:
     """The text of a headline element as a reader sees it: a kicker set in its own element before the headline
     ("<span>Nationale Demo</span>Der 9. Juli naht", "Diskominfo<br>Kaltim") is displayed apart from it, so where
@@ -650,13 +659,14 @@ def _title_candidates(tree: HtmlElement, facts: _PageFacts, fallback_title: str 
                         ("title", _text_of(title_element) if title_element is not None else fallback_title)):
         if isinstance(value, str) and value.strip():
             sources.append((kind, html_lib.unescape(value), None))
-    # <title> often names the section too ("… - Politik - Stuttgarter Zeitung"): the page's declared section is
-    # stripped from it like the site's name.
     section = _section(facts, None)
-    title_words = site_words | {_normalize_title(section)} if section else site_words
     candidates = []
     for kind, value, element in sources:
-        cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), title_words if kind == "title" else site_words)
+        cleaned = _strip_site_name(re.sub(r"\s+", " ", value).strip(), site_words)
+        if kind == "title" and section:  # "… | hessenschau.de | Wirtschaft": the section, then the site
+            without_section = _strip_trailing_section(cleaned, section)
+            if without_section != cleaned:
+                cleaned = _strip_site_name(without_section, site_words)
         if len(_normalize_title(cleaned)) < 8 or kind == "h1" and _is_site_segment(cleaned, site_words):
             continue  # too short for a headline, or the site's logo set as an <h1>
         candidates.append((kind, cleaned, element))

@@ -402,13 +402,23 @@ def test_extract_title_site_names_stripped(title, site_name, url, headline):
     assert _strip_site_name(title, _site_words(site_name, url)) == headline
 
 
-def test_extract_title_from_page_title_without_section_and_domain():
-    # Only <title> states the headline; it also names the page's section and the site's short domain.
-    html = (f"<html><head><title>Berlin-Marathon: Sebastian Hendel im Porträt - Sport - SZ.de</title>"
-            f"<meta property='article:section' content='Sport'></head><body><div class='text'><p>{PARAGRAPH}</p>"
+@pytest.mark.parametrize(("page_title", "section", "headline"), [
+    # The page's section and the site's short domain after the headline.
+    ("Berlin-Marathon: Sebastian Hendel im Porträt - Sport - SZ.de", "Sport",
+     "Berlin-Marathon: Sebastian Hendel im Porträt"),
+    # The section before the site's name.
+    ("Job-Turbo hilft Geflüchteten | sueddeutsche.de | Wirtschaft", "Wirtschaft", "Job-Turbo hilft Geflüchteten"),
+    # A headline that starts with the section's word keeps it.
+    ("Politik Uang Marak Jelang Pilkada | Pilkada 2024 - SZ.de", "Politik",
+     "Politik Uang Marak Jelang Pilkada | Pilkada 2024"),
+])
+def test_extract_title_from_page_title_without_section_and_domain(page_title, section, headline):
+    # Only <title> states the headline.
+    html = (f"<html><head><title>{page_title}</title>"
+            f"<meta property='article:section' content='{section}'></head><body><div class='text'><p>{PARAGRAPH}</p>"
             f"<p>{PARAGRAPH}</p></div></body></html>")
     article = extract_article(html, "https://www.sueddeutsche.de/sport/hendel-1.7211", fetched_at=FETCHED)
-    assert article.title == "Berlin-Marathon: Sebastian Hendel im Porträt"
+    assert article.title == headline
 
 
 def test_extract_reads_json_ld_wrapped_in_cdata():
