@@ -744,27 +744,43 @@ def _choose_title(tree: HtmlElement, facts: _PageFacts, trafilatura_title: str |
     headline = next((element for _, text, element in candidates
                      if element is not None and _title_key(text) == _title_key(title)), None)
     if headline is None:
-        headline = _element_showing(tree, _normalize_title(title))
-    if headline is None:
-        headline = _element_showing_with_kicker(tree, _normalize_title(title))
-        if headline is not None:  # the headline as shown, "In Picture: KPK Periksa …", unless the kicker is the site
+        headline, behind_kicker = _element_showing(tree, _normalize_title(title))
+        if behind_kicker:  # the headline as shown, "In Picture: KPK Periksa …", unless the kicker is the site
             return _strip_site_name(_headline_text(headline), site_words), headline
     if headline is None:
         headline = next((element for element in headlines if len(_text_of(element)) > 8), None)
     return title, headline
 
 
-def _element_showing(tree: HtmlElement, key: str) -> HtmlElement | None:
+# "In Picture: …", "FOTO: …", "Kompas.com: …": a few words (a dot only inside a name), a colon, the headline.
+_KICKER = re.compile(r"^(?P<kicker>[^\W\d](?:\.(?!\s)|[^:|.!?]){1,28}?)\s*:\s+(?P<headline>.+)$")
+
+
+def _shows_behind_kicker(text: str, key: str) -> bool:
+    """``text`` is the headline (normalised ``key``) behind a kicker of at most four words, not a "Baca juga"
+    or other boilerplate label."""
+    if len(text) > len(key) + 32 or not _normalize_title(text).endswith(key):
+        return False
+    match = _KICKER.match(text)
+    return match is not None and _normalize_title(match.group("headline")) == key and \
+        len(match.group("kicker").split()) <= 4 and not _READ_ALSO_TEXT.match(text) and \
+        not _BOILERPLATE_START.match(text)
+
+
+def _element_showing(tree: HtmlElement, key: str) -> tuple[HtmlElement | None, bool]:
     """The element that shows the headline (normalised ``key``) when it is not an ``<h1>`` — an ``<h2>`` or a
     ``<div class="title">`` under a section name set as the ``<h1>`` — so that the byline next to it is found.
-    Headings first, then other elements, links (another list naming this story) last."""
+    Headings first, then other elements, links (another list naming this story) last. Only when no element shows
+    it bare, a title block showing it behind a short kicker ("In Picture: …"; never a link); the flag says so."""
     body = tree.find(".//body")
     if body is None:
-        return None
+        return None, False
     found: dict[int, HtmlElement] = {}
+    behind_kicker: HtmlElement | None = None
     for node in body.xpath(".//text()[normalize-space()]"):
-        text = str(node)
-        if abs(len(text.strip()) - len(key)) > 0.2 * len(key) + 4 or _normalize_title(text) != key:
+        text = str(node).strip()
+        bare = abs(len(text) - len(key)) <= 0.2 * len(key) + 4 and _normalize_title(text) == key
+        if not bare and (found or behind_kicker is not None or not _shows_behind_kicker(text, key)):
             continue
         element = node.getparent()
         if element is None or element.tag in ("script", "style", "title", "option"):
@@ -772,40 +788,17 @@ def _element_showing(tree: HtmlElement, key: str) -> HtmlElement | None:
         if any(ancestor.tag in _NOT_HEADLINE_PLACES or "breadcrumb" in (ancestor.get("class") or "")
                for ancestor in element.iterancestors()):
             continue  # a menu, a list of stories or a breadcrumb naming this story
+        in_link = element.tag == "a" or any(ancestor.tag == "a" for ancestor in element.iterancestors())
+        if not bare:
+            if not in_link and _text_of(element) == text:
+                behind_kicker = element
+            continue
         heading = next((ancestor for ancestor in element.iterancestors() if ancestor.tag in _HEADINGS), None)
-        rank = 0 if element.tag in _HEADINGS or heading is not None else (
-            2 if element.tag == "a" or any(ancestor.tag == "a" for ancestor in element.iterancestors()) else 1)
+        rank = 0 if element.tag in _HEADINGS or heading is not None else (2 if in_link else 1)
         found.setdefault(rank, element)
-    return found[min(found)] if found else None
-
-
-# "In Picture: …", "FOTO: …", "Kompas.com: …": a few words (a dot only inside a name), a colon, the headline.
-_KICKER = re.compile(r"^(?P<kicker>[^\W\d](?:\.(?!\s)|[^:|.!?]){1,28}?)\s*:\s+(?P<headline>.+)$")
-
-
-def _element_showing_with_kicker(tree: HtmlElement, key: str) -> HtmlElement | None:
-    """The element that shows the headline (normalised ``key``) behind a short kicker ("In Picture: …", "FOTO: …")
-    when neither the ``<h1>`` nor any element shows it bare: a heading or title block, never a link, a menu, a
-    list of stories or a "Baca juga" line."""
-    body = tree.find(".//body")
-    if body is None:
-        return None
-    for node in body.xpath(".//text()[normalize-space()]"):
-        text = str(node).strip()
-        if not key or len(text) > len(key) + 32 or not _normalize_title(text).endswith(key):
-            continue
-        match = _KICKER.match(text)
-        if match is None or _normalize_title(match.group("headline")) != key or _READ_ALSO_TEXT.match(text) \
-                or _BOILERPLATE_START.match(text):
-            continue
-        element = node.getparent()
-        if element is None or element.tag in ("script", "style", "title", "option", "a") or any(
-                ancestor.tag in _NOT_HEADLINE_PLACES or ancestor.tag == "a"
-                or "breadcrumb" in (ancestor.get("class") or "") for ancestor in element.iterancestors()):
-            continue
-        if len(match.group("kicker").split()) <= 4 and _text_of(element) == text:
-            return element
-    return None
+    if found:
+        return found[min(found)], False
+    return behind_kicker, behind_kicker is not None
 
 
 # ----------------------------------------------------------------------------------------- dates
@@ -1013,15 +1006,12 @@ def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate |
         utc_stamp = meta.value.utcoffset() == dt.timedelta(0)
         # A "Z" stamp showing the byline's clock is local time — when the byline's zone is known: a naive byline
         # in a guessed zone may just show UTC.
-        if utc_stamp and visible is not None and visible.has_time and (visible.zone_given or zone_known) \
-                and _same_wall_clock(meta, visible):
-            # The stamp's seconds, the byline's zone.
-            return replace(meta, value=meta.value.replace(tzinfo=visible.value.tzinfo), zone_given=True), "byline"
-        if utc_stamp and visible is not None and visible.has_time and (visible.zone_given or zone_known) \
-                and _page_writes_local_time_as_utc(facts, visible, zone, fetched_at):
-            local = meta.value.replace(tzinfo=visible.value.tzinfo)
-            if local <= fetched_at:
-                return replace(meta, value=local, zone_given=True), meta_source
+        if utc_stamp and visible is not None and visible.has_time and (visible.zone_given or zone_known):
+            local = replace(meta, value=meta.value.replace(tzinfo=visible.value.tzinfo), zone_given=True)
+            if _same_wall_clock(meta, visible):
+                return local, "byline"  # the stamp's seconds, the byline's zone
+            if _page_writes_local_time_as_utc(facts, visible, zone, fetched_at) and local.value <= fetched_at:
+                return local, meta_source
         if utc_stamp and meta.value > fetched_at:
             local = meta.value.replace(tzinfo=zone)
             if local <= fetched_at:
