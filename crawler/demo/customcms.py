@@ -2,7 +2,8 @@
 ``/berita/<id>/<slug>``, today's date in the site header (a trap), "Koresponden:" then a minute-precision local
 byline time with no zone, a caption with a "/Foto: …" credit, the "DIKSINUSA.CO -" dateline, glued "Tag berita:"
 links, "Berita terkait", no JSON-LD, an ``article:published_time`` whose "Z" is really local time on some
-pages, and on edited stories a "Diperbarui:" time above the publication time. Discovery: robots.txt → a news sitemap (xmlns:news), and the ``/indeks?page=N`` listing.
+pages, and on edited stories a "Diperbarui:" time above the publication time. Discovery: robots.txt → a news
+sitemap (xmlns:news), and the ``/indeks?page=N`` listing.
 """
 
 from __future__ import annotations
