@@ -254,6 +254,24 @@ def _jsonld_value(facts: _PageFacts, key: str) -> Any:
     return None
 
 
+def _jsonld_titles(facts: _PageFacts) -> list[Any]:
+    """The article's titles in its JSON-LD: its ``headline`` and its ``name``. Publishers fill either or both, and
+    where they differ the name is as much their title as the headline (trafilatura reads an Article's name
+    first); a name that is not a headline (an id, the publisher) finds no other statement to agree with."""
+    article = next((node for node in facts.jsonld if node.get("headline")), None)
+    if article is None:
+        article = next((node for node in facts.jsonld if _is_article_node(node)), None)
+    if article is None:
+        return []
+    return [article.get("headline"), article.get("name")]
+
+
+def _is_article_node(node: dict[str, Any]) -> bool:
+    kinds = node.get("@type")
+    kinds = [kinds] if isinstance(kinds, str) else (kinds or [])
+    return any(str(kind).lower().endswith(("article", "posting")) for kind in kinds)
+
+
 def _names_of(value: Any) -> list[str]:
     if isinstance(value, str):
         return split_names(value)
@@ -654,7 +672,7 @@ def _title_candidates(tree: HtmlElement, facts: _PageFacts, fallback_title: str 
     sources: list[tuple[str, str, HtmlElement | None]] = []
     for element in _headline_elements(tree)[:3]:
         sources.append(("h1", _headline_text(element), element))
-    for kind, value in (("jsonld", _jsonld_value(facts, "headline")), ("og", facts.meta.get("og:title")),
+    for kind, value in (*(("jsonld", text) for text in _jsonld_titles(facts)), ("og", facts.meta.get("og:title")),
                         ("twitter", facts.meta.get("twitter:title")),
                         ("title", _text_of(title_element) if title_element is not None else fallback_title)):
         if isinstance(value, str) and value.strip():

@@ -347,6 +347,48 @@ def test_extract_title_kicker_span_in_the_h1_is_not_glued_to_the_headline(og_tit
     assert article.title == headline
 
 
+SHARED_TITLE = "Banjir Samarinda: Ribuan Warga Mengungsi ke Masjid"
+
+
+@pytest.mark.parametrize(("jsonld_name", "headline"), [
+    # og:title, twitter:title, <title> and the JSON-LD article's name state one title, the <h1> and the JSON-LD
+    # headline another: four of the publisher's statements against two.
+    (SHARED_TITLE, SHARED_TITLE),
+    # Without the name it is a tie, which the headline as shown wins.
+    (None, "Banjir Rendam Tiga Kecamatan di Samarinda"),
+    # A name that is the publisher's, not a title, agrees with nothing.
+    ("Gema Nusantara", "Banjir Rendam Tiga Kecamatan di Samarinda"),
+])
+def test_extract_title_counts_the_jsonld_name_as_a_statement(jsonld_name, headline):
+    import json
+
+    ld = {"@type": "NewsArticle", "headline": "Banjir Rendam Tiga Kecamatan di Samarinda"}
+    if jsonld_name:
+        ld["name"] = jsonld_name
+    head = (f"<meta name='twitter:title' content='{SHARED_TITLE}'>"
+            f"<script type='application/ld+json'>{json.dumps(ld)}</script>")
+    html = _story(f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>", head).replace(
+        "<title>Banjir Rendam Tiga Kecamatan di Samarinda - Gema Nusantara</title>",
+        f"<title>{SHARED_TITLE} - Gema Nusantara</title>").replace(
+        "<meta property='og:title' content='Banjir Rendam Tiga Kecamatan di Samarinda'>",
+        f"<meta property='og:title' content='{SHARED_TITLE}'>")
+    article = extract_article(html, "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert article.title == headline
+
+
+@pytest.mark.parametrize(("node", "statements"), [
+    ({"@type": "NewsArticle", "name": SHARED_TITLE}, [("jsonld", SHARED_TITLE)]),  # an Article without headline
+    ({"@type": "WebPage", "name": SHARED_TITLE}, []),  # not the article's title
+])
+def test_title_evidence_reads_the_name_of_an_article_node_only(node, statements):
+    import json
+
+    from crawler.extract import title_evidence
+
+    html = f"<html><head><script type='application/ld+json'>{json.dumps(node)}</script></head><body></body></html>"
+    assert title_evidence(html, "https://gema.test/read/1") == statements
+
+
 @pytest.mark.parametrize(("h1", "text"), [
     ("<span>Nationale Demo</span>Der 9. Juli naht", "Nationale Demo Der 9. Juli naht"),
     ("<b>KPK</b>Periksa Pejabat MA", "KPK Periksa Pejabat MA"),

@@ -24,7 +24,7 @@ MINIMUMS = {
     ("overall", "date"): 0.993,
     ("overall", "time"): 0.985,
     ("id", "time"): 0.96,
-    ("overall", "title"): 0.885,
+    ("overall", "title"): 0.90,
     ("id", "title"): 0.96,
     ("overall", "authors"): 0.885,
 }
