@@ -1249,12 +1249,68 @@ def _prepare_for_trafilatura(tree: HtmlElement, url: str) -> tuple[list[str], li
     return related, captions
 
 
+class _Subheading(NamedTuple):
+    """A sub-heading standing between two paragraphs of the page, with their texts."""
+
+    text: str
+    before: str
+    after: str
+
+
+def _subheadings(tree: HtmlElement) -> list[_Subheading]:
+    """The ``<h2>``–``<h4>``s set between two ``<p>``s: the story's sub-headings. One that links elsewhere is a
+    teaser; boilerplate set as a heading ("Baca juga: …") goes with the rest in :func:`_clean_text`."""
+    found = []
+    for heading in tree.iter("h2", "h3", "h4"):
+        before, after = _element_sibling(heading, before=True), _element_sibling(heading, before=False)
+        if before is None or after is None or before.tag != "p" or after.tag != "p" or \
+                heading.find(".//a") is not None:
+            continue
+        text = _text_of(heading)
+        if text and len(text) <= 200:
+            found.append(_Subheading(text, _text_of(before), _text_of(after)))
+    return found
+
+
+def _element_sibling(element: HtmlElement, *, before: bool) -> HtmlElement | None:
+    """The element next to ``element`` (comments and processing instructions skipped)."""
+    sibling = element.getprevious() if before else element.getnext()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = sibling.getprevious() if before else sibling.getnext()
+    return sibling
+
+
+def _restore_subheadings(text: str, subheadings: list[_Subheading]) -> str:
+    """Put back the sub-headings trafilatura left out between two paragraphs it kept. Without an article container
+    it recognises, trafilatura collects the page's paragraphs only ("Darum wartet Kiew ab" on a DW page)."""
+    lines = text.split("\n")
+    line_at = {_title_key(line): index for index, line in enumerate(lines)}
+    insertions = []
+    for subheading in subheadings:
+        index = line_at.get(_title_key(subheading.after))
+        if index and _title_key(lines[index - 1]) == _title_key(subheading.before) and \
+                _title_key(subheading.text) not in line_at:
+            insertions.append((index, subheading.text))
+    for index, heading in sorted(insertions, reverse=True):
+        lines.insert(index, heading)
+    return "\n".join(lines)
+
+
+def _extract_text(tree: HtmlElement, url: str) -> Document | None:
+    """trafilatura's reading of the prepared page, its text with the story's sub-headings."""
+    subheadings = _subheadings(tree)
+    document = bare_extraction(tree, url=url)
+    if document is not None and document.text and subheadings:
+        document.text = _restore_subheadings(document.text, subheadings)
+    return document
+
+
 def _page_text(html: str | bytes, url: str, title: str | None) -> str:
     tree = parse_html(html)
     if tree is None:
         return ""
     _prepare_for_trafilatura(tree, url)
-    document = bare_extraction(tree, url=url)
+    document = _extract_text(tree, url)
     if document is None or not document.text:
         return ""
     return _clean_text(document.text, title, _link_texts(tree))[0]
@@ -1292,7 +1348,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     related, captions = _prepare_for_trafilatura(tree, url)
 
     metadata = _trafilatura_metadata(tree)
-    document = bare_extraction(tree, url=url)
+    document = _extract_text(tree, url)
     if document is None or not (document.text or "").strip():
         raise ExtractionError(f"{url}: no article text found")
     site_name = _site_name(facts, metadata.sitename)

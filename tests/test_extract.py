@@ -347,6 +347,21 @@ def test_extract_title_kicker_span_in_the_h1_is_not_glued_to_the_headline(og_tit
     assert article.title == headline
 
 
+def test_extract_keeps_subheadings_between_paragraphs_without_an_article_container():
+    # No container trafilatura recognises: it collects the paragraphs only, and the sub-heading was lost.
+    body = (f"<p>{PARAGRAPH}</p><p>Kedua. {PARAGRAPH}</p><h2>Warga Mengungsi ke Masjid</h2><p>Ketiga. {PARAGRAPH}</p>"
+            f"<h3>Baca juga: Longsor di Balikpapan</h3><p>Keempat. {PARAGRAPH}</p>"
+            f"<h3><a href='/read/2025/07/04/longsor'>Longsor Tutup Jalan Poros</a> (Video)</h3><p>Kelima. {PARAGRAPH}</p>")
+    html = (f"<html><head><title>Banjir Rendam Tiga Kecamatan - Gema Nusantara</title></head><body><div id='wrap'>"
+            f"<h1>Banjir Rendam Tiga Kecamatan</h1><div class='longText'>{body}</div></div></body></html>")
+    article = extract_article(html, "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    lines = article.text.split("\n")
+    assert lines[1:4] == [f"Kedua. {PARAGRAPH.strip()}", "Warga Mengungsi ke Masjid", f"Ketiga. {PARAGRAPH.strip()}"]
+    # Boilerplate set as a heading, and a heading that links to another story, stay out.
+    assert "Baca juga" not in article.text and "Longsor Tutup" not in article.text
+    assert lines[4:] == [f"Keempat. {PARAGRAPH.strip()}", f"Kelima. {PARAGRAPH.strip()}"]
+
+
 SHARED_TITLE = "Banjir Samarinda: Ribuan Warga Mengungsi ke Masjid"
 
 
