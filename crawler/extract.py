@@ -237,14 +237,18 @@ def _read_jsonld(tree: HtmlElement) -> list[dict[str, Any]]:
         _walk_jsonld(data, found)
 
     def rank(node: dict[str, Any]) -> int:
-        kinds = node.get("@type")
-        kinds = [kinds] if isinstance(kinds, str) else (kinds or [])
-        lowered = {str(kind).lower() for kind in kinds}
-        if lowered & {"webpage", "videoobject", "creativework"}:
+        if _jsonld_types(node) & {"webpage", "videoobject", "creativework"}:
             return 2
         return 0 if "headline" in node or "datePublished" in node else 1
 
     return sorted(found, key=rank)
+
+
+def _jsonld_types(node: dict[str, Any]) -> set[str]:
+    """A JSON-LD node's ``@type``s, lower-cased."""
+    kinds = node.get("@type")
+    kinds = [kinds] if isinstance(kinds, str) else (kinds or [])
+    return {str(kind).lower() for kind in kinds}
 
 
 def _jsonld_value(facts: _PageFacts, key: str) -> Any:
@@ -260,16 +264,11 @@ def _jsonld_titles(facts: _PageFacts) -> list[Any]:
     first); a name that is not a headline (an id, the publisher) finds no other statement to agree with."""
     article = next((node for node in facts.jsonld if node.get("headline")), None)
     if article is None:
-        article = next((node for node in facts.jsonld if _is_article_node(node)), None)
+        article = next((node for node in facts.jsonld
+                        if any(kind.endswith(("article", "posting")) for kind in _jsonld_types(node))), None)
     if article is None:
         return []
     return [article.get("headline"), article.get("name")]
-
-
-def _is_article_node(node: dict[str, Any]) -> bool:
-    kinds = node.get("@type")
-    kinds = [kinds] if isinstance(kinds, str) else (kinds or [])
-    return any(str(kind).lower().endswith(("article", "posting")) for kind in kinds)
 
 
 def _names_of(value: Any) -> list[str]:
@@ -1266,9 +1265,9 @@ def _subheadings(tree: HtmlElement) -> list[_Subheading]:
         if before is None or after is None or before.tag != "p" or after.tag != "p" or \
                 heading.find(".//a") is not None:
             continue
-        text = _text_of(heading)
-        if text and len(text) <= 200:
-            found.append(_Subheading(text, _text_of(before), _text_of(after)))
+        subheading = _Subheading(_text_of(heading), _text_of(before), _text_of(after))
+        if all(subheading) and len(subheading.text) <= 200:
+            found.append(subheading)
     return found
 
 
