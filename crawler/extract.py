@@ -407,6 +407,46 @@ def _drop_teasers(tree: HtmlElement, url: str) -> None:
             _remove(box)
 
 
+# Class words of a story's body container, the ones trafilatura looks for first ("articleBody", "article__body",
+# "entry-content" …); matched as whole class words.
+_BODY_CONTAINER_CLASS = re.compile(
+    r"(?:^|\s)(article[-_]{0,2}body|article[-_]?content|article[-_]?text|(?:entry|post|story)[-_]?(?:content|body|text)|"
+    r"body[-_]text)(?=\s|$)", re.IGNORECASE)
+
+
+def _join_split_story(tree: HtmlElement) -> None:
+    """Join a story that ad slots split into several body containers of the same kind ("articleBody" × 3 on rp.pl)
+    into the first: trafilatura reads the first container it finds and nothing after it. Containers are joined only
+    inside one ``<article>`` (or none), with no ``<h1>`` between them (the next story of an endless page has its
+    own), and never from a menu, sidebar, footer or list item."""
+    groups: dict[str, list[HtmlElement]] = {}
+    for element in tree.iter("div", "section", "article", "main"):
+        match = _BODY_CONTAINER_CLASS.search(element.get("class") or "")
+        kind = "itemprop" if element.get("itemprop") == "articleBody" else \
+            re.sub(r"[-_]", "", match.group(1).lower()) if match else None
+        if kind:
+            groups.setdefault(kind, []).append(element)
+    for containers in groups.values():
+        outermost = [element for element in containers
+                     if not any(ancestor in containers for ancestor in element.iterancestors())]
+        if len(outermost) < 2 or len({_enclosing_article(element) for element in outermost}) > 1 or any(
+                ancestor.tag in _NOT_HEADLINE_PLACES for element in outermost[1:]
+                for ancestor in element.iterancestors()):
+            continue
+        first, last = outermost[0], outermost[-1]
+        if set(first.xpath("following::h1")) & set(last.xpath("preceding::h1")):
+            continue  # another story's headline between them
+        for container in outermost[1:]:
+            if container.xpath(".//p"):
+                _remove(container)  # its tail text stays where it was
+                container.tail = None
+                first.append(container)
+
+
+def _enclosing_article(element: HtmlElement) -> HtmlElement | None:
+    return next((ancestor for ancestor in element.iterancestors() if ancestor.tag == "article"), None)
+
+
 # Inline tags: text inside them belongs to the paragraph around them.
 _INLINE = {"a", "b", "strong", "i", "em", "u", "span", "font", "sup", "sub", "small", "big", "abbr", "cite", "q",
            "mark", "s", "strike", "code", "time", "tt", "ins", "del", "label"}
@@ -1244,6 +1284,7 @@ def _prepare_for_trafilatura(tree: HtmlElement, url: str) -> tuple[list[str], li
     captions = _take_captions(tree)
     _drop_link_lists(tree)
     _drop_teasers(tree, url)
+    _join_split_story(tree)
     _wrap_loose_text(tree)
     return related, captions
 

@@ -362,6 +362,31 @@ def test_extract_keeps_subheadings_between_paragraphs_without_an_article_contain
     assert lines[4:] == [f"Keempat. {PARAGRAPH.strip()}", f"Kelima. {PARAGRAPH.strip()}"]
 
 
+def _split_story_page(between: str, *, endless: bool = False) -> str:
+    """A story whose body an ad slot splits into two containers of the same class; ``between``: what stands
+    between them. ``endless``: each container in an <article> of its own, as an endless page sets the next story."""
+    first = "".join(f"<p>Bagian {n}. {PARAGRAPH}</p>" for n in range(1, 9))
+    second = "".join(f"<p>Lanjutan {n}. {PARAGRAPH}</p>" for n in range(1, 4))
+    part_one = f"<h1>Banjir Rendam Tiga Kecamatan</h1><div class='row'><div class='article-body'>{first}</div></div>"
+    part_two = f"<div class='row'><div class='article-body -last'>{second}</div></div>"
+    ad = "<div class='row'><div class='ad-slot'>Iklan</div></div>"
+    story = (f"<article>{part_one}</article>{ad}{between}<article>{part_two}</article>" if endless
+             else f"<article>{part_one}{ad}{between}{part_two}</article>")
+    return f"<html><head><title>Banjir Rendam Tiga Kecamatan - Gema Nusantara</title></head><body>{story}</body></html>"
+
+
+@pytest.mark.parametrize(("between", "endless", "joined"), [
+    ("", False, True),  # one story split by an ad slot: read whole
+    ("", True, False),  # the next story of an endless page, in an <article> of its own
+    ("<h1>Longsor Tutup Jalan Poros Balikpapan</h1>", False, False),  # another story's headline between them
+])
+def test_extract_story_split_into_body_containers_is_read_whole(between, endless, joined):
+    html = _split_story_page(between, endless=endless)
+    article = extract_article(html, "https://gema.test/read/2025/07/05/banjir", fetched_at=FETCHED)
+    assert "Bagian 8." in article.text
+    assert ("Lanjutan 3." in article.text) is joined
+
+
 SHARED_TITLE = "Banjir Samarinda: Ribuan Warga Mengungsi ke Masjid"
 
 
