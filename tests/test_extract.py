@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -400,8 +401,6 @@ SHARED_TITLE = "Banjir Samarinda: Ribuan Warga Mengungsi ke Masjid"
     ("Gema Nusantara", "Banjir Rendam Tiga Kecamatan di Samarinda"),
 ])
 def test_extract_title_counts_the_jsonld_name_as_a_statement(jsonld_name, headline):
-    import json
-
     ld = {"@type": "NewsArticle", "headline": "Banjir Rendam Tiga Kecamatan di Samarinda"}
     if jsonld_name:
         ld["name"] = jsonld_name
@@ -421,8 +420,6 @@ def test_extract_title_counts_the_jsonld_name_as_a_statement(jsonld_name, headli
     ({"@type": "WebPage", "name": SHARED_TITLE}, []),  # not the article's title
 ])
 def test_title_evidence_reads_the_name_of_an_article_node_only(node, statements):
-    import json
-
     from crawler.extract import title_evidence
 
     html = f"<html><head><script type='application/ld+json'>{json.dumps(node)}</script></head><body></body></html>"
