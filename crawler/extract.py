@@ -410,8 +410,8 @@ def _drop_teasers(tree: HtmlElement, url: str) -> None:
 # Class words of a story's body container, the ones trafilatura looks for first ("articleBody", "article__body",
 # "entry-content" …); matched as whole class words.
 _BODY_CONTAINER_CLASS = re.compile(
-    r"(?:^|\s)(article[-_]{0,2}body|article[-_]?content|article[-_]?text|(?:entry|post|story)[-_]?(?:content|body|text)|"
-    r"body[-_]text)(?=\s|$)", re.IGNORECASE)
+    r"(?:^|\s)(article[-_]{0,2}body|article[-_]?content|article[-_]?text|"
+    r"(?:entry|post|story)[-_]?(?:content|body|text)|body[-_]text)(?=\s|$)", re.IGNORECASE)
 
 
 def _join_split_story(tree: HtmlElement) -> None:
@@ -429,7 +429,8 @@ def _join_split_story(tree: HtmlElement) -> None:
     for containers in groups.values():
         outermost = [element for element in containers
                      if not any(ancestor in containers for ancestor in element.iterancestors())]
-        if len(outermost) < 2 or len({_enclosing_article(element) for element in outermost}) > 1 or any(
+        articles = {next(element.iterancestors("article"), None) for element in outermost}
+        if len(outermost) < 2 or len(articles) > 1 or any(
                 ancestor.tag in _NOT_HEADLINE_PLACES for element in outermost[1:]
                 for ancestor in element.iterancestors()):
             continue
@@ -441,10 +442,6 @@ def _join_split_story(tree: HtmlElement) -> None:
                 _remove(container)  # its tail text stays where it was
                 container.tail = None
                 first.append(container)
-
-
-def _enclosing_article(element: HtmlElement) -> HtmlElement | None:
-    return next((ancestor for ancestor in element.iterancestors() if ancestor.tag == "article"), None)
 
 
 # Inline tags: text inside them belongs to the paragraph around them.
@@ -1302,7 +1299,9 @@ def _subheadings(tree: HtmlElement) -> list[_Subheading]:
     teaser; boilerplate set as a heading ("Baca juga: …") goes with the rest in :func:`_clean_text`."""
     found = []
     for heading in tree.iter("h2", "h3", "h4"):
-        before, after = _element_sibling(heading, before=True), _element_sibling(heading, before=False)
+        # Elements only: a comment between heading and paragraph is not a sibling that counts.
+        before = next(heading.itersiblings(etree.Element, preceding=True), None)
+        after = next(heading.itersiblings(etree.Element), None)
         if before is None or after is None or before.tag != "p" or after.tag != "p" or \
                 heading.find(".//a") is not None:
             continue
@@ -1310,14 +1309,6 @@ def _subheadings(tree: HtmlElement) -> list[_Subheading]:
         if all(subheading) and len(subheading.text) <= 200:
             found.append(subheading)
     return found
-
-
-def _element_sibling(element: HtmlElement, *, before: bool) -> HtmlElement | None:
-    """The element next to ``element`` (comments and processing instructions skipped)."""
-    sibling = element.getprevious() if before else element.getnext()
-    while sibling is not None and not isinstance(sibling.tag, str):
-        sibling = sibling.getprevious() if before else sibling.getnext()
-    return sibling
 
 
 def _restore_subheadings(text: str, subheadings: list[_Subheading]) -> str:
