@@ -1,0 +1,113 @@
+"""Reading stored articles back for re-matching: counts and paged reads with the same filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.article import Article
+from storage.repository.common import (
+    _wrap,
+    article_table,
+    mention_table,
+    source_table,
+)
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article read back from SQL: its row id, source, and the :class:`Article` the matcher takes."""
+
+    id: int
+    source_key: str
+    article: Article
+
+
+def _restore_zone(value: dt.datetime | None, offset_minutes: int | None) -> dt.datetime | None:
+    if value is None or offset_minutes is None:
+        return value
+    return value.astimezone(dt.timezone(dt.timedelta(minutes=offset_minutes)))
+
+
+def _article_filter(query: sa.Select, since: dt.datetime | dt.date | None, source_key: str | None) -> sa.Select:
+    """Restrict a query over article (joined with source) to ``since`` and ``source_key``."""
+    if since is not None:
+        if not isinstance(since, dt.datetime):
+            since = dt.datetime.combine(since, dt.time(), dt.timezone.utc)
+        elif since.tzinfo is None:
+            since = since.replace(tzinfo=dt.timezone.utc)
+        query = query.where(sa.or_(article_table.c.published_at >= since,
+                                   sa.and_(article_table.c.published_at.is_(None),
+                                           article_table.c.first_seen_at >= since)))
+    if source_key is not None:
+        query = query.where(source_table.c.key == source_key)
+    return query
+
+
+def count_articles(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None) -> int:
+    """How many articles :func:`stored_articles` would return with the same filters."""
+    query = sa.select(sa.func.count(article_table.c.id)).join(
+        source_table, source_table.c.id == article_table.c.source_id)
+    return _count(engine, _article_filter(query, since, source_key), "counting articles")
+
+
+def count_mentions(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None) -> int:
+    """Mentions stored for the articles :func:`stored_articles` would return with the same filters."""
+    query = (sa.select(sa.func.count(mention_table.c.id))
+             .join(article_table, article_table.c.id == mention_table.c.article_id)
+             .join(source_table, source_table.c.id == article_table.c.source_id))
+    return _count(engine, _article_filter(query, since, source_key), "counting mentions")
+
+
+def _count(engine: Engine, query: sa.Select, action: str) -> int:
+    try:
+        with engine.connect() as connection:
+            return connection.execute(query).scalar_one()
+    except SQLAlchemyError as error:
+        raise _wrap(engine, action, error) from None
+
+
+def stored_articles(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None,
+                    batch_size: int = 500) -> Iterator[StoredArticle]:
+    """Stored articles in id order, read in pages so that no transaction stays open between them.
+
+    ``since`` keeps articles published at or after it (those without a publication time count from when they
+    were first seen); a date means its midnight UTC. published_at comes back in its original offset.
+    """
+    columns = [c for c in article_table.c if c.name not in ("source_id",)]
+    query = (sa.select(*columns, source_table.c.key.label("source_key"))
+             .join(source_table, source_table.c.id == article_table.c.source_id)
+             .order_by(article_table.c.id).limit(batch_size))
+    query = _article_filter(query, since, source_key)
+    last_id = 0
+    while True:
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(query.where(article_table.c.id > last_id)).all()
+        except SQLAlchemyError as error:
+            raise _wrap(engine, "reading stored articles", error) from None
+        for row in rows:
+            yield StoredArticle(id=row.id, source_key=row.source_key, article=Article(
+                url=row.url, canonical_url=row.canonical_url, title=row.title, text=row.text,
+                authors=list(row.authors or []), editors=list(row.editors or []),
+                published_at=_restore_zone(row.published_at, row.published_utc_offset),
+                modified_at=_restore_zone(row.modified_at, row.published_utc_offset),
+                date_source=row.date_source, published_time_known=row.published_time_known,
+                language=row.language, site_name=row.site_name,
+                section=row.section, tags=list(row.tags or []), captions=list(row.captions or []),
+                related=list(row.related or []), byline=row.byline, is_advertorial=row.is_advertorial,
+                pages=row.pages))
+        if len(rows) < batch_size:
+            return
+        last_id = rows[-1].id
+
+
