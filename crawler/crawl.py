@@ -104,7 +104,7 @@ def run_crawl(
     pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"])
     write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
     process = CrawlerProcess(settings)
-    _quiet_scrapy_logging()
+    quiet_scrapy_logging()
     crawls: list[tuple[Crawler, CrawlContext]] = []
     skipped: dict[str, RunSummary] = {}
     started = time.monotonic()
@@ -148,7 +148,7 @@ def run_crawl(
     return [closed.get(source.key) or skipped[source.key] for source in sources]
 
 
-def _quiet_scrapy_logging() -> None:
+def quiet_scrapy_logging() -> None:
     # Scrapy's logging config sets its loggers to DEBUG, and records that propagate skip the root logger's
     # level; keep them at the level the application chose for the root logger (-v / -vv in the CLI).
     level = logging.getLogger().getEffectiveLevel()

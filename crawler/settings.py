@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler import __version__
+from crawler.identity import user_agent, warn_without_contact
 
 BOT_NAME = "pantau"
-USER_AGENT = f"Pantau/{__version__} (+https://github.com/pantau-monitor/pantau; news monitoring for public relations)"
+# Set per crawl by :func:`crawl_settings` from PANTAU_USER_AGENT / PANTAU_CONTACT (see crawler/identity.py).
+USER_AGENT = user_agent()
 
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -66,6 +67,9 @@ FAST_LOCAL_ENV = "PANTAU_FAST_LOCAL"
 def crawl_settings(*, fast_local: bool = False, **overrides: Any) -> dict[str, Any]:
     """The settings dict for a crawl. ``fast_local`` drops politeness delays for loopback test sites."""
     settings = {name: value for name, value in globals().items() if name.isupper() and name != "FAST_LOCAL_ENV"}
+    settings["USER_AGENT"] = user_agent()  # the environment at crawl time, not at import time
+    if not fast_local and "USER_AGENT" not in overrides:
+        warn_without_contact()
     if fast_local:
         settings.update(
             PANTAU_ALLOW_PRIVATE_ADDRESSES=True,

@@ -173,13 +173,60 @@ def sources_list(app: AppContext) -> None:
 
 
 @sources.command("check")
+@click.option("--online", is_flag=True,
+              help="Also fetch each source's robots.txt, sitemaps, feeds and home page (needs internet) and say "
+                   "which discovery path gives article URLs; exit 1 when a source has none.")
+@click.argument("keys", nargs=-1, metavar="[SOURCE]...")
 @click.pass_obj
-def sources_check(app: AppContext) -> None:
+def sources_check(app: AppContext, online: bool, keys: tuple[str, ...]) -> None:
     """Validate the source catalogue and the agency dictionary; one line per problem, exit 2 on a mistake.
 
-    Example: pantau --config ./my-config sources check
+    With --online, check the named sources (all enabled ones when none is named) against the live sites:
+    nothing is stored and no article is downloaded.
+
+    Example: pantau --config ./my-config sources check --online tribun-kaltim kaltimpost
     """
     found = load_sources(app.config_dir)
     entities = load_entities(app.config_dir)
     enabled = sum(source.enabled for source in found)
     click.echo(f"OK: {len(found)} sources ({enabled} enabled), {len(entities)} agencies in {app.config_dir}")
+    if online:
+        _check_online(select_sources(found, keys))
+    elif keys:
+        raise click.UsageError("source keys are only taken with --online")
+
+
+def _check_online(chosen: list[SourceConfig]) -> None:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.crawl import quiet_scrapy_logging
+    from crawler.settings import crawl_settings
+    from spiders.discovery_check import DiscoveryCheckSpider
+
+    settings = crawl_settings(fast_local=os.environ.get(FAST_LOCAL_ENV, "") not in ("", "0"),
+                              ITEM_PIPELINES={}, RETRY_TIMES=0)
+    process = CrawlerProcess(settings)
+    quiet_scrapy_logging()
+    crawler = process.create_crawler(DiscoveryCheckSpider)
+    process.crawl(crawler, sources=chosen)
+    process.start()
+    results = crawler.spider.results
+    table = Table(title="Discovery paths", title_justify="left")
+    for column in ("source", "path", "url", "status", "answer", "links", "articles"):
+        table.add_column(column, overflow="fold")
+    for result in sorted(results, key=lambda r: ([s.key for s in chosen].index(r.source_key), r.path, r.url)):
+        table.add_row(result.source_key, result.path, result.url, str(result.status or "-"), result.kind,
+                      str(result.links), str(result.article_links))
+    Console().print(table)
+    without = []
+    for source in chosen:
+        working = [r for r in results if r.source_key == source.key and r.works]
+        if working:
+            best = max(working, key=lambda r: r.article_links)
+            click.echo(f"{source.key}: works through {best.path} {best.url} ({best.article_links} article URLs)")
+        else:
+            without.append(source.key)
+            click.echo(f"{source.key}: no discovery path gave an article URL; name a sitemap, feed or listing page, "
+                       "or fix article_url_pattern")
+    if without:
+        sys.exit(1)
