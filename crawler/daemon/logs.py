@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import logging.handlers
 from pathlib import Path
 from typing import Literal
 
+import pythonjsonlogger.json
+
 LogFormat = Literal["text", "json"]
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, and the exception if any."""
+class JsonFormatter(pythonjsonlogger.json.JsonFormatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, pid, and the exception if any."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-            "pid": record.process,
-        }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+    def __init__(self) -> None:
+        super().__init__("%(name)s %(levelname)s %(message)s %(process)d",
+                         rename_fields={"name": "logger", "levelname": "level", "process": "pid",
+                                        "exc_info": "exception"},
+                         json_ensure_ascii=False)
+
+    def add_fields(self, log_record: dict, record: logging.LogRecord, message_dict: dict) -> None:
+        super().add_fields(log_record, record, message_dict)
+        log_record["level"] = record.levelname.lower()
+        log_record["time"] = dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(
+            timespec="milliseconds")
 
 
 class OneLineFormatter(logging.Formatter):

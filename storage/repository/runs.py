@@ -11,6 +11,7 @@ import socket
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 
+import psutil
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -114,40 +115,25 @@ def finish_run(engine: Engine, run_id: int, status: RunStatus, stats: RunStats |
 
 
 # A run's process may start a little after its row (the daemon claims the row, then starts the child), and
-# /proc start times are rounded to clock ticks and boot-time seconds.
+# process start times are rounded to clock ticks and boot-time seconds.
 PID_START_SLACK = dt.timedelta(seconds=60)
 
 
 def process_alive(pid: int | None, started_by: dt.datetime | None = None) -> bool:
     """True when process ``pid`` exists on this machine (and, when known, had started by ``started_by``).
 
-    The start-time check tells a live crawl from a younger process that reuses the pid of a dead one.
+    The start-time check tells a live crawl from a younger process that reuses the pid of a dead one. A zombie
+    (ended, not yet reaped) still counts: its parent is about to record the run's result.
     """
     if pid is None or pid <= 0:
         return False
     try:
-        os.kill(pid, 0)
-    except PermissionError:
-        pass  # exists, owned by someone else
-    except OSError:
+        process_start = dt.datetime.fromtimestamp(psutil.Process(pid).create_time(), dt.timezone.utc)
+    except psutil.NoSuchProcess:
         return False
-    if started_by is not None:
-        process_start = _process_started_at(pid)
-        if process_start is not None and process_start > started_by + PID_START_SLACK:
-            return False
-    return True
-
-
-def _process_started_at(pid: int) -> dt.datetime | None:
-    """When process ``pid`` started, from Linux's /proc; None elsewhere."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
-        with open("/proc/stat", encoding="ascii") as system:
-            boot = next(int(line.split()[1]) for line in system if line.startswith("btime "))
-        return dt.datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), dt.timezone.utc)
-    except (OSError, ValueError, IndexError, StopIteration):
-        return None
+    except psutil.AccessDenied:
+        return True  # exists, owned by someone else
+    return started_by is None or process_start <= started_by + PID_START_SLACK
 
 
 def mark_orphaned_runs_interrupted(engine: Engine, *,
