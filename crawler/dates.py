@@ -120,7 +120,13 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": 
 
 
 def normalize_date_text(text: str) -> str:
-    """Lower-case ``text`` and rewrite what dateparser misreads: ``Jum'at``, ``sejam``, labels, part of day."""
+    """Lower-case ``text`` and rewrite what dateparser misreads: ``Jum'at``, ``sejam``, labels, part of day.
+
+    The rewritten text feeds Pantau's own patterns first and dateparser last. tests/test_dates_dateparser.py
+    shows dateparser failing on each rule kept for its sake (``Jum'at``, ``sejam``/``semenit``, the labels,
+    ``sekitar``/``pkl.``); the others ("pukul", "jam", "sehari" …) dateparser reads, and Pantau's patterns
+    rely on them.
+    """
     text = text.translate(_APOSTROPHES).lower()
     text = text.replace("jum'at", "jumat").replace("jum at", "jumat")
     text = re.sub(r"\bsejam\b", "1 jam", text)
