@@ -165,7 +165,8 @@ def _watch_scheduling(crawler: Crawler, progress: CrawlProgress | None,
         total = sum(getattr(c.spider, "articles_scheduled", 0) for c, _ in crawls if c.spider)
         progress.on_scheduled(total)
 
-    crawler.signals.connect(report, signal=signals.request_scheduled)
+    # weak=False: the dispatcher holds receivers weakly, and nothing else keeps this closure alive.
+    crawler.signals.connect(report, signal=signals.request_scheduled, weak=False)
 
 
 def _skipped(source_key: str, busy: storage.RunRecord | None) -> RunSummary:
