@@ -56,6 +56,32 @@ def _progress_bar(enabled: bool) -> Iterator[CrawlProgress | None]:
                             on_article=lambda: progress.advance(task))
 
 
+# `pantau crawl --demo` serves on the first free port of this range, so that its URLs (and so the stored
+# articles' canonical URLs) stay the same from one run to the next even while another demo holds the first port.
+DEMO_PORT_TRIES = 10
+
+
+def _start_demo_site(console: Console):
+    from crawler.demo import DemoSite
+    from crawler.demo.site import DEFAULT_PORT
+
+    last_error: OSError | None = None
+    for port in range(DEFAULT_PORT, DEFAULT_PORT + DEMO_PORT_TRIES):
+        try:
+            site = DemoSite(port=port).start()
+        except OSError as error:
+            last_error = error
+            continue
+        if port != DEFAULT_PORT:
+            console.print(f"Port {DEFAULT_PORT} is in use (`pantau demo serve` or another demo crawl?): serving the "
+                          f"demo site on port {port}; its articles are stored under that port's URLs.",
+                          highlight=False)
+        return site
+    raise PantauError(f"cannot serve the demo site on ports {DEFAULT_PORT}-{DEFAULT_PORT + DEMO_PORT_TRIES - 1} "
+                      f"({last_error.strerror if last_error else 'in use'}): stop other demos, or crawl what "
+                      "`pantau demo serve` serves with `pantau --config DIR crawl`")
+
+
 def print_summary(summaries: list[RunSummary], console: Console) -> None:
     table = Table(title="Crawl summary", title_justify="left")
     for column in ("source", "status", "pages", "new", "updated", "mentions", "errors", "run"):
@@ -112,15 +138,7 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
     show_progress = sys.stderr.isatty() if progress is None else progress
     with contextlib.ExitStack() as stack:
         if demo:
-            from crawler.demo import DemoSite
-            from crawler.demo.site import DEFAULT_PORT
-
-            try:
-                site = stack.enter_context(DemoSite(port=DEFAULT_PORT).start())
-            except OSError as error:
-                raise PantauError(f"cannot serve the demo site on port {DEFAULT_PORT} ({error.strerror}): is "
-                                  "`pantau demo serve` running? Crawl what it serves with "
-                                  "`pantau --config DIR crawl` instead") from None
+            site = stack.enter_context(_start_demo_site(console))
             all_sources = parse_sources_toml(site.sources_toml(), "<demo site>")
             console.print(f"Demo news site: {', '.join(outlet.home_url for outlet in site.outlets)}",
                           highlight=False)
