@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 # Query parameters that never change what a page shows (tracking, share and AMP/page switches).
@@ -27,12 +28,6 @@ _VARIANT_HOST = re.compile(r"^(?:www\d?|m|mobile|amp|wap)\.(?=[^.]+\.[^.]+)")
 _AMP_SEGMENT = re.compile(r"(?:^|/)amp(?=/|$)")
 _AMP_SUFFIX = re.compile(r"\.amp(?=$|\.html?$)")
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?)$")
-_CANONICAL_LINK = re.compile(
-    rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.IGNORECASE
-)
-_HREF = re.compile(rb"\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
-
-
 def site_host(url: str) -> str:
     """The host of ``url`` without ``www.``/``m.``/``amp.`` prefixes, lower-case (``''`` when there is none)."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
@@ -73,20 +68,15 @@ def normalize_url(url: str) -> str:
 
 
 def find_canonical_link(html: str | bytes | lxml_html.HtmlElement) -> str | None:
-    """The ``href`` of the page's ``<link rel=canonical>``, or None (cheap: a regex over the raw page)."""
-    if isinstance(html, lxml_html.HtmlElement):
-        hrefs = html.xpath("//link[contains(concat(' ', normalize-space(translate(@rel,"
-                           "'CANONIAL','canonial')), ' '), ' canonical ')]/@href")
-        return hrefs[0].strip() if hrefs else None
-    raw = html.encode("utf-8", "replace") if isinstance(html, str) else html
-    match = _CANONICAL_LINK.search(raw)
-    if not match:
-        return None
-    href = _HREF.search(match.group(0))
-    if not href:
-        return None
-    value = next(group for group in href.groups() if group is not None)
-    return value.decode("utf-8", "replace").strip().replace("&amp;", "&") or None
+    """The ``href`` of the page's ``<link rel=canonical>`` (``rel`` may list other values too), or None."""
+    if not isinstance(html, lxml_html.HtmlElement):
+        try:
+            html = lxml_html.document_fromstring(html)
+        except (etree.ParserError, ValueError):  # empty or not a document
+            return None
+    hrefs = html.xpath("//link[contains(concat(' ', normalize-space(translate(@rel,"
+                       "'CANONIAL','canonial')), ' '), ' canonical ')]/@href")
+    return (hrefs[0].strip() or None) if hrefs else None
 
 
 def canonical_url(url: str, html: str | bytes | lxml_html.HtmlElement | None = None) -> str:
