@@ -64,6 +64,7 @@ class CrawlContext:
     writer: storage.ArticleWriter
     write_thread: ThreadPoolExecutor
     since: dt.date | None
+    until: dt.date | None = None
     on_article: Callable[[], None] | None = None
 
     def record_stored(self, mentions: list[Mention]) -> None:
@@ -87,6 +88,7 @@ def run_crawl(
     *,
     trigger: Trigger = "manual",
     since: dt.date | None = None,
+    until: dt.date | None = None,
     max_articles: int | None = None,
     fast_local: bool = False,
     run_ids: dict[str, int] | None = None,
@@ -122,13 +124,13 @@ def run_crawl(
                 source=source, summary=summary, pool=pool,
                 writer=storage.ArticleWriter(engine, source.key, run_id,
                                              batch_size=settings["PANTAU_WRITE_BATCH"]),
-                write_thread=write_thread, since=since,
+                write_thread=write_thread, since=since, until=until,
                 on_article=progress.on_article if progress else None,
             )
             crawler = process.create_crawler(NewsSpider)
             crawls.append((crawler, context))
             _watch_scheduling(crawler, progress, crawls)
-            deferred = process.crawl(crawler, source=source, since=since, max_articles=max_articles,
+            deferred = process.crawl(crawler, source=source, since=since, until=until, max_articles=max_articles,
                                      known_urls=storage.known_canonical_urls(engine, source.key),
                                      crawl_context=context)
             deferred.addErrback(_crawl_failed, summary)

@@ -27,6 +27,8 @@ class AnalysePipeline:
         published = analysis.article.published_at
         if context.since is not None and published is not None and published.date() < context.since:
             raise DropItem(f"{item.final_url}: published {published.date()}, before --since {context.since}")
+        if context.until is not None and published is not None and published.date() > context.until:
+            raise DropItem(f"{item.final_url}: published {published.date()}, after --until {context.until}")
         item.analysis = analysis
         item.html = ""  # the text is extracted; do not keep megabytes of HTML alive in the item chain
         item.more_pages = []

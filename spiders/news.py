@@ -59,12 +59,13 @@ class NewsSpider(scrapy.Spider):
     name = "news"
 
     def __init__(self, source: SourceConfig, known_urls: set[str] | None = None, since: dt.date | None = None,
-                 max_articles: int | None = None, **kwargs: Any) -> None:
+                 max_articles: int | None = None, until: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(name=f"news:{source.key}", **kwargs)
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
         self.known_urls = known_urls or set()
         self.since = since
+        self.until = until
         self.max_articles = max_articles
         self._article_pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
         self._seen_canonical: set[str] = set()
@@ -111,8 +112,10 @@ class NewsSpider(scrapy.Spider):
             if not location:
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(location, callback=self.parse_sitemap, errback=self.on_error)
-            elif not self._modified_before_since(entry.get("lastmod")):
+                # A sitemap last modified before --since holds nothing newer (an archive's old months).
+                if not self._modified_before_since(entry.get("lastmod")):
+                    yield scrapy.Request(location, callback=self.parse_sitemap, errback=self.on_error)
+            elif not self._modified_outside_range(entry.get("lastmod")):
                 yield from self._article_request(location)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
@@ -240,13 +243,14 @@ class NewsSpider(scrapy.Spider):
     # ------------------------------------------------------------------ helpers
 
     def _modified_before_since(self, lastmod: str | None) -> bool:
-        if self.since is None or not lastmod:
-            return False
-        try:
-            modified = dt.date.fromisoformat(lastmod.strip()[:10])
-        except ValueError:
-            return False
-        return modified < self.since
+        modified = _lastmod_day(lastmod) if self.since is not None else None
+        return modified is not None and modified < self.since
+
+    def _modified_outside_range(self, lastmod: str | None) -> bool:
+        """A sitemap entry modified before --since, or (a back-fill range) after --until."""
+        modified = _lastmod_day(lastmod)
+        return modified is not None and ((self.since is not None and modified < self.since)
+                                         or (self.until is not None and modified > self.until))
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
@@ -267,3 +271,10 @@ class NewsSpider(scrapy.Spider):
         self.errors.append(f"{url}: {reason}")
         self.crawler.stats.inc_value("pantau/errors")
         logger.warning("%s: %s: %s", self.source.key, url, reason)
+
+
+def _lastmod_day(lastmod: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(lastmod.strip()[:10]) if lastmod else None
+    except ValueError:
+        return None

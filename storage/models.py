@@ -264,3 +264,36 @@ class DaemonState(Base):
     stopped_at: Mapped[dt.datetime | None]
     config_dir: Mapped[str | None]
     schedule: Mapped[dict[str, Any]] = mapped_column(comment="source key -> {next_run, every}")
+
+
+BACKFILL_PART_STATUSES = ("queued", "running", "succeeded", "failed", "timed-out", "interrupted")
+
+
+class Backfill(Base):
+    """An archive back-fill of one source over a date range, split into parts crawled by the workers."""
+
+    __tablename__ = "backfill"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime]
+
+
+class BackfillPart(Base):
+    """One date range of a back-fill: one crawl run on a worker (``run_id`` once it ran)."""
+
+    __tablename__ = "backfill_part"
+    __table_args__ = (
+        CheckConstraint(f"status IN {BACKFILL_PART_STATUSES!r}", name="status"),
+        Index(None, "backfill_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    backfill_id: Mapped[int] = mapped_column(ForeignKey("backfill.id", ondelete="CASCADE"))
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    updated_at: Mapped[dt.datetime]

@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.databases",
     "tests.fixtures.news_site",
     "tests.fixtures.demo_crawl",
+    "tests.fixtures.redis_server",
 ]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Pantau with its test dependencies, starts a throwaway PostgreSQL server on 127.0.0.1 (installing
-# Debian's postgresql if needed), and runs the whole test suite against SQLite and PostgreSQL.
+# Debian's postgresql if needed), installs Debian's redis-server for the distributed-crawl tests (which start
+# their own), and runs the whole test suite against SQLite and PostgreSQL.
 # Extra arguments go to pytest:  bash tests/run-all.sh -k storage
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,12 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   echo "installing chromium from Debian…" >&2
   (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium) >&2 ||
     echo "warning: could not install chromium; the browser test will fail under CI" >&2
+fi
+# The distributed-crawl tests start their own Redis server (Debian's redis-server) on a free loopback port.
+if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing redis-server from Debian…" >&2
+  (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+    redis-server) >/dev/null 2>&1 || echo "warning: could not install redis-server; the worker tests will fail under CI" >&2
 fi
 if [ -z "${PANTAU_TEST_POSTGRES_URL:-}" ]; then
   PANTAU_TEST_POSTGRES_URL=$(bash .ci/start-postgres)

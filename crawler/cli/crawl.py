@@ -115,6 +115,8 @@ def print_summary(summaries: list[RunSummary], console: Console) -> None:
 @click.argument("source_keys", nargs=-1, metavar="[SOURCE]...")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Only articles published on or after this day (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only articles published on or before this day (YYYY-MM-DD): one range of an archive back-fill.")
 @click.option("--max-articles", type=click.IntRange(min=1), default=None,
               help="Stop scheduling article pages after this many per source.")
 @click.option("--demo", is_flag=True, help="Serve the bundled demo news site on 127.0.0.x and crawl it.")
@@ -123,7 +125,8 @@ def print_summary(summaries: list[RunSummary], console: Console) -> None:
               help="Use this existing crawl_run row (set by the daemon).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.pass_obj
-def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | None, max_articles: int | None,
+def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | None, until: dt.datetime | None,
+          max_articles: int | None,
           demo: bool, trigger: str, run_id: int | None, progress: bool | None) -> None:
     """Crawl news sources now and store their articles and agency mentions.
 
@@ -154,7 +157,8 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
         with _progress_bar(show_progress) as bar:
             summaries = run_crawl(
                 app.database_url, sources, entities, trigger=trigger,  # type: ignore[arg-type]
-                since=since.date() if since else None, max_articles=max_articles,
+                since=since.date() if since else None, until=until.date() if until else None,
+                max_articles=max_articles,
                 fast_local=demo or os.environ.get(FAST_LOCAL_ENV, "") not in ("", "0"),
                 run_ids={sources[0].key: run_id} if run_id is not None else None, progress=bar,
             )

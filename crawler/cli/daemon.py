@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -44,13 +45,19 @@ def _seconds(value: float) -> dt.timedelta:
               help="One line per event on stderr: text for people, json for log collectors.")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the log to this file, rotated at 10 MB (5 old files kept).")
+@click.option("--executor", type=click.Choice(["local", "celery"]), default="local", show_default=True,
+              help="local: each due crawl is a child process here; celery: it is queued for `pantau worker`s "
+                   "(Redis broker, see --broker).")
+@click.option("--broker", default=None,
+              help="Redis broker URL for --executor celery (default: $PANTAU_BROKER_URL or redis://127.0.0.1:6379/0).")
 @click.option("--allow-private-addresses", is_flag=True,
               help="Crawl with `pantau crawl --demo`'s local settings (no politeness delays, loopback links "
                    "allowed; PANTAU_FAST_LOCAL=1 for the children): only for `pantau demo serve` and tests, "
                    "never for real sites.")
 @click.pass_context
 def daemon(ctx: click.Context, max_concurrent: int, time_limit: float, grace_period: float, every: float | None,
-           poll_seconds: float, log_format: str, log_file: Path | None, allow_private_addresses: bool) -> None:
+           poll_seconds: float, log_format: str, log_file: Path | None, executor: str, broker: str | None,
+           allow_private_addresses: bool) -> None:
     """Run the scheduler: crawl every enabled source on its interval, until SIGTERM or Ctrl-C.
 
     Each crawl runs as a child process with a time limit and is recorded in crawl_run. Edits to the config
@@ -64,6 +71,10 @@ def daemon(ctx: click.Context, max_concurrent: int, time_limit: float, grace_per
     from crawler.daemon.logs import configure_logging
 
     app: AppContext = ctx.obj
+    if executor == "celery":
+        from crawler.cli.workers import require_celery
+
+        require_celery()
     verbose = ctx.parent.params.get("verbose", 0) if ctx.parent else 0
     configure_logging(log_format=log_format, log_file=log_file,  # type: ignore[arg-type]
                       level=logging.DEBUG if verbose >= 2 else logging.INFO)
@@ -71,7 +82,7 @@ def daemon(ctx: click.Context, max_concurrent: int, time_limit: float, grace_per
         database_url=app.database_url, config_dir=app.config_dir, max_concurrent=max_concurrent,
         time_limit=_seconds(time_limit), grace_period=_seconds(grace_period),
         every=_seconds(every) if every else None, poll_seconds=poll_seconds,
-        allow_private_addresses=allow_private_addresses,
+        allow_private_addresses=allow_private_addresses, executor=executor, broker_url=broker,
     )
     try:
         code = Daemon(options).run()
@@ -86,8 +97,11 @@ def daemon(ctx: click.Context, max_concurrent: int, time_limit: float, grace_per
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
+@click.option("--workers", "show_workers", is_flag=True,
+              help="Also show the Celery workers, their runs in flight, the queues and back-fills in progress "
+                   "(on by default when PANTAU_BROKER_URL is set).")
 @click.pass_obj
-def status(app: AppContext, as_json: bool) -> None:
+def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
     """Show whether the daemon runs, and each source's last run, result and next run.
 
     Sources whose last three or more runs failed or timed out are listed at the end.
@@ -138,6 +152,14 @@ def status(app: AppContext, as_json: bool) -> None:
             error = source.last_finished.error_summary if source.last_finished else None
             console.print(f"  {source.key}: {source.failures_in_a_row} failed runs in a row; last error: "
                           f"{error or '-'}", highlight=False, markup=False)
+    if show_workers or os.environ.get("PANTAU_BROKER_URL"):
+        from crawler.cli.workers import print_worker_status
+
+        engine = storage.connect(app.database_url)
+        try:
+            print_worker_status(console, engine, None)
+        finally:
+            engine.dispose()
 
 
 def _local(moment: dt.datetime | None, now: dt.datetime) -> str:

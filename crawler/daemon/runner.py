@@ -73,22 +73,27 @@ class CrawlRunner:
         self.force = threading.Event()
         self._lock = threading.Lock()
         self.active: dict[int, ActiveRun] = {}
+        self._this_thread = threading.local()
 
     # ------------------------------------------------------------------------------------------- one run
 
-    def run_source(self, source_key: str) -> str:
-        """One scheduled crawl of ``source_key``, start to finish; returns its final status or why it did not run."""
+    def run_source(self, source_key: str, extra_args: tuple[str, ...] = ()) -> str:
+        """One scheduled crawl of ``source_key``, start to finish; returns its final status or why it did not run.
+
+        ``extra_args`` go to the child's ``pantau crawl`` (a back-fill's ``--since``/``--until``).
+        """
+        self._this_thread.run_id = None
         if self.stopping.is_set():
             return "not started: shutting down"
         while not self.slots.acquire(timeout=self.settings.poll_seconds):
             if self.stopping.is_set():
                 return "not started: shutting down"
         try:
-            return self._run_with_slot(source_key)
+            return self._run_with_slot(source_key, extra_args)
         finally:
             self.slots.release()
 
-    def _run_with_slot(self, source_key: str) -> str:
+    def _run_with_slot(self, source_key: str, extra_args: tuple[str, ...]) -> str:
         if self.stopping.is_set():
             return "not started: shutting down"
         claim = daemon_state.claim_run(self.engine, source_key, "scheduled", pid=os.getpid(),
@@ -100,10 +105,12 @@ class CrawlRunner:
                            busy.id, busy.trigger, busy.pid, busy.hostname,
                            busy.started_at.isoformat(timespec="seconds"))
             return "skipped: already being crawled"
+        self._this_thread.run_id = claim.run_id
         config_dir = self.config_dir()
         with tempfile.TemporaryFile() as output:
             try:
-                child = subprocess.Popen(self.command(source_key, claim.run_id, config_dir), stdin=subprocess.DEVNULL,
+                child = subprocess.Popen([*self.command(source_key, claim.run_id, config_dir), *extra_args],
+                                         stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=output, start_new_session=True,
                                          env={**os.environ, **self.child_env()})
             except OSError as error:
@@ -125,6 +132,10 @@ class CrawlRunner:
         if self.on_finished:
             self.on_finished(run)
         return status
+
+    def last_run_id(self) -> int | None:
+        """The run the calling thread's last :meth:`run_source` claimed (None when it claimed none)."""
+        return getattr(self._this_thread, "run_id", None)
 
     def child_env(self) -> dict[str, str]:
         env = dict(self.settings.extra_env)

@@ -62,6 +62,9 @@ class DaemonOptions:
     python: str | None = None
     allow_private_addresses: bool = False      # children may crawl loopback (the demo site, tests)
     child_env: dict[str, str] = field(default_factory=dict)
+    # "local": each due run is a child process of this daemon; "celery": it is enqueued for `pantau worker`s.
+    executor: str = "local"
+    broker_url: str | None = None
 
 
 class Daemon:
@@ -165,6 +168,20 @@ class Daemon:
 
     # ------------------------------------------------------------------------------------------ schedule
 
+    def _due_run(self, source_key: str) -> str:
+        """A source is due: crawl it here, or hand it to the workers (the run claim still keeps it single)."""
+        if self.options.executor != "celery":
+            return self.runner.run_source(source_key)
+        from crawler.workers.enqueue import enqueue_live_run
+
+        try:
+            task_id = enqueue_live_run(source_key, broker=self.options.broker_url)
+        except Exception as error:  # noqa: BLE001 - a broker outage must not kill the schedule
+            logger.error("could not enqueue a crawl of %s: %s", source_key, error)
+            return "failed: broker unreachable"
+        logger.info("enqueued a crawl of %s for the workers (task %s)", source_key, task_id)
+        return "enqueued"
+
     def _apply(self, plans: dict[str, JobPlan]) -> None:
         changes = diff_plans(self.plans, plans)
         for job_id in changes.removed:
@@ -180,7 +197,7 @@ class Daemon:
             first = first_run_time(plan, last_started_at=last_started.get(plan.source_key), now=now)
             extra: dict[str, Any] = {"next_run_time": first} if first is not None else {}
             job = self.scheduler.add_job(
-                self.runner.run_source, trigger=plan.trigger(), args=[plan.source_key], id=plan.job_id,
+                self._due_run, trigger=plan.trigger(), args=[plan.source_key], id=plan.job_id,
                 name=plan.job_id, replace_existing=True, max_instances=1, coalesce=True,
                 misfire_grace_time=int(plan.misfire_grace.total_seconds()), **extra)
             next_run = getattr(job, "next_run_time", None) or first or plan.trigger().get_next_fire_time(None, now)
@@ -190,8 +207,14 @@ class Daemon:
         self._schedule_dirty = True
 
     def _last_started(self) -> dict[str, dt.datetime]:
-        runs = daemon_state.runs_by_source(self.engine, per_source=1)
-        return {key: rows[0].started_at for key, rows in runs.items() if rows}
+        # A back-fill's runs crawl months long past: they do not make a source's live crawl less due.
+        from storage.backfills import backfill_run_ids
+
+        archive_runs = backfill_run_ids(self.engine)
+        runs = daemon_state.runs_by_source(self.engine, per_source=5)
+        last = {key: next((run.started_at for run in rows if run.id not in archive_runs), None)
+                for key, rows in runs.items()}
+        return {key: started for key, started in last.items() if started is not None}
 
     def reload(self, *, forced: bool = False) -> bool:
         """Reload the config when it changed (or always, ``forced``); False when the new config was refused."""
