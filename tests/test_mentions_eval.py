@@ -24,6 +24,8 @@ DATA = Path(__file__).parent / "data" / "mentions"
 SOURCES = {
     "kaltim-regional": SourceConfig(key="kaltim-regional", name="Regional", home_url="https://regional.example",
                                     region="Kalimantan Timur", scope="regional", timezone="Asia/Makassar"),
+    "balikpapan-regional": SourceConfig(key="balikpapan-regional", name="Balikpapan", home_url="https://bpp.example",
+                                        region="Balikpapan", scope="regional", timezone="Asia/Makassar"),
     "national": SourceConfig(key="national", name="National", home_url="https://national.example",
                              scope="national"),
 }
