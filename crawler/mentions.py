@@ -56,7 +56,7 @@ import ahocorasick
 from crawler.article import Article, Mention, MentionField, MentionZone
 from crawler.config import EntityConfig, SourceConfig
 from crawler.quotes import quote_spans
-from crawler.regions import LEVEL_WORDS, Region, gazetteer_forms, province_of, same_region
+from crawler.regions import LEVEL_WORDS, Region, gazetteer_forms, is_capital, province_of, same_region
 from crawler.variants import derive_variants
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,10 @@ SNIPPET_CHARS = 80
 COUNTED_ZONES: frozenset[str] = frozenset({"title", "lead", "body", "quote"})
 
 _BLOCKER = -1
+# Kinds of which every city and regency has its own (Dinas Sosial, BPBD, DPRD, Setwan, KPU): a bare form in a
+# story datelined in a city is that city's body. Other kinds' region-less names already say the level
+# (Pemprov, Polda) or are unique ("Bank Sejahtera Mahakam"): a dateline anywhere in the province fits.
+MULTILEVEL_KINDS = frozenset({"dinas", "badan", "dprd", "sekretariat", "agency"})
 
 # Characters mapped one-to-one before matching (length-preserving, so offsets survive).
 _CHAR_MAP = str.maketrans({
@@ -99,12 +103,29 @@ _TRAILING_CREDIT = re.compile(r"\((?:[^()\n]{0,80}/[^()\n]{0,80}|adv|ADV|adverto
 # After a bare form: generic or plural uses that name no single body.
 _GENERIC_AFTER = re.compile(r"\s*(?:se-|se\s|/|kabupaten\s*/\s*kota|kab\s*/\s*kota|kota\s*/\s*kabupaten|"
                             r"provinsi\s+lain|daerah\s+lain|lain\b|lainnya|di\s+seluruh|seluruh\b|"
-                            r"kabupaten\s+dan\s+kota|di\s+daerah)", re.IGNORECASE)
+                            r"kabupaten\s+dan\s+kota|di\s+daerah|di\s+(?:tiap|setiap|semua|masing-masing)\b|"
+                            r"dari\s+\d+\s+(?:provinsi|kabupaten|kota|daerah)|setempat\b|terdekat\b|"
+                            r"mana\s+pun\b|manapun\b)", re.IGNORECASE)
 _GENERIC_BEFORE = re.compile(r"\b(?:para|seluruh|semua|setiap|tiap|antar|berbagai|sejumlah|beberapa|"
-                             r"masing-masing|sesama|kalangan)\s+$", re.IGNORECASE)
+                             r"masing-masing|sesama|kalangan|banyak|sebagian|sebuah|suatu|"
+                             # the institution as such: "fungsi pengawasan DPRD", "peran DPRD"
+                             r"(?:fungsi|peran|kewenangan|wewenang|tugas|hak|lembaga|kelembagaan)"
+                             r"(?:\s+(?:pengawasan|legislasi|anggaran|budgeting|pokok))?)\s+$", re.IGNORECASE)
+# Before any form: not the body itself but a person who is no longer or not yet in it ("mantan anggota DPRD
+# Kaltim", "caleg DPRD Kaltim"), or an association of such bodies ("Asosiasi DPRD Kota Seluruh Indonesia").
+_NOT_BODY_BEFORE = re.compile(r"\b(?:mantan|eks|bekas|purnabakti|calon|caleg|bacaleg|bakal\s+calon)"
+                              r"(?:\s+(?:anggota|ketua|wakil\s+ketua|legislatif))?\s+$"
+                              r"|\b(?:Asosiasi|Forum|Ikatan|Persatuan|Himpunan|Paguyuban|Perkumpulan)\s+$",
+                              re.IGNORECASE)
+# Police ranks after a bare "Kapolsek": the name follows, not another sector.
+_RANKS = frozenset({"akp", "kompol", "akbp", "iptu", "ipda", "aiptu", "aipda", "bripka", "brigadir", "briptu",
+                    "bripda", "kombes", "irjen", "brigjen", "ajun", "inspektur"})
+_CAPITAL_WORD = re.compile(r"\s+([A-Z][\w'-]*)")
 # "BPBD kota", "BPBD Provinsi menyiapkan …": a level word with no region name after it (any case).
 _LEVEL_WORD_AFTER = re.compile(r"\s+((?i:kota|kabupaten|kab\.?|provinsi|prov\.?))\b(?!\s*[A-Z/])")
-_NATIONAL_AFTER = re.compile(r"\s*(?:RI|Republik\s+Indonesia|Pusat)\b")
+# "Kominfo RI", "Kominfo pusat" (the central body, issue 19): not "pusat data", "pusat layanan" …
+_NATIONAL_AFTER = re.compile(r"\s*(?:RI|Republik\s+Indonesia|(?i:pusat))\b(?!\s+(?i:data|layanan|informasi|kajian|"
+                             r"studi|penelitian|kota|perbelanjaan|pemerintahan|kesehatan|krisis|komando)\b)")
 _PAIR_JOIN = re.compile(r"\s*(?:-|/|&|dan)\s*", re.IGNORECASE)
 _LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
     re.escape(word) for words in LEVEL_WORDS.values() for word in words))
@@ -124,6 +145,7 @@ class _Target:
     entity: int  # index into Matcher.entities, or _BLOCKER
     resolution: str  # name | title
     bare: bool
+    sector: bool = False  # a bare sub-district form ("Polsek"): a capitalised name after it is another sector
 
 
 @dataclass
@@ -159,6 +181,7 @@ class _Found:
     entity: int | None = None
     resolution: str = "name"
     titled: frozenset[int] = frozenset()  # candidates this form names only by a head-of-office title
+    sector: bool = False
 
 
 # --------------------------------------------------------------------------------------------- normalising
@@ -231,7 +254,7 @@ class Matcher:
 
         for number, entity in enumerate(self.entities):
             for variant in derive_variants(entity):
-                target = _Target(number, variant.resolution, variant.bare)
+                target = _Target(number, variant.resolution, variant.bare, variant.sector)
                 slot = add(variant.surface)
                 if target not in slot.targets:
                     slot.targets.append(target)
@@ -288,6 +311,7 @@ class Matcher:
                     continue
                 found.append(self._classify(hit, zones.zone(hit.start), article.published_at))
         found = _join_bracketed(found, dict(fields))
+        found = [item for item in found if not _NOT_BODY_BEFORE.search(dict(fields)[item.field][max(0, item.start - 40):item.start])]
         self._resolve_context(found, fields, region_evidence, article.published_at, source)
         texts = dict(fields)
         mentions = []
@@ -369,7 +393,8 @@ class Matcher:
         entities = sorted({target.entity for target in real})
         titled = frozenset({t.entity for t in real if t.resolution == "title"}
                            - {t.entity for t in real if t.resolution != "title"})
-        item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities, titled=titled)
+        item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities, titled=titled,
+                      sector=any(target.sector for target in real))
         if named and len(entities) == len({target.entity for target in named}):
             # Every candidate is named by this form (not a bare form of another body): ties go by validity.
             choices = self._prefer_valid(sorted({target.entity for target in named}), published_at)
@@ -388,10 +413,10 @@ class Matcher:
         named_ids = [item.entity for item in named]
         evidence_regions = [region.name for region in region_evidence]
         evidence_regions += [self.entities[number].region for number in named_ids if self.entities[number].region]
-        evidence_provinces = {province_of(region) or region for region in evidence_regions}
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
         story_source = _story_source(source, texts.get("text", ""))
+        dateline = _dateline_region(texts.get("text", ""))
 
         for item in found:
             if item.entity is not None:
@@ -403,6 +428,12 @@ class Matcher:
                 # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
                 partner = self._pair_partner(item, found, text)
                 if partner is None:
+                    continue
+            if item.sector:
+                # "Polsek Sungai Pinang", "Kapolsek Balikpapan Selatan": another sector's station.
+                word = _CAPITAL_WORD.match(after)
+                if word and word.group(1).lower() not in _RANKS:
+                    foreign.append(item)
                     continue
             partner = self._pair_partner(item, found, text)
             if partner is not None:
@@ -428,10 +459,13 @@ class Matcher:
                     foreign.append(item)  # another region's body, not in the dictionary
                 continue
             if _LEVEL_AFTER.match(after):
+                foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
                 continue
             nationals = [number for number in candidates if self.entities[number].level == "nasional"]
-            if nationals and _NATIONAL_AFTER.match(after):
-                item.entity, item.resolution = nationals[0], "name"
+            if _NATIONAL_AFTER.match(after):
+                # "Kominfo RI", "Kominfo pusat": the central body, never a regional one.
+                if nationals:
+                    item.entity, item.resolution = nationals[0], "name"
                 continue
             chosen = self._from_article(item, candidates, named, order)
             same_kind_foreign = [other for other in foreign if set(other.candidates) & set(candidates)]
@@ -447,9 +481,8 @@ class Matcher:
                     chosen = None
             if chosen is None and same_kind_foreign:
                 continue
-            if chosen is None and not any(number in candidates for number in named_ids):
-                chosen = self._from_regions(candidates, nationals, evidence_regions, evidence_provinces,
-                                            story_source)
+            if chosen is None and len({number for number in named_ids if number in candidates}) <= 1:
+                chosen = self._from_regions(candidates, nationals, evidence_regions, dateline, story_source)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
@@ -466,8 +499,9 @@ class Matcher:
 
     @staticmethod
     def _region_after(after: str) -> str | None:
-        match = re.match(r"\s+((?:(?:Provinsi|Prov\.?|Kota|Kabupaten|Kab\.?)\s+)?)([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)",
-                         after)
+        # "BPBD Berau", "BRIDA) Jawa Tengah" (inside "(BRIDA) Jawa Tengah"), "Daerah (BRIDA) Jawa Tengah".
+        match = re.match(r"\)?(?:\s*\([^()\n]{1,20}\))?\s+((?:(?:Provinsi|Prov\.?|Kota|Kabupaten|Kab\.?)\s+)?)"
+                         r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)", after)
         if not match:
             return None
         words = match.group(2).split()
@@ -486,45 +520,83 @@ class Matcher:
                      and (order[other.field], other.start) < position]
         if preceding:
             return max(preceding, key=lambda other: (order[other.field], other.start)).entity
+        # Named only later: the headline's or lead's bare form explained further on ("Pemprov Gelar …" then
+        # "Pemprov Kaltim …"); a body named later only in the body is an example, not the subject.
         anywhere = {other.entity for other in named if other.entity in candidates}
+        if not any(other.entity in candidates and other.zone in ("title", "lead") for other in named):
+            return None
         if len(anywhere) == 1:
             return anywhere.pop()
         return None
 
     def _from_regions(self, candidates: list[int], nationals: list[int], evidence_regions: list[str],
-                      evidence_provinces: set[str], source: SourceConfig | None) -> int | None:
+                      dateline: Region | None, source: SourceConfig | None) -> int | None:
+        """A bare form that the article does not name: only positive evidence of the story's place decides.
+
+        The dateline first (its city's body, or the province's when the form is provincial by nature or the
+        city is the provincial capital); with no dateline, the only candidate whose own region the article
+        names; then, on a regional outlet, the home region's body when the story names places of the home
+        province and none outside it. Never a body of a region the story is not about."""
         regional = [number for number in candidates if self.entities[number].level != "nasional"]
-
-        def evidenced(number: int) -> bool:
-            entity = self.entities[number]
-            if entity.level == "provinsi":
-                return any(same_region(entity.region, province) for province in evidence_provinces)
-            return any(same_region(entity.region, region) for region in evidence_regions)
-
-        with_evidence = [number for number in regional if evidenced(number)]
+        named_regions = {name for name in evidence_regions}
+        explicit = [number for number in regional
+                    if any(_same_place(self.entities[number].region, region) for region in named_regions)]
         if nationals:
             national_source = source is None or source.scope == "national"
-            if national_source and not with_evidence and len(nationals) == 1:
+            fits = [number for number in regional if dateline is not None and self._dateline_fits(number, dateline)]
+            if national_source and not explicit and not fits and len(nationals) == 1:
                 return nationals[0]
             return None
-        if len(with_evidence) == 1:
-            return with_evidence[0]
-        if source is None or source.scope != "regional" or not source.region:
+        if dateline is not None:
+            fits = [number for number in regional if self._dateline_fits(number, dateline)]
+            return fits[0] if len(fits) == 1 else None
+        if len(explicit) == 1:
+            return explicit[0]
+        if explicit or source is None or source.scope != "regional" or not source.region:
             return None
+        home_province = province_of(source.region) or source.region
+        provinces = {province_of(region) or region for region in named_regions}
+        if not provinces or provinces != {home_province}:
+            return None  # the story names no place, or a place outside the home province
         home = [number for number in regional if same_region(self.entities[number].region, source.region)]
         if not home:
-            province = province_of(source.region)
             home = [number for number in regional if self.entities[number].level == "provinsi"
-                    and same_region(self.entities[number].region, province)]
-        if len(home) == 1 and (not with_evidence or home[0] in with_evidence):
-            return home[0]
-        return None
+                    and same_region(self.entities[number].region, home_province)]
+        return home[0] if len(home) == 1 else None
+
+    def _dateline_fits(self, number: int, dateline: Region) -> bool:
+        """Whether a story datelined ``dateline`` is about body ``number``'s region."""
+        entity = self.entities[number]
+        if entity.level != "provinsi":
+            return same_region(entity.region, dateline.name)
+        if dateline.level == "provinsi":
+            return same_region(entity.region, dateline.name)
+        if not same_region(entity.region, dateline.home_province):
+            return False
+        # "BALIKPAPAN – BPBD …" is the city's BPBD; "BALIKPAPAN – Polda …" and "SAMARINDA – BPBD …" (the
+        # provincial capital, where provincial bodies sit) may be the province's.
+        return entity.kind not in MULTILEVEL_KINDS or is_capital(dateline.name, entity.region)
 
 
 # --------------------------------------------------------------------------------------------- helpers
 
 # A dateline opening the text: "JAKARTA –", "Kaltimtoday.co, Samarinda –", "BANJARMASIN, KOMPAS.com -".
 _DATELINE = re.compile(r"^\W*(?:[^\n,–—-]{0,40},\s*)?([A-Z][A-Za-z .']{2,30}?)\s*(?:,|\s[–—-]\s|\s*\()")
+
+
+def _dateline_region(text: str) -> Region | None:
+    """The region of the dateline opening ``text`` ("SAMARINDA –", "TANJUNG REDEB –"), if it names one."""
+    match = _DATELINE.match(text)
+    if not match:
+        return None
+    from crawler.regions import find_region
+
+    return find_region(match.group(1).strip())
+
+
+def _same_place(entity_region: str | None, named: str) -> bool:
+    """Whether a region named in the article is the body's own region (a city does not stand for its province)."""
+    return same_region(entity_region, named)
 
 
 def _story_source(source: SourceConfig | None, text: str) -> SourceConfig | None:

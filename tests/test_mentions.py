@@ -154,8 +154,13 @@ def test_mentions_bare_form_resolves_to_body_named_earlier(matcher) -> None:
 
 
 def test_mentions_bare_form_resolves_to_home_region_of_regional_source(matcher) -> None:
-    result = mentions(matcher, "Diskominfo menyiapkan pelatihan bagi OPD.")
+    result = mentions(matcher, "Diskominfo menyiapkan pelatihan bagi OPD di Kaltim.")
     assert [(m.entity_id, m.resolution) for m in result] == [("diskominfo-kaltim", "context")]
+
+
+def test_mentions_bare_form_needs_a_place_of_the_home_region_on_a_regional_source(matcher) -> None:
+    # Issue 20: a story that names no place is not evidence that it is about the outlet's region.
+    assert found(matcher, "Diskominfo menyiapkan pelatihan bagi OPD.") == []
 
 
 def test_mentions_bare_form_unresolved_without_context(matcher) -> None:
