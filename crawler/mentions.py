@@ -50,6 +50,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick
 
@@ -117,6 +118,18 @@ _NOT_BODY_BEFORE = re.compile(r"\b(?:mantan|eks|bekas|purnabakti|calon|caleg|bac
                               r"(?:\s+(?:anggota|ketua|wakil\s+ketua|legislatif))?\s+$"
                               r"|\b(?:Asosiasi|Forum|Ikatan|Persatuan|Himpunan|Paguyuban|Perkumpulan)\s+$",
                               re.IGNORECASE)
+_NOT_BODY_WORDS = frozenset({"mantan", "eks", "bekas", "purnabakti", "calon", "caleg", "bacaleg", "asosiasi",
+                             "forum", "ikatan", "persatuan", "himpunan", "paguyuban", "perkumpulan"})
+
+
+def _not_the_body(text: str, start: int) -> bool:
+    """Whether the words before ``start`` make the form a former member, a candidate or an association."""
+    window = text[max(0, start - 40):start]
+    if not window.endswith(" ") or not _NOT_BODY_WORDS.intersection(window.lower().split()[-3:]):
+        return False  # the cheap test first: this runs for every hit
+    return _NOT_BODY_BEFORE.search(window) is not None
+
+
 # Police ranks after a bare "Kapolsek": the name follows, not another sector.
 _RANKS = frozenset({"akp", "kompol", "akbp", "iptu", "ipda", "aiptu", "aipda", "bripka", "brigadir", "briptu",
                     "bripda", "kombes", "irjen", "brigjen", "ajun", "inspektur"})
@@ -158,6 +171,7 @@ class _Key:
     needs_capital: bool = False  # single-word or bare-only forms must start with a capital
     bare_only: bool = False  # a region-less form of several words: every content word capitalised
     regions: list[tuple[Region, str]] = field(default_factory=list)  # (region, form as written)
+    sector: bool = False  # a bare sub-district form ("Polsek") of some entity
 
 
 @dataclass
@@ -167,6 +181,7 @@ class _Hit:
     end: int
     targets: list[_Target]
     single_token: bool
+    sector: bool = False
 
 
 @dataclass
@@ -269,6 +284,7 @@ class Matcher:
             slot.needs_capital = bool(slot.targets) and (
                 slot.single_token or all(target.bare for target in slot.targets))
             slot.bare_only = slot.needs_capital and not slot.single_token
+            slot.sector = any(target.sector for target in slot.targets)
             self._keys.append(slot)
             automaton.add_word(key, len(self._keys) - 1)
         automaton.make_automaton()
@@ -311,9 +327,9 @@ class Matcher:
                     continue
                 found.append(self._classify(hit, zones.zone(hit.start), article.published_at))
         found = _join_bracketed(found, dict(fields))
-        found = [item for item in found if not _NOT_BODY_BEFORE.search(dict(fields)[item.field][max(0, item.start - 40):item.start])]
-        self._resolve_context(found, fields, region_evidence, article.published_at, source)
         texts = dict(fields)
+        found = [item for item in found if not _not_the_body(texts[item.field], item.start)]
+        self._resolve_context(found, fields, region_evidence, article.published_at, source)
         mentions = []
         for item in found:
             if item.entity is None:
@@ -346,7 +362,7 @@ class Matcher:
             surface = text[start:end]
             if slot.targets and (not slot.needs_capital or (
                     surface[0].isupper() and (not slot.bare_only or _capitalised(surface)))):
-                hits.append(_Hit(name, start, end, slot.targets, slot.single_token))
+                hits.append(_Hit(name, start, end, slot.targets, slot.single_token, slot.sector))
             for region, form in slot.regions:
                 if _region_word_ok(text, start, end, surface, form):
                     regions.append((region, start))
@@ -394,7 +410,7 @@ class Matcher:
         titled = frozenset({t.entity for t in real if t.resolution == "title"}
                            - {t.entity for t in real if t.resolution != "title"})
         item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities, titled=titled,
-                      sector=any(target.sector for target in real))
+                      sector=hit.sector)
         if named and len(entities) == len({target.entity for target in named}):
             # Every candidate is named by this form (not a bare form of another body): ties go by validity.
             choices = self._prefer_valid(sorted({target.entity for target in named}), published_at)
@@ -538,9 +554,11 @@ class Matcher:
         names; then, on a regional outlet, the home region's body when the story names places of the home
         province and none outside it. Never a body of a region the story is not about."""
         regional = [number for number in candidates if self.entities[number].level != "nasional"]
-        named_regions = {name for name in evidence_regions}
-        explicit = [number for number in regional
-                    if any(_same_place(self.entities[number].region, region) for region in named_regions)]
+        named_regions = set(evidence_regions)
+        # A region named in the article is evidence for the body of exactly that region (a city does not
+        # stand for its province): compare canonical region names.
+        named_keys = {_region_key(region) for region in named_regions}
+        explicit = [number for number in regional if _region_key(self.entities[number].region) in named_keys]
         if nationals:
             national_source = source is None or source.scope == "national"
             fits = [number for number in regional if dateline is not None and self._dateline_fits(number, dateline)]
@@ -594,9 +612,15 @@ def _dateline_region(text: str) -> Region | None:
     return find_region(match.group(1).strip())
 
 
-def _same_place(entity_region: str | None, named: str) -> bool:
-    """Whether a region named in the article is the body's own region (a city does not stand for its province)."""
-    return same_region(entity_region, named)
+@lru_cache(maxsize=4096)
+def _region_key(region: str | None) -> str | None:
+    """One key per region whatever form names it ("Kaltim", "Provinsi Kalimantan Timur")."""
+    if not region:
+        return None
+    from crawler.regions import find_region, strip_level
+
+    found = find_region(region)
+    return found.name if found is not None else strip_level(region)[1].casefold()
 
 
 def _story_source(source: SourceConfig | None, text: str) -> SourceConfig | None:
