@@ -118,6 +118,10 @@ _NOT_BODY_BEFORE = re.compile(r"\b(?:mantan|eks|bekas|purnabakti|calon|caleg|bac
                               r"(?:\s+(?:anggota|ketua|wakil\s+ketua|legislatif))?\s+$"
                               r"|\b(?:Asosiasi|Forum|Ikatan|Persatuan|Himpunan|Paguyuban|Perkumpulan)\s+$",
                               re.IGNORECASE)
+# A unit of a DPRD's secretariat ("Kepala Bagian Humas DPRD Kaltim", "Kabag Persidangan DPRD Kaltim"): the
+# bagian belong to the Sekretariat DPRD, so the form names the secretariat, not the council.
+_SECRETARIAT_UNIT_BEFORE = re.compile(r"\b(?:Kepala\s+)?(?:Bagian|Kabag|Kasubbag|Kasubag|Subbagian|Kepala\s+Subbagian)"
+                                      r"(?:\s+(?:[A-Z][\w-]*|dan|&))+\s+$")
 _NOT_BODY_WORDS = frozenset({"mantan", "eks", "bekas", "purnabakti", "calon", "caleg", "bacaleg", "asosiasi",
                              "forum", "ikatan", "persatuan", "himpunan", "paguyuban", "perkumpulan"})
 
@@ -253,6 +257,20 @@ class Matcher:
         self._keys: list[_Key] = []
         self._automaton = self._build()
         self._predecessors = {entity.successor: entity.id for entity in self.entities if entity.successor}
+        self._secretariat_of = self._secretariats()
+
+    def _secretariats(self) -> dict[int, int]:
+        """DPRD -> its secretariat (same region and level, a sekretariat whose name holds the DPRD's)."""
+        from crawler.variants import canonical_base
+
+        result: dict[int, int] = {}
+        for number, entity in enumerate(self.entities):
+            if entity.kind != "sekretariat" or "Dewan Perwakilan Rakyat Daerah" not in canonical_base(entity.name):
+                continue
+            for council, other in enumerate(self.entities):
+                if other.kind == "dprd" and other.level == entity.level and same_region(other.region, entity.region):
+                    result.setdefault(council, number)
+        return result
 
     def __reduce__(self):
         return (Matcher, (self.entities,))
@@ -329,6 +347,11 @@ class Matcher:
         found = _join_bracketed(found, dict(fields))
         texts = dict(fields)
         found = [item for item in found if not _not_the_body(texts[item.field], item.start)]
+        for item in found:
+            if item.entity is not None and self.entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
+                    texts[item.field], max(0, item.start - 60), item.start):
+                item.entity = self._secretariat_of.get(item.entity, _BLOCKER)  # no secretariat known: dropped
+        found = [item for item in found if item.entity != _BLOCKER]
         self._resolve_context(found, fields, region_evidence, article.published_at, source)
         mentions = []
         for item in found:

@@ -107,7 +107,7 @@ BASE_SHORTS: dict[str, tuple[str, ...]] = {
 
 # Heads of office whose title is a different word from the body ("Sekretaris DPRD" heads the Setwan).
 HEAD_TITLES: dict[str, tuple[str, ...]] = {
-    "Sekretariat Dewan Perwakilan Rakyat Daerah": ("Sekretaris DPRD", "Sekretaris Dewan"),
+    "Sekretariat Dewan Perwakilan Rakyat Daerah": ("Sekretaris DPRD", "Sekretaris Dewan", "Sekwan DPRD"),
     "Sekretariat Daerah": ("Sekretaris Daerah",),
 }
 

@@ -338,3 +338,9 @@ def test_mentions_polsek_sector_short_form_needs_the_city_and_other_sectors_are_
     assert found(matcher, text) == [("polsek-samarinda-kota", "Polsek Samarinda Kota"), ("polsek-samarinda-kota", "Kapolsek")]
     assert found(matcher, "BALIKPAPAN – Polsek Kota menggelar patroli. Kapolsek menyebut warga dilibatkan.") == []
     assert found(matcher, "Polsek Balikpapan Selatan berpatroli. Kapolsek meminta warga melapor ke Polsek terdekat.") == []
+
+
+def test_mentions_unit_of_the_dprd_secretariat_is_the_secretariat(matcher) -> None:
+    text = "Kepala Bagian Humas dan Protokol DPRD Kaltim Irwan hadir. Kabag Persidangan DPRD Kaltim juga. Ketua DPRD Kaltim membuka."
+    assert [m[0] for m in found(matcher, text)] == ["setwan-dprd-kaltim", "setwan-dprd-kaltim", "dprd-kaltim"]
+    assert found(matcher, "Sekwan DPRD Kaltim Norhayati hadir.") == [("setwan-dprd-kaltim", "Sekwan DPRD Kaltim")]
