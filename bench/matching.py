@@ -2,7 +2,7 @@
 
 Prints a table: automaton build time, pickle round trip, documents per second (one process) over articles of
 ~3.5 KB made from the labelled texts in tests/data/mentions, and the evaluation scores on the labelled set and
-the held-out set (tests/data/mentions/heldout.jsonl) with the evaluation dictionary, the bundled dictionary and
+the held-out set (tests/data/mentions/heldout.jsonl) and batches 3 and 4 (issue 20) with the evaluation dictionary, the bundled dictionary and
 the bundled dictionary stripped of aliases.
 
     python bench/matching.py [--docs 2000] [--baseline REF]
@@ -145,7 +145,7 @@ def main() -> None:
     scope = {entity.id for entity in evaluation}
     print("\n| set | dictionary | precision | named recall | context recall | trap texts with a mention |\n"
           "|---|---|---|---|---|---|")
-    for set_name in ("labelled.jsonl", "heldout.jsonl", "batch3.jsonl"):
+    for set_name in ("labelled.jsonl", "heldout.jsonl", "batch3.jsonl", "batch4.jsonl"):
         records = load_labelled(DATA / set_name)
         for label, dictionary in [("evaluation (name/acronym/kind/level/region only)", evaluation),
                                   ("bundled", entities), ("bundled without aliases", stripped(entities))]:
