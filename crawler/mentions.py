@@ -21,13 +21,22 @@ How it works, in the order a text goes through it:
    ("Diskominfo", "Pemprov", "Kapolda") and a form shared by several bodies ("Kominfo" is the ministry's acronym
    and every regional Diskominfo's short name) are resolved by context, ``resolution`` "context":
    a hyphenated pair takes its partner's region ("Pemprov-DPRD Kaltim"); a region written right after the bare
-   form decides it (or marks another region's body, which is dropped); then the body of those candidates that
-   the article named most recently before it; then the only one it names anywhere; then the one whose region
-   the article names; then the source's home region (``SourceConfig.region``, regional outlets only) when the
-   article names no other candidate's region. Plural and generic uses ("Pemkab se-Kaltim", "para Kapolres")
-   and anything still ambiguous are dropped, not guessed. A form shared with a national body resolves to the
-   national body only on a national outlet (or a story datelined outside a regional outlet's home province)
-   whose article names no competing region.
+   form decides it (or marks another region's body, which is dropped and blocks the form later on, also when
+   the region is one the gazetteer lacks: "Dinas Kesehatan Kabupaten Sleman"); "RI"/"pusat" after it is the
+   national body ("Kominfo pusat"), never a regional one; then the body of those candidates that the article
+   named most recently before it; then the only one it names in the title or lead. Failing those, only
+   positive evidence of the story's place decides (issue 20): the dateline — a city's or regency's dateline
+   is that city's body for kinds every region has (dinas, badan, DPRD, secretariat, agency), the province's
+   body for Pemprov, Polda and other kinds; in the provincial capital both fit, so a dinas-like form there
+   resolves only when the dictionary has one of the two; with no dateline, the only candidate whose own region the article names; then, on a
+   regional source (``SourceConfig.region``), the home region's body when the places the article names all
+   lie in the home province. A story that names no place, or places elsewhere, gets no mention from a bare
+   form. Plural and generic uses ("Pemkab se-Kaltim", "para Kapolres", "anggota DPRD di seluruh Indonesia",
+   "fungsi pengawasan DPRD", "Polsek terdekat"), former members and candidates ("mantan anggota DPRD Kaltim",
+   "caleg DPRD Kaltim"), associations ("Asosiasi DPRD Kota …") and anything still ambiguous are dropped, not
+   guessed. A form shared with a national body resolves to the national body only on a national outlet (or a
+   story datelined outside a regional outlet's home province) whose article names no competing region.
+   A DPRD form after a secretariat unit ("Kepala Bagian Humas DPRD Kaltim") is the DPRD's secretariat.
 5. **Validity.** A name always means its own body, whatever the date: "Kominfo" in 2025 is still Kominfo
    (analysts follow ``successor`` to count a lineage). ``Article.published_at`` only breaks ties: when
    several candidates remain for one form, those valid on the publication day are preferred.
