@@ -123,10 +123,10 @@ _GENERIC_BEFORE = re.compile(r"\b(?:para|seluruh|semua|setiap|tiap|antar|berbaga
                              r"(?:\s+(?:pengawasan|legislasi|anggaran|budgeting|pokok))?)\s+$", re.IGNORECASE)
 # Before any form: not the body itself but a person who is no longer or not yet in it ("mantan anggota DPRD
 # Kaltim", "caleg DPRD Kaltim"), or an association of such bodies ("Asosiasi DPRD Kota Seluruh Indonesia").
-_NOT_BODY_BEFORE = re.compile(r"\b(?:mantan|eks|bekas|purnabakti|calon|caleg|bacaleg|bakal\s+calon)"
-                              r"(?:\s+(?:anggota|ketua|wakil\s+ketua|legislatif))?\s+$"
-                              r"|\b(?:Asosiasi|Forum|Ikatan|Persatuan|Himpunan|Paguyuban|Perkumpulan)\s+$",
-                              re.IGNORECASE)
+# The association words must be capitalised (a name): "dalam forum DPRD Kaltim" is the council's own forum.
+_NOT_BODY_BEFORE = re.compile(r"\b(?i:mantan|eks|bekas|purnabakti|calon|caleg|bacaleg|bakal\s+calon)"
+                              r"(?:\s+(?i:anggota|ketua|wakil\s+ketua|legislatif))?\s+$"
+                              r"|\b(?:Asosiasi|Forum|Ikatan|Persatuan|Himpunan|Paguyuban|Perkumpulan|ASOSIASI|FORUM)\s+$")
 # A unit of a DPRD's secretariat ("Kepala Bagian Humas DPRD Kaltim", "Kabag Persidangan DPRD Kaltim"): the
 # bagian belong to the Sekretariat DPRD, so the form names the secretariat, not the council.
 _SECRETARIAT_UNIT_BEFORE = re.compile(r"\b(?:Kepala\s+)?(?:Bagian|Kabag|Kasubbag|Kasubag|Subbagian|Kepala\s+Subbagian)"

@@ -324,6 +324,7 @@ def test_mentions_former_members_candidates_and_associations_are_not_the_body(ma
     assert found(matcher, "Mantan anggota DPRD Kaltim itu kini caleg DPRD Kaltim. Asosiasi DPRD Kota Seluruh "
                           "Indonesia ikut hadir.") == []
     assert found(matcher, "Wakil Ketua DPRD Kaltim hadir.") == [("dprd-kaltim", "DPRD Kaltim")]
+    assert found(matcher, "Hal itu dibahas dalam forum DPRD Kaltim.") == [("dprd-kaltim", "DPRD Kaltim")]
 
 
 def test_mentions_secretariat_named_with_the_dprd_bracket_is_the_secretariat(matcher) -> None:
