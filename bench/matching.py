@@ -2,18 +2,27 @@
 
 Prints a table: automaton build time, pickle round trip, documents per second (one process) over articles of
 ~3.5 KB made from the labelled texts in tests/data/mentions, and the evaluation scores on the labelled set and
-the held-out set (tests/data/mentions/heldout.jsonl) with the evaluation dictionary, the bundled dictionary and
+the held-out set (tests/data/mentions/heldout.jsonl) and batches 3 and 4 (issue 20) with the evaluation dictionary, the bundled dictionary and
 the bundled dictionary stripped of aliases.
 
-    python bench/matching.py [--docs 2000]
+    python bench/matching.py [--docs 2000] [--baseline REF]
+
+With ``--baseline REF`` (a git commit or branch, e.g. ``main``), find() speed is also measured for that
+revision's crawler/ and config/ in the same run: both revisions run the same script in alternating
+subprocesses (three rounds each; the table shows the median and the ratio), so machine load hits both alike.
 """
 
 from __future__ import annotations
 
 import argparse
 import pickle
+import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
+from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -38,9 +47,74 @@ def corpus(size: int) -> list[tuple[Article, object]]:
     return documents
 
 
+# find() speed of the crawler/ and config/ found first on sys.path, over the labelled texts given: the same
+# script for the baseline and the current tree, so only the matcher differs.
+_SPEED_SCRIPT = r"""
+import datetime as dt, json, sys, time
+sys.path.insert(0, sys.argv[1])
+from crawler.article import Article
+from crawler.config import SourceConfig, load_entities
+from crawler.mentions import Matcher
+records = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8") if line.strip()]
+size = int(sys.argv[3])
+source = SourceConfig(key="r", name="R", home_url="https://r.example", region="Kalimantan Timur", scope="regional")
+matcher = Matcher(load_entities())
+docs = []
+for number in range(size):
+    record = records[number % len(records)]
+    filler = records[(number * 7 + 3) % len(records)]["text"]
+    text = "\n".join([record["text"], filler, filler, record["text"]])[:3500]
+    docs.append(Article(url=record["id"], canonical_url=record["id"], title=record.get("title"), text=text,
+                        published_at=dt.datetime.fromisoformat(record["published_at"])))
+started = time.perf_counter()
+total = sum(len(matcher.find(article, source)) for article in docs)
+rate = size / (time.perf_counter() - started)
+import cProfile, pstats
+profile = cProfile.Profile()
+profile.enable()
+for article in docs[:200]:
+    matcher.find(article, source)
+profile.disable()
+print(rate, total / size, pstats.Stats(profile).total_calls / min(size, 200))
+"""
+
+
+def _export(ref: str, folder: Path) -> None:
+    """crawler/ and config/ of git revision ``ref`` into ``folder``."""
+    root = Path(__file__).resolve().parent.parent
+    blob = subprocess.run(["git", "-C", str(root), "archive", ref, "crawler", "config"], check=True,
+                          capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(blob)) as archive:
+        archive.extractall(folder, filter="data")
+
+
+def compare_speed(ref: str, docs: int, rounds: int = 3) -> None:
+    root = Path(__file__).resolve().parent.parent
+    data = str(DATA / "labelled.jsonl")
+    with tempfile.TemporaryDirectory() as folder:
+        _export(ref, Path(folder))
+        runs: dict[str, list[tuple[float, float, float]]] = {ref: [], "this tree": []}
+        for _ in range(rounds):
+            for label, path in ((ref, folder), ("this tree", str(root))):
+                out = subprocess.run([sys.executable, "-c", _SPEED_SCRIPT, path, data, str(docs)], check=True,
+                                     capture_output=True, text=True, cwd=path).stdout.split()
+                runs[label].append((float(out[0]), float(out[1]), float(out[2])))
+    base = statistics.median(rate for rate, _, _ in runs[ref])
+    base_calls = runs[ref][0][2]
+    # Wall-clock rates swing with the load of a shared machine; the function-call count does not.
+    print(f"\n| find(), {docs} docs, one process, median of {rounds} alternating runs | docs/s | ratio "
+          f"| function calls/doc | ratio | mentions/doc |")
+    print("|---|---|---|---|---|---|")
+    for label, values in runs.items():
+        rate = statistics.median(value for value, _, _ in values)
+        print(f"| {label} | {rate:,.0f} ({', '.join(f'{value:,.0f}' for value, _, _ in values)}) | {rate / base:.2f} "
+              f"| {values[0][2]:,.0f} | {values[0][2] / base_calls:.2f} | {values[0][1]:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--baseline", metavar="REF", help="also time find() of this git revision, same run")
     args = parser.parse_args()
     entities = load_entities()
     started = time.perf_counter()
@@ -71,7 +145,7 @@ def main() -> None:
     scope = {entity.id for entity in evaluation}
     print("\n| set | dictionary | precision | named recall | context recall | trap texts with a mention |\n"
           "|---|---|---|---|---|---|")
-    for set_name in ("labelled.jsonl", "heldout.jsonl"):
+    for set_name in ("labelled.jsonl", "heldout.jsonl", "batch3.jsonl", "batch4.jsonl"):
         records = load_labelled(DATA / set_name)
         for label, dictionary in [("evaluation (name/acronym/kind/level/region only)", evaluation),
                                   ("bundled", entities), ("bundled without aliases", stripped(entities))]:
@@ -80,6 +154,8 @@ def main() -> None:
                   f"| {score.named_recall:.3f} ({score.named_found}/{score.named_gold}) "
                   f"| {score.context_recall:.3f} ({score.context_found}/{score.context_gold}) "
                   f"| {score.trap_texts_with_mentions}/{score.trap_texts} |")
+    if args.baseline:
+        compare_speed(args.baseline, args.docs)
 
 
 if __name__ == "__main__":

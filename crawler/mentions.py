@@ -21,13 +21,22 @@ How it works, in the order a text goes through it:
    ("Diskominfo", "Pemprov", "Kapolda") and a form shared by several bodies ("Kominfo" is the ministry's acronym
    and every regional Diskominfo's short name) are resolved by context, ``resolution`` "context":
    a hyphenated pair takes its partner's region ("Pemprov-DPRD Kaltim"); a region written right after the bare
-   form decides it (or marks another region's body, which is dropped); then the body of those candidates that
-   the article named most recently before it; then the only one it names anywhere; then the one whose region
-   the article names; then the source's home region (``SourceConfig.region``, regional outlets only) when the
-   article names no other candidate's region. Plural and generic uses ("Pemkab se-Kaltim", "para Kapolres")
-   and anything still ambiguous are dropped, not guessed. A form shared with a national body resolves to the
-   national body only on a national outlet (or a story datelined outside a regional outlet's home province)
-   whose article names no competing region.
+   form decides it (or marks another region's body, which is dropped and blocks the form later on, also when
+   the region is one the gazetteer lacks: "Dinas Kesehatan Kabupaten Sleman"); "RI"/"pusat" after it is the
+   national body ("Kominfo pusat"), never a regional one; then the body of those candidates that the article
+   named most recently before it; then the only one it names in the title or lead. Failing those, only
+   positive evidence of the story's place decides (issue 20): the dateline — a city's or regency's dateline
+   is that city's body for kinds every region has (dinas, badan, DPRD, secretariat, agency), the province's
+   body for Pemprov, Polda and other kinds; in the provincial capital both fit, so a dinas-like form there
+   resolves only when the dictionary has one of the two; with no dateline, the only candidate whose own region the article names; then, on a
+   regional source (``SourceConfig.region``), the home region's body when the places the article names all
+   lie in the home province. A story that names no place, or places elsewhere, gets no mention from a bare
+   form. Plural and generic uses ("Pemkab se-Kaltim", "para Kapolres", "anggota DPRD di seluruh Indonesia",
+   "fungsi pengawasan DPRD", "Polsek terdekat"), former members and candidates ("mantan anggota DPRD Kaltim",
+   "caleg DPRD Kaltim"), associations ("Asosiasi DPRD Kota …") and anything still ambiguous are dropped, not
+   guessed. A form shared with a national body resolves to the national body only on a national outlet (or a
+   story datelined outside a regional outlet's home province) whose article names no competing region.
+   A DPRD form after a secretariat unit ("Kepala Bagian Humas DPRD Kaltim") is the DPRD's secretariat.
 5. **Validity.** A name always means its own body, whatever the date: "Kominfo" in 2025 is still Kominfo
    (analysts follow ``successor`` to count a lineage). ``Article.published_at`` only breaks ties: when
    several candidates remain for one form, those valid on the publication day are preferred.
@@ -50,13 +59,14 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick
 
 from crawler.article import Article, Mention, MentionField, MentionZone
 from crawler.config import EntityConfig, SourceConfig
 from crawler.quotes import quote_spans
-from crawler.regions import LEVEL_WORDS, Region, gazetteer_forms, province_of, same_region
+from crawler.regions import LEVEL_WORDS, Region, gazetteer_forms, is_capital, province_of, same_region
 from crawler.variants import derive_variants
 
 logger = logging.getLogger(__name__)
@@ -66,6 +76,10 @@ SNIPPET_CHARS = 80
 COUNTED_ZONES: frozenset[str] = frozenset({"title", "lead", "body", "quote"})
 
 _BLOCKER = -1
+# Kinds of which every city and regency has its own (Dinas Sosial, BPBD, DPRD, Setwan, KPU): a bare form in a
+# story datelined in a city is that city's body. Other kinds' region-less names already say the level
+# (Pemprov, Polda) or are unique ("Bank Sejahtera Mahakam"): a dateline anywhere in the province fits.
+MULTILEVEL_KINDS = frozenset({"dinas", "badan", "dprd", "sekretariat", "agency"})
 
 # Characters mapped one-to-one before matching (length-preserving, so offsets survive).
 _CHAR_MAP = str.maketrans({
@@ -99,12 +113,45 @@ _TRAILING_CREDIT = re.compile(r"\((?:[^()\n]{0,80}/[^()\n]{0,80}|adv|ADV|adverto
 # After a bare form: generic or plural uses that name no single body.
 _GENERIC_AFTER = re.compile(r"\s*(?:se-|se\s|/|kabupaten\s*/\s*kota|kab\s*/\s*kota|kota\s*/\s*kabupaten|"
                             r"provinsi\s+lain|daerah\s+lain|lain\b|lainnya|di\s+seluruh|seluruh\b|"
-                            r"kabupaten\s+dan\s+kota|di\s+daerah)", re.IGNORECASE)
+                            r"kabupaten\s+dan\s+kota|di\s+daerah|di\s+(?:tiap|setiap|semua|masing-masing)\b|"
+                            r"dari\s+\d+\s+(?:provinsi|kabupaten|kota|daerah)|setempat\b|terdekat\b|"
+                            r"mana\s+pun\b|manapun\b)", re.IGNORECASE)
 _GENERIC_BEFORE = re.compile(r"\b(?:para|seluruh|semua|setiap|tiap|antar|berbagai|sejumlah|beberapa|"
-                             r"masing-masing|sesama|kalangan)\s+$", re.IGNORECASE)
+                             r"masing-masing|sesama|kalangan|banyak|sebagian|sebuah|suatu|"
+                             # the institution as such: "fungsi pengawasan DPRD", "peran DPRD"
+                             r"(?:fungsi|peran|kewenangan|wewenang|tugas|hak|lembaga|kelembagaan)"
+                             r"(?:\s+(?:pengawasan|legislasi|anggaran|budgeting|pokok))?)\s+$", re.IGNORECASE)
+# Before any form: not the body itself but a person who is no longer or not yet in it ("mantan anggota DPRD
+# Kaltim", "caleg DPRD Kaltim"), or an association of such bodies ("Asosiasi DPRD Kota Seluruh Indonesia").
+# The association words must be capitalised (a name): "dalam forum DPRD Kaltim" is the council's own forum.
+_NOT_BODY_BEFORE = re.compile(r"\b(?i:mantan|eks|bekas|purnabakti|calon|caleg|bacaleg|bakal\s+calon)"
+                              r"(?:\s+(?i:anggota|ketua|wakil\s+ketua|legislatif))?\s+$"
+                              r"|\b(?:Asosiasi|Forum|Ikatan|Persatuan|Himpunan|Paguyuban|Perkumpulan|ASOSIASI|FORUM)\s+$")
+# A unit of a DPRD's secretariat ("Kepala Bagian Humas DPRD Kaltim", "Kabag Persidangan DPRD Kaltim"): the
+# bagian belong to the Sekretariat DPRD, so the form names the secretariat, not the council.
+_SECRETARIAT_UNIT_BEFORE = re.compile(r"\b(?:Kepala\s+)?(?:Bagian|Kabag|Kasubbag|Kasubag|Subbagian|Kepala\s+Subbagian)"
+                                      r"(?:\s+(?:[A-Z][\w-]*|dan|&))+\s+$")
+_NOT_BODY_WORDS = frozenset({"mantan", "eks", "bekas", "purnabakti", "calon", "caleg", "bacaleg", "asosiasi",
+                             "forum", "ikatan", "persatuan", "himpunan", "paguyuban", "perkumpulan"})
+
+
+def _not_the_body(text: str, start: int) -> bool:
+    """Whether the words before ``start`` make the form a former member, a candidate or an association."""
+    window = text[max(0, start - 40):start]
+    if not window.endswith(" ") or not _NOT_BODY_WORDS.intersection(window.lower().split()[-3:]):
+        return False  # the cheap test first: this runs for every hit
+    return _NOT_BODY_BEFORE.search(window) is not None
+
+
+# Police ranks after a bare "Kapolsek": the name follows, not another sector.
+_RANKS = frozenset({"akp", "kompol", "akbp", "iptu", "ipda", "aiptu", "aipda", "bripka", "brigadir", "briptu",
+                    "bripda", "kombes", "irjen", "brigjen", "ajun", "inspektur"})
+_CAPITAL_WORD = re.compile(r"\s+([A-Z][\w'-]*)")
 # "BPBD kota", "BPBD Provinsi menyiapkan …": a level word with no region name after it (any case).
 _LEVEL_WORD_AFTER = re.compile(r"\s+((?i:kota|kabupaten|kab\.?|provinsi|prov\.?))\b(?!\s*[A-Z/])")
-_NATIONAL_AFTER = re.compile(r"\s*(?:RI|Republik\s+Indonesia|Pusat)\b")
+# "Kominfo RI", "Kominfo pusat" (the central body, issue 19): not "pusat data", "pusat layanan" …
+_NATIONAL_AFTER = re.compile(r"\s*(?:RI|Republik\s+Indonesia|(?i:pusat))\b(?!\s+(?i:data|layanan|informasi|kajian|"
+                             r"studi|penelitian|kota|perbelanjaan|pemerintahan|kesehatan|krisis|komando)\b)")
 _PAIR_JOIN = re.compile(r"\s*(?:-|/|&|dan)\s*", re.IGNORECASE)
 _LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
     re.escape(word) for words in LEVEL_WORDS.values() for word in words))
@@ -124,6 +171,7 @@ class _Target:
     entity: int  # index into Matcher.entities, or _BLOCKER
     resolution: str  # name | title
     bare: bool
+    sector: bool = False  # a bare sub-district form ("Polsek"): a capitalised name after it is another sector
 
 
 @dataclass
@@ -136,6 +184,7 @@ class _Key:
     needs_capital: bool = False  # single-word or bare-only forms must start with a capital
     bare_only: bool = False  # a region-less form of several words: every content word capitalised
     regions: list[tuple[Region, str]] = field(default_factory=list)  # (region, form as written)
+    sector: bool = False  # a bare sub-district form ("Polsek") of some entity
 
 
 @dataclass
@@ -145,6 +194,7 @@ class _Hit:
     end: int
     targets: list[_Target]
     single_token: bool
+    sector: bool = False
 
 
 @dataclass
@@ -159,6 +209,7 @@ class _Found:
     entity: int | None = None
     resolution: str = "name"
     titled: frozenset[int] = frozenset()  # candidates this form names only by a head-of-office title
+    sector: bool = False
 
 
 # --------------------------------------------------------------------------------------------- normalising
@@ -215,6 +266,20 @@ class Matcher:
         self._keys: list[_Key] = []
         self._automaton = self._build()
         self._predecessors = {entity.successor: entity.id for entity in self.entities if entity.successor}
+        self._secretariat_of = self._secretariats()
+
+    def _secretariats(self) -> dict[int, int]:
+        """DPRD -> its secretariat (same region and level, a sekretariat whose name holds the DPRD's)."""
+        from crawler.variants import canonical_base
+
+        result: dict[int, int] = {}
+        for number, entity in enumerate(self.entities):
+            if entity.kind != "sekretariat" or "Dewan Perwakilan Rakyat Daerah" not in canonical_base(entity.name):
+                continue
+            for council, other in enumerate(self.entities):
+                if other.kind == "dprd" and other.level == entity.level and same_region(other.region, entity.region):
+                    result.setdefault(council, number)
+        return result
 
     def __reduce__(self):
         return (Matcher, (self.entities,))
@@ -231,7 +296,7 @@ class Matcher:
 
         for number, entity in enumerate(self.entities):
             for variant in derive_variants(entity):
-                target = _Target(number, variant.resolution, variant.bare)
+                target = _Target(number, variant.resolution, variant.bare, variant.sector)
                 slot = add(variant.surface)
                 if target not in slot.targets:
                     slot.targets.append(target)
@@ -246,6 +311,7 @@ class Matcher:
             slot.needs_capital = bool(slot.targets) and (
                 slot.single_token or all(target.bare for target in slot.targets))
             slot.bare_only = slot.needs_capital and not slot.single_token
+            slot.sector = any(target.sector for target in slot.targets)
             self._keys.append(slot)
             automaton.add_word(key, len(self._keys) - 1)
         automaton.make_automaton()
@@ -288,8 +354,14 @@ class Matcher:
                     continue
                 found.append(self._classify(hit, zones.zone(hit.start), article.published_at))
         found = _join_bracketed(found, dict(fields))
-        self._resolve_context(found, fields, region_evidence, article.published_at, source)
         texts = dict(fields)
+        found = [item for item in found if not _not_the_body(texts[item.field], item.start)]
+        for item in found:
+            if item.entity is not None and self.entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
+                    texts[item.field], max(0, item.start - 60), item.start):
+                item.entity = self._secretariat_of.get(item.entity, _BLOCKER)  # no secretariat known: dropped
+        found = [item for item in found if item.entity != _BLOCKER]
+        self._resolve_context(found, fields, region_evidence, article.published_at, source)
         mentions = []
         for item in found:
             if item.entity is None:
@@ -322,7 +394,7 @@ class Matcher:
             surface = text[start:end]
             if slot.targets and (not slot.needs_capital or (
                     surface[0].isupper() and (not slot.bare_only or _capitalised(surface)))):
-                hits.append(_Hit(name, start, end, slot.targets, slot.single_token))
+                hits.append(_Hit(name, start, end, slot.targets, slot.single_token, slot.sector))
             for region, form in slot.regions:
                 if _region_word_ok(text, start, end, surface, form):
                     regions.append((region, start))
@@ -369,7 +441,8 @@ class Matcher:
         entities = sorted({target.entity for target in real})
         titled = frozenset({t.entity for t in real if t.resolution == "title"}
                            - {t.entity for t in real if t.resolution != "title"})
-        item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities, titled=titled)
+        item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities, titled=titled,
+                      sector=hit.sector)
         if named and len(entities) == len({target.entity for target in named}):
             # Every candidate is named by this form (not a bare form of another body): ties go by validity.
             choices = self._prefer_valid(sorted({target.entity for target in named}), published_at)
@@ -388,10 +461,10 @@ class Matcher:
         named_ids = [item.entity for item in named]
         evidence_regions = [region.name for region in region_evidence]
         evidence_regions += [self.entities[number].region for number in named_ids if self.entities[number].region]
-        evidence_provinces = {province_of(region) or region for region in evidence_regions}
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
         story_source = _story_source(source, texts.get("text", ""))
+        dateline = _dateline_region(texts.get("text", ""))
 
         for item in found:
             if item.entity is not None:
@@ -403,6 +476,12 @@ class Matcher:
                 # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
                 partner = self._pair_partner(item, found, text)
                 if partner is None:
+                    continue
+            if item.sector:
+                # "Polsek Sungai Pinang", "Kapolsek Balikpapan Selatan": another sector's station.
+                word = _CAPITAL_WORD.match(after)
+                if word and word.group(1).lower() not in _RANKS:
+                    foreign.append(item)
                     continue
             partner = self._pair_partner(item, found, text)
             if partner is not None:
@@ -428,10 +507,13 @@ class Matcher:
                     foreign.append(item)  # another region's body, not in the dictionary
                 continue
             if _LEVEL_AFTER.match(after):
+                foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
                 continue
             nationals = [number for number in candidates if self.entities[number].level == "nasional"]
-            if nationals and _NATIONAL_AFTER.match(after):
-                item.entity, item.resolution = nationals[0], "name"
+            if _NATIONAL_AFTER.match(after):
+                # "Kominfo RI", "Kominfo pusat": the central body, never a regional one.
+                if nationals:
+                    item.entity, item.resolution = nationals[0], "name"
                 continue
             chosen = self._from_article(item, candidates, named, order)
             same_kind_foreign = [other for other in foreign if set(other.candidates) & set(candidates)]
@@ -447,9 +529,8 @@ class Matcher:
                     chosen = None
             if chosen is None and same_kind_foreign:
                 continue
-            if chosen is None and not any(number in candidates for number in named_ids):
-                chosen = self._from_regions(candidates, nationals, evidence_regions, evidence_provinces,
-                                            story_source)
+            if chosen is None and len({number for number in named_ids if number in candidates}) <= 1:
+                chosen = self._from_regions(candidates, nationals, evidence_regions, dateline, story_source)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
@@ -466,8 +547,9 @@ class Matcher:
 
     @staticmethod
     def _region_after(after: str) -> str | None:
-        match = re.match(r"\s+((?:(?:Provinsi|Prov\.?|Kota|Kabupaten|Kab\.?)\s+)?)([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)",
-                         after)
+        # "BPBD Berau", "BRIDA) Jawa Tengah" (inside "(BRIDA) Jawa Tengah"), "Daerah (BRIDA) Jawa Tengah".
+        match = re.match(r"\)?(?:\s*\([^()\n]{1,20}\))?\s+((?:(?:Provinsi|Prov\.?|Kota|Kabupaten|Kab\.?)\s+)?)"
+                         r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)", after)
         if not match:
             return None
         words = match.group(2).split()
@@ -486,45 +568,91 @@ class Matcher:
                      and (order[other.field], other.start) < position]
         if preceding:
             return max(preceding, key=lambda other: (order[other.field], other.start)).entity
+        # Named only later: the headline's or lead's bare form explained further on ("Pemprov Gelar …" then
+        # "Pemprov Kaltim …"); a body named later only in the body is an example, not the subject.
         anywhere = {other.entity for other in named if other.entity in candidates}
+        if not any(other.entity in candidates and other.zone in ("title", "lead") for other in named):
+            return None
         if len(anywhere) == 1:
             return anywhere.pop()
         return None
 
     def _from_regions(self, candidates: list[int], nationals: list[int], evidence_regions: list[str],
-                      evidence_provinces: set[str], source: SourceConfig | None) -> int | None:
+                      dateline: Region | None, source: SourceConfig | None) -> int | None:
+        """A bare form that the article does not name: only positive evidence of the story's place decides.
+
+        The dateline first (its city's body, or the province's when the form is provincial by nature or the
+        city is the provincial capital); with no dateline, the only candidate whose own region the article
+        names; then, on a regional outlet, the home region's body when the story names places of the home
+        province and none outside it. Never a body of a region the story is not about."""
         regional = [number for number in candidates if self.entities[number].level != "nasional"]
-
-        def evidenced(number: int) -> bool:
-            entity = self.entities[number]
-            if entity.level == "provinsi":
-                return any(same_region(entity.region, province) for province in evidence_provinces)
-            return any(same_region(entity.region, region) for region in evidence_regions)
-
-        with_evidence = [number for number in regional if evidenced(number)]
+        named_regions = set(evidence_regions)
+        # A region named in the article is evidence for the body of exactly that region (a city does not
+        # stand for its province): compare canonical region names.
+        named_keys = {_region_key(region) for region in named_regions}
+        explicit = [number for number in regional if _region_key(self.entities[number].region) in named_keys]
         if nationals:
             national_source = source is None or source.scope == "national"
-            if national_source and not with_evidence and len(nationals) == 1:
+            fits = [number for number in regional if dateline is not None and self._dateline_fits(number, dateline)]
+            if national_source and not explicit and not fits and len(nationals) == 1:
                 return nationals[0]
             return None
-        if len(with_evidence) == 1:
-            return with_evidence[0]
-        if source is None or source.scope != "regional" or not source.region:
+        if dateline is not None:
+            fits = [number for number in regional if self._dateline_fits(number, dateline)]
+            return fits[0] if len(fits) == 1 else None
+        if len(explicit) == 1:
+            return explicit[0]
+        if explicit or source is None or source.scope != "regional" or not source.region:
             return None
+        home_province = province_of(source.region) or source.region
+        provinces = {province_of(region) or region for region in named_regions}
+        if not provinces or provinces != {home_province}:
+            return None  # the story names no place, or a place outside the home province
         home = [number for number in regional if same_region(self.entities[number].region, source.region)]
         if not home:
-            province = province_of(source.region)
             home = [number for number in regional if self.entities[number].level == "provinsi"
-                    and same_region(self.entities[number].region, province)]
-        if len(home) == 1 and (not with_evidence or home[0] in with_evidence):
-            return home[0]
-        return None
+                    and same_region(self.entities[number].region, home_province)]
+        return home[0] if len(home) == 1 else None
+
+    def _dateline_fits(self, number: int, dateline: Region) -> bool:
+        """Whether a story datelined ``dateline`` is about body ``number``'s region."""
+        entity = self.entities[number]
+        if entity.level != "provinsi":
+            return same_region(entity.region, dateline.name)
+        if dateline.level == "provinsi":
+            return same_region(entity.region, dateline.name)
+        if not same_region(entity.region, dateline.home_province):
+            return False
+        # "BALIKPAPAN – BPBD …" is the city's BPBD; "BALIKPAPAN – Polda …" and "SAMARINDA – BPBD …" (the
+        # provincial capital, where provincial bodies sit) may be the province's.
+        return entity.kind not in MULTILEVEL_KINDS or is_capital(dateline.name, entity.region)
 
 
 # --------------------------------------------------------------------------------------------- helpers
 
 # A dateline opening the text: "JAKARTA –", "Kaltimtoday.co, Samarinda –", "BANJARMASIN, KOMPAS.com -".
 _DATELINE = re.compile(r"^\W*(?:[^\n,–—-]{0,40},\s*)?([A-Z][A-Za-z .']{2,30}?)\s*(?:,|\s[–—-]\s|\s*\()")
+
+
+def _dateline_region(text: str) -> Region | None:
+    """The region of the dateline opening ``text`` ("SAMARINDA –", "TANJUNG REDEB –"), if it names one."""
+    match = _DATELINE.match(text)
+    if not match:
+        return None
+    from crawler.regions import find_region
+
+    return find_region(match.group(1).strip())
+
+
+@lru_cache(maxsize=4096)
+def _region_key(region: str | None) -> str | None:
+    """One key per region whatever form names it ("Kaltim", "Provinsi Kalimantan Timur")."""
+    if not region:
+        return None
+    from crawler.regions import find_region, strip_level
+
+    found = find_region(region)
+    return found.name if found is not None else strip_level(region)[1].casefold()
 
 
 def _story_source(source: SourceConfig | None, text: str) -> SourceConfig | None:

@@ -53,7 +53,7 @@ PROVINCES: tuple[Region, ...] = (
     Region("Kepulauan Bangka Belitung", _P, ("Bangka Belitung", "Babel")),
     Region("Bengkulu", _P),
     Region("Lampung", _P),
-    Region("DKI Jakarta", _P, ("Jakarta", "Daerah Khusus Ibukota Jakarta", "Daerah Khusus Jakarta")),
+    Region("DKI Jakarta", _P, ("Jakarta", "DKI", "Daerah Khusus Ibukota Jakarta", "Daerah Khusus Jakarta")),
     Region("Jawa Barat", _P, ("Jabar",)),
     Region("Banten", _P),
     Region("Jawa Tengah", _P, ("Jateng",)),
@@ -123,6 +123,23 @@ OTHER_CITIES: tuple[Region, ...] = tuple(Region(name, "kota", (), prov) for name
 
 ALL_REGIONS: tuple[Region, ...] = PROVINCES + CITIES_AND_REGENCIES + OTHER_CITIES
 
+# Seats of the regencies of East and North Kalimantan, as they appear in datelines ("TANJUNG REDEB –" is a
+# Berau story) and texts. They name the regency but are not forms of it (no "BPBD Tenggarong" is derived).
+TOWNS: dict[str, str] = {
+    "Tenggarong": "Kutai Kartanegara", "Sangatta": "Kutai Timur", "Sendawar": "Kutai Barat",
+    "Tanjung Redeb": "Berau", "Tanah Grogot": "Paser", "Tana Paser": "Paser", "Penajam": "Penajam Paser Utara",
+    "Ujoh Bilang": "Mahakam Ulu", "Tanjung Selor": "Bulungan", "Tideng Pale": "Tana Tidung",
+}
+# Provincial capitals, where the provincial bodies sit: a dateline there does not tell a provincial body
+# from the city's own.
+CAPITALS: dict[str, str] = {
+    "Kalimantan Timur": "Samarinda", "Kalimantan Utara": "Bulungan", "Kalimantan Selatan": "Banjarbaru",
+    "Kalimantan Barat": "Pontianak", "Kalimantan Tengah": "Palangka Raya", "Sulawesi Selatan": "Makassar",
+    "Jawa Barat": "Bandung", "Jawa Tengah": "Semarang", "Jawa Timur": "Surabaya", "Bali": "Denpasar",
+    "Sumatera Utara": "Medan", "Sumatera Selatan": "Palembang", "Sumatera Barat": "Padang", "Riau": "Pekanbaru",
+    "Banten": "Serang", "Sulawesi Utara": "Manado", "Papua": "Jayapura",
+}
+
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
@@ -134,6 +151,8 @@ def _index() -> dict[str, Region]:
     for region in ALL_REGIONS:
         for form in region.forms:
             index.setdefault(_key(form), region)
+    for town, regency in TOWNS.items():
+        index.setdefault(_key(town), index[_key(regency)])
     return index
 
 
@@ -187,6 +206,14 @@ def province_of(name: str | None) -> str | None:
     return region.home_province
 
 
+def is_capital(city: str | None, province: str | None) -> bool:
+    """Whether ``city`` is the capital of ``province`` (any forms)."""
+    capital = CAPITALS.get(province_of(province) or "")
+    return capital is not None and same_region(city, capital)
+
+
 def gazetteer_forms() -> list[tuple[str, Region]]:
-    """(form, region) for every known region form, for scanning a text for the regions it names."""
-    return [(form, region) for region in ALL_REGIONS for form in region.forms]
+    """(form, region) for every known region form and regency seat, for scanning a text for the regions it names."""
+    index = _index()
+    return [(form, region) for region in ALL_REGIONS for form in region.forms] + [
+        (town, index[_key(town)]) for town in TOWNS]

@@ -15,7 +15,11 @@ write that body a dozen ways. :func:`derive_variants` produces those ways:
   Wakapolda, Kapolresta, Sekwan (Setwan), Sekda (Setda), for ministries Menteri …/Menkominfo/Menkes and the
   deputy's Wakil Menteri …/Wamenkominfo;
 * **headquarters**: Mapolda, Mapolresta, Mapolres;
-* for national bodies the ministry forms (Kemenkominfo, Kemkominfo, Kementerian Kominfo) and an optional "RI".
+* for national bodies the ministry forms (Kemenkominfo, Kemkominfo, Kementerian Kominfo) and an optional "RI";
+* "Pemerintah Kaltim" / "Pemda Kaltim" for a regional government (the region without its level word);
+* **sub-district police** (Kepolisian Sektor …): Polsek/Kapolsek/Wakapolsek/Mapolsek + the sector ("Polsek
+  Samarinda Kota"), and the sector without its city ("Polsek Kota"), which needs the city from context;
+* **common misspellings** of the words in any form: Mentri, Kementrian, Komininfo (:data:`MISSPELLINGS`).
 
 A region-less form of a regional body ("Diskominfo", "Pemprov", "Kapolda") is **bare**: it names a body only
 in context, so the matcher resolves it from the article and the source (see :mod:`crawler.mentions`).
@@ -41,6 +45,9 @@ class Variant:
     surface: str
     resolution: VariantResolution = "name"
     bare: bool = False
+    # A bare form of a sub-district body ("Polsek", "Kapolsek"): a capitalised name right after it is
+    # another sector ("Polsek Sungai Pinang"), not this body.
+    sector: bool = False
 
 
 # Phrases journalists shorten inside names, applied to the base wherever they occur.
@@ -55,6 +62,14 @@ PHRASE_SHORTS: tuple[tuple[str, str], ...] = (
     ("Tenaga Kerja dan Transmigrasi", "Nakertrans"),
     ("Pemuda dan Olahraga", "Pora"),
     ("Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "PMPTSP"),
+    ("Ibu Kota Nusantara", "IKN"),
+)
+# Misspellings common enough in published news to be derived for every form containing the word ("Mentri
+# Kominfo", "Kementrian Dalam Negeri", "Kementerian Komininfo RI"). Whole words only.
+MISSPELLINGS: tuple[tuple[str, str], ...] = (
+    ("Menteri", "Mentri"),
+    ("Kementerian", "Kementrian"),
+    ("Kominfo", "Komininfo"),
 )
 # Words journalists write for the official one inside a name ("Komunikasi dan Informasi", "Badan Pengelola
 # Keuangan" for "Badan Pengelolaan Keuangan" and back).
@@ -92,7 +107,7 @@ BASE_SHORTS: dict[str, tuple[str, ...]] = {
 
 # Heads of office whose title is a different word from the body ("Sekretaris DPRD" heads the Setwan).
 HEAD_TITLES: dict[str, tuple[str, ...]] = {
-    "Sekretariat Dewan Perwakilan Rakyat Daerah": ("Sekretaris DPRD", "Sekretaris Dewan"),
+    "Sekretariat Dewan Perwakilan Rakyat Daerah": ("Sekretaris DPRD", "Sekretaris Dewan", "Sekwan DPRD"),
     "Sekretariat Daerah": ("Sekretaris Daerah",),
 }
 
@@ -131,19 +146,37 @@ def split_region(text: str, region: str | None) -> str:
     return text
 
 
+def canonical_base(base: str) -> str:
+    """``base`` with shortened phrases written out ("Sekretariat DPRD" -> "Sekretariat Dewan Perwakilan Rakyat
+    Daerah"), so that a dictionary writing the short form in its official name gets the same abbreviations
+    and titles (Setwan, Sekwan) as one writing the long form."""
+    for long, short in PHRASE_SHORTS:
+        base = re.sub(rf"\b{re.escape(short)}\b", long, base)
+    return base
+
+
+def _base_shorts(base: str) -> tuple[str, ...]:
+    return BASE_SHORTS.get(base) or BASE_SHORTS.get(canonical_base(base), ())
+
+
 def base_forms(entity: EntityConfig) -> list[str]:
     """Region-less names of ``entity``: the official base, spelling variants and abbreviations."""
     base = split_region(_clean(entity.name), entity.region)
-    forms = [base]
-    for official, written in WORD_SWAPS:
+    if canonical_base(base) != base:
+        # Written with a short phrase: the long phrase is a form too, and the shortening rules below apply.
+        base, official = canonical_base(base), base
+    else:
+        official = None
+    forms = [official, base] if official else [base]
+    for word, written in WORD_SWAPS:
         for form in list(forms):
-            if re.search(rf"\b{official}\b", form):
-                forms.append(re.sub(rf"\b{official}\b", written, form))
+            if re.search(rf"\b{word}\b", form):
+                forms.append(re.sub(rf"\b{word}\b", written, form))
     for long, short in PHRASE_SHORTS:
         for form in list(forms):
             if long in form and form != long:
                 forms.append(form.replace(long, short))
-    forms.extend(BASE_SHORTS.get(base, ()))
+    forms.extend(_base_shorts(base))
     acronym = acronym_base(entity)
     if acronym:
         forms.append(acronym)
@@ -162,8 +195,8 @@ def acronym_base(entity: EntityConfig) -> str | None:
 
 def title_forms(entity: EntityConfig) -> list[str]:
     """Fused head-of-office titles: Kadiskominfo, Kadinkes, Kapolda, Sekwan, Menkominfo, Menteri …"""
-    base = split_region(_clean(entity.name), entity.region)
-    acronyms = [form for form in [acronym_base(entity), *BASE_SHORTS.get(base, ())] if form and " " not in form]
+    base = canonical_base(split_region(_clean(entity.name), entity.region))
+    acronyms = [form for form in [acronym_base(entity), *_base_shorts(base)] if form and " " not in form]
     titles: list[str] = list(HEAD_TITLES.get(base, ()))
     for acronym in acronyms:
         lower = acronym.lower()
@@ -173,10 +206,13 @@ def title_forms(entity: EntityConfig) -> list[str]:
             titles += ["Ka" + lower, "Waka" + lower]
         elif lower.startswith("set") and len(acronym) > 3:
             titles.append("Sek" + acronym[3:])
-    if entity.kind == "dinas":
-        for long, short in PHRASE_SHORTS:
-            if base == "Dinas " + long:
-                titles.append("Kadis " + short)
+    if entity.kind == "dinas" and base.startswith("Dinas "):
+        # "Kadis Sosial", "Kadis Kesehatan", "Kadis Kominfo": Kadis + the dinas's field, long or short.
+        field = base.removeprefix("Dinas ")
+        fields = [field] + [re.sub(rf"\b{word}\b", written, field) for word, written in WORD_SWAPS
+                            if re.search(rf"\b{word}\b", field)]
+        fields += [short for long, short in PHRASE_SHORTS if field == long]
+        titles += ["Kadis " + item for item in _unique(fields)]
     if entity.kind == "ministry" and base.startswith("Kementerian "):
         # The deputy minister (Wamen…) stands for the ministry as the Wakapolda does for the Polda.
         for prefix, fused in (("Menteri ", "Men"), ("Wakil Menteri ", "Wamen")):
@@ -221,8 +257,8 @@ def headquarters_forms(entity: EntityConfig) -> list[str]:
     """Mapolda, Mapolresta, Mapolres: the headquarters of a police body."""
     if entity.kind != "police":
         return []
-    base = split_region(_clean(entity.name), entity.region)
-    acronyms = [form for form in [acronym_base(entity), *BASE_SHORTS.get(base, ())] if form and " " not in form]
+    base = canonical_base(split_region(_clean(entity.name), entity.region))
+    acronyms = [form for form in [acronym_base(entity), *_base_shorts(base)] if form and " " not in form]
     return _unique("Ma" + acronym.lower() for acronym in acronyms if acronym.lower().startswith("pol"))
 
 
@@ -240,6 +276,10 @@ def region_parts(entity: EntityConfig) -> list[str]:
 def derive_variants(entity: EntityConfig) -> list[Variant]:
     """Every surface form Pantau matches for ``entity``, minus its ``not`` list; aliases come first."""
     variants: list[Variant] = [Variant(_clean(alias)) for alias in entity.aliases]
+    sector = sector_forms(entity)
+    if sector is not None:
+        variants += sector
+        return _finish(entity, variants)
     bases = base_forms(entity)
     titles = title_forms(entity)
     quarters = headquarters_forms(entity)
@@ -250,9 +290,20 @@ def derive_variants(entity: EntityConfig) -> list[Variant]:
         for base in bases:
             variants += [Variant(f"{base} {part}") for part in parts]
         swapped = {re.sub(rf"\b{official}\b", written, official_base) for official, written in WORD_SWAPS}
-        for base in {official_base, *(swapped & set(bases))}:
-            for short in {acronym, *BASE_SHORTS.get(official_base, ())} - {None}:
+        long_base = canonical_base(official_base)
+        for base in {official_base, long_base, *(swapped & set(bases))}:
+            for short in {acronym, *_base_shorts(official_base)} - {None}:
                 variants += [Variant(f"{base} ({short}) {part}") for part in parts]
+        for long, short in PHRASE_SHORTS:
+            # The short form of a phrase inside a longer name, bracketed where it stands: "Sekretariat Dewan
+            # Perwakilan Rakyat Daerah (DPRD) Kaltim" is the secretariat, not the DPRD.
+            if long in long_base and long != long_base:
+                inner = long_base.replace(long, f"{long} ({short})")
+                variants += [Variant(f"{inner} {part}") for part in parts]
+        if entity.kind == "pemda" and long_base in ("Pemerintah Provinsi", "Pemerintah Kota", "Pemerintah Kabupaten"):
+            # "Pemerintah Kaltim", "Pemda Kukar": the government named by its region alone.
+            for head in ("Pemerintah", "Pemerintah Daerah", "Pemda"):
+                variants += [Variant(f"{head} {form}") for form in region_forms(entity.region or "")]
         for title in titles:
             variants += [Variant(f"{title} {part}", "title") for part in parts]
         for quarter in quarters:
@@ -272,6 +323,56 @@ def derive_variants(entity: EntityConfig) -> list[Variant]:
         variants += [Variant(title, "title") for title in titles]
         variants += [Variant(f"{title} RI", "title") for title in titles]
         variants += [Variant(quarter) for quarter in quarters]
+    return _finish(entity, variants)
+
+
+def sector_forms(entity: EntityConfig) -> list[Variant] | None:
+    """Forms of a sub-district police station (Kepolisian Sektor …), or None for any other body.
+
+    The sector is what follows "Kepolisian Sektor" ("Samarinda Kota"; a trailing region is split off first).
+    Named: Polsek/Kepolisian Sektor/Mapolsek + sector, Kapolsek/Wakapolsek + sector (titles), and the same
+    with the city after a sector that does not start with it ("Polsek Sungai Kunjang Samarinda"). The sector
+    without its city ("Polsek Kota") and the bare "Polsek"/"Kapolsek" need context: the city from the
+    dateline, or the station named in full.
+    """
+    if entity.kind != "police" or not entity.region:
+        return None
+    base = split_region(_clean(entity.name), entity.region)
+    if not base.startswith("Kepolisian Sektor "):
+        return None
+    sector = base.removeprefix("Kepolisian Sektor ").strip()
+    cities = region_forms(entity.region)
+    short = sector
+    for city in sorted(cities, key=len, reverse=True):
+        if sector.casefold().startswith(city.casefold() + " "):
+            short = sector[len(city) + 1:]
+            break
+    fulls = [sector] if short != sector else [sector] + [f"{sector} {city}" for city in cities]
+    heads = (("Polsek", "name"), ("Kepolisian Sektor", "name"), ("Mapolsek", "name"), ("Kapolsek", "title"),
+             ("Wakapolsek", "title"))
+    variants: list[Variant] = []
+    for head, how in heads:
+        variants += [Variant(f"{head} {full}", how) for full in fulls]  # type: ignore[arg-type]
+    for head, how in heads:
+        if short != sector or " " not in short:
+            variants.append(Variant(f"{head} {short}", how, bare=True))  # type: ignore[arg-type]
+        variants.append(Variant(head, how, bare=True, sector=True))  # type: ignore[arg-type]
+    return variants
+
+
+def _misspelt(variants: list[Variant]) -> list[Variant]:
+    out: list[Variant] = []
+    for variant in variants:
+        for right, wrong in MISSPELLINGS:
+            if re.search(rf"\b{right}\b", variant.surface):
+                out.append(Variant(re.sub(rf"\b{right}\b", wrong, variant.surface), variant.resolution,
+                                   variant.bare, variant.sector))
+    return out
+
+
+def _finish(entity: EntityConfig, variants: list[Variant]) -> list[Variant]:
+    """Add misspellings, drop the ``not`` list and duplicates."""
+    variants = variants + _misspelt(variants)
     dropped = {_clean(item).casefold() for item in entity.not_}
     seen: set[tuple[str, bool]] = set()
     result: list[Variant] = []

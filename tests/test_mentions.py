@@ -154,8 +154,13 @@ def test_mentions_bare_form_resolves_to_body_named_earlier(matcher) -> None:
 
 
 def test_mentions_bare_form_resolves_to_home_region_of_regional_source(matcher) -> None:
-    result = mentions(matcher, "Diskominfo menyiapkan pelatihan bagi OPD.")
+    result = mentions(matcher, "Diskominfo menyiapkan pelatihan bagi OPD di Kaltim.")
     assert [(m.entity_id, m.resolution) for m in result] == [("diskominfo-kaltim", "context")]
+
+
+def test_mentions_bare_form_needs_a_place_of_the_home_region_on_a_regional_source(matcher) -> None:
+    # Issue 20: a story that names no place is not evidence that it is about the outlet's region.
+    assert found(matcher, "Diskominfo menyiapkan pelatihan bagi OPD.") == []
 
 
 def test_mentions_bare_form_unresolved_without_context(matcher) -> None:
@@ -272,3 +277,71 @@ def test_mentions_regional_story_datelined_elsewhere_may_name_the_ministry(match
     assert found(matcher, "JAKARTA - Kominfo memblokir 500 situs judi.", published="2024-08-01") == [
         ("kominfo", "Kominfo")]
     assert found(matcher, "SAMARINDA - Kominfo memblokir 500 situs judi.", published="2024-08-01") == []
+
+
+# ------------------------------------------------------------------ issue 20: bare forms need positive evidence
+def test_mentions_generic_dprd_is_no_mention(matcher) -> None:
+    assert found(matcher, "SAMARINDA – Anggota DPRD di seluruh Indonesia menolak usulan itu. Fungsi pengawasan "
+                          "DPRD harus diperkuat.") == []
+
+
+def test_mentions_bare_form_in_a_national_story_without_region_is_no_mention(matcher) -> None:
+    text = "Pengamat menilai DPRD jarang dikenal pemilih. Dinas Sosial juga diminta memperbarui data."
+    assert found(matcher, text, NATIONAL) == []
+    balikpapan = KALTIM.model_copy(update={"region": "Balikpapan"})
+    assert found(matcher, text, balikpapan) == []  # a local outlet's national story: not its home bodies
+
+
+def test_mentions_bare_form_of_a_region_the_gazetteer_lacks_blocks_later_bare_forms(matcher) -> None:
+    text = "Dinas Kesehatan Kabupaten Sleman mencatat 46 kasus. Dinas Kesehatan juga membagikan obat."
+    assert found(matcher, text) == []
+
+
+def test_mentions_dateline_city_means_the_city_body_not_the_province(matcher) -> None:
+    # A regency seat as dateline names the regency: Berau's BPBD, not BPBD Kaltim.
+    assert found(matcher, "TANJUNG REDEB – BPBD menyiagakan perahu karet di Sungai Segah.") == [("bpbd-berau", "BPBD")]
+    # Berau's Dinas Sosial is not in the dictionary: no mention rather than Dinsos Kaltim.
+    assert found(matcher, "TANJUNG REDEB – Dinas Sosial membuka posko pengungsian.") == []
+    # A province-only form (Pemprov) fits any dateline in the province.
+    assert found(matcher, "BALIKPAPAN – Pemprov menyiapkan bantuan banjir.") == [("pemprov-kaltim", "Pemprov")]
+
+
+def test_mentions_body_inside_a_bracketed_foreign_name_is_dropped(matcher) -> None:
+    text = ("SAMARINDA – BRIDA Kaltim belajar ke Badan Riset dan Inovasi Daerah (BRIDA) Jawa Tengah.")
+    assert found(matcher, text) == [("brida-kaltim", "BRIDA Kaltim")]
+
+
+def test_mentions_kominfo_pusat_is_the_ministry(matcher) -> None:
+    # Issue 19 item 10: after Diskominfo Samarinda, "Kominfo pusat" is still the central ministry.
+    text = "SAMARINDA – Diskominfo Samarinda berkoordinasi dengan Kominfo pusat soal situs yang diretas."
+    assert found(matcher, text, published="2024-07-09") == [("diskominfo-samarinda", "Diskominfo Samarinda"),
+                                                            ("kominfo", "Kominfo")]
+    assert found(matcher, "Diskominfo Samarinda membuka pusat data baru. Kominfo pusat data", published="2024-07-09")[:1] == [
+        ("diskominfo-samarinda", "Diskominfo Samarinda")]
+
+
+def test_mentions_former_members_candidates_and_associations_are_not_the_body(matcher) -> None:
+    assert found(matcher, "Mantan anggota DPRD Kaltim itu kini caleg DPRD Kaltim. Asosiasi DPRD Kota Seluruh "
+                          "Indonesia ikut hadir.") == []
+    assert found(matcher, "Wakil Ketua DPRD Kaltim hadir.") == [("dprd-kaltim", "DPRD Kaltim")]
+    assert found(matcher, "Hal itu dibahas dalam forum DPRD Kaltim.") == [("dprd-kaltim", "DPRD Kaltim")]
+
+
+def test_mentions_secretariat_named_with_the_dprd_bracket_is_the_secretariat(matcher) -> None:
+    text = "SAMARINDA – Sekretariat Dewan Perwakilan Rakyat Daerah (DPRD) Provinsi Kalimantan Timur menggelar pelatihan."
+    assert [m[0] for m in found(matcher, text)] == ["setwan-dprd-kaltim"]
+
+
+def test_mentions_polsek_sector_short_form_needs_the_city_and_other_sectors_are_dropped(matcher) -> None:
+    text = ("SAMARINDA – Polsek Kota menangkap dua pelaku. Satu beraksi di wilayah Polsek Sungai Pinang.")
+    assert found(matcher, text) == [("polsek-samarinda-kota", "Polsek Kota")]
+    text = "Polsek Samarinda Kota menangkap dua pelaku. Kapolsek Kompol Rengga mengatakan pelaku ditahan."
+    assert found(matcher, text) == [("polsek-samarinda-kota", "Polsek Samarinda Kota"), ("polsek-samarinda-kota", "Kapolsek")]
+    assert found(matcher, "BALIKPAPAN – Polsek Kota menggelar patroli. Kapolsek menyebut warga dilibatkan.") == []
+    assert found(matcher, "Polsek Balikpapan Selatan berpatroli. Kapolsek meminta warga melapor ke Polsek terdekat.") == []
+
+
+def test_mentions_unit_of_the_dprd_secretariat_is_the_secretariat(matcher) -> None:
+    text = "Kepala Bagian Humas dan Protokol DPRD Kaltim Irwan hadir. Kabag Persidangan DPRD Kaltim juga. Ketua DPRD Kaltim membuka."
+    assert [m[0] for m in found(matcher, text)] == ["setwan-dprd-kaltim", "setwan-dprd-kaltim", "dprd-kaltim"]
+    assert found(matcher, "Sekwan DPRD Kaltim Norhayati hadir.") == [("setwan-dprd-kaltim", "Sekwan DPRD Kaltim")]

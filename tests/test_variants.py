@@ -80,3 +80,67 @@ def test_variants_swap_pengelola_and_pengelolaan() -> None:
     surfaces = {variant.surface for variant in derive_variants(entity)}
     assert "Badan Pengelola Keuangan dan Aset Daerah Kaltim" in surfaces
     assert "Badan Pengelola Keuangan dan Aset Daerah (BPKAD) Kaltim" in surfaces
+
+
+# ------------------------------------------------------------------ issue 20: forms a newcomer's dictionary must yield
+KOMINFO = entity(id="kominfo", name="Kementerian Komunikasi dan Informatika", acronym="Kominfo", kind="ministry",
+                 level="nasional")
+KEMENDAGRI = entity(id="kemendagri", name="Kementerian Dalam Negeri", acronym="Kemendagri", kind="ministry",
+                    level="nasional")
+
+
+def test_variants_misspelt_mentri() -> None:
+    assert {"Mentri Kominfo", "Mentri Dalam Negeri"} <= surfaces(KOMINFO) | surfaces(KEMENDAGRI)
+    assert next(v for v in derive_variants(KOMINFO) if v.surface == "Mentri Kominfo").resolution == "title"
+
+
+def test_variants_misspelt_kementrian() -> None:
+    assert {"Kementrian Komunikasi dan Informatika", "Kementrian Kominfo"} <= surfaces(KOMINFO)
+    assert "Kementrian Dalam Negeri" in surfaces(KEMENDAGRI)
+
+
+def test_variants_misspelt_komininfo() -> None:
+    assert {"Kementerian Komininfo RI", "Komininfo"} <= surfaces(KOMINFO)
+    assert "Dinas Komininfo Kaltim" in surfaces(DISKOMINFO)
+
+
+def test_variants_kadis_plus_the_field_of_any_dinas() -> None:
+    dinsos = entity(id="dinsos-kaltim", name="Dinas Sosial Provinsi Kalimantan Timur", acronym="Dinsos",
+                    kind="dinas", level="provinsi", region="Kalimantan Timur")
+    variants = {v.surface: v for v in derive_variants(dinsos)}
+    assert variants["Kadis Sosial Kaltim"].resolution == "title"
+    assert variants["Kadis Sosial"].bare
+    assert "Kadis Komunikasi dan Informatika Kaltim" in surfaces(DISKOMINFO)
+
+
+def test_variants_regional_government_by_its_region_alone() -> None:
+    pemprov = entity(id="pemprov-kaltim", name="Pemerintah Provinsi Kalimantan Timur", acronym="Pemprov",
+                     kind="pemda", level="provinsi", region="Kalimantan Timur")
+    assert {"Pemerintah Kaltim", "Pemerintah Kalimantan Timur", "Pemda Kaltim"} <= surfaces(pemprov)
+    assert not any(v.bare for v in derive_variants(pemprov) if v.surface.startswith("Pemerintah Ka"))
+
+
+def test_variants_otorita_ikn_from_the_official_name() -> None:
+    oikn = entity(id="oikn", name="Otorita Ibu Kota Nusantara", acronym="OIKN", kind="agency", level="nasional")
+    assert {"Otorita IKN", "OIKN"} <= surfaces(oikn)
+    assert "IKN" not in surfaces(oikn)  # the city, not the authority
+
+
+def test_variants_secretariat_written_with_dprd_gets_setwan_and_sekwan() -> None:
+    setwan = entity(id="setwan", name="Sekretariat DPRD Provinsi Kalimantan Timur", acronym="Setwan",
+                    kind="sekretariat", level="provinsi", region="Kalimantan Timur")
+    variants = {v.surface: v for v in derive_variants(setwan)}
+    assert variants["Sekwan Kaltim"].resolution == "title" and variants["Sekretaris DPRD Kaltim"].resolution == "title"
+    assert {"Setwan DPRD Kaltim", "Sekretariat Dewan Perwakilan Rakyat Daerah (DPRD) Provinsi Kalimantan Timur",
+            "Sekretariat Dewan Perwakilan Rakyat Daerah Kaltim"} <= set(variants)
+
+
+def test_variants_police_sector_full_short_and_bare() -> None:
+    polsek = entity(id="polsek", name="Kepolisian Sektor Samarinda Kota", acronym="Polsek Samarinda Kota",
+                    kind="police", level="kota", region="Samarinda")
+    variants = {v.surface: v for v in derive_variants(polsek)}
+    assert not variants["Polsek Samarinda Kota"].bare
+    assert variants["Kapolsek Samarinda Kota"].resolution == "title"
+    assert not variants["Mapolsek Samarinda Kota"].bare
+    assert variants["Polsek Kota"].bare and not variants["Polsek Kota"].sector
+    assert variants["Polsek"].bare and variants["Polsek"].sector

@@ -1,12 +1,13 @@
-"""Build heldout.jsonl from heldout.txt: strip the [[surface|entity-id|how]] marks and record each label with
+"""Build heldout.jsonl from heldout.txt (or NAME.jsonl from NAME.txt, e.g. batch3): strip the [[surface|entity-id|how]] marks and record each label with
 its offset, so that labels stay exact even where the same words also occur unlabelled (in a caption, inside a
-longer name of another body). Run: python tests/data/mentions/build_heldout.py
+longer name of another body). Run: python tests/data/mentions/build_heldout.py [NAME]
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -48,10 +49,11 @@ def parse(source: str) -> list[dict]:
 
 
 def main() -> None:
-    source = "\n".join(line for line in (HERE / "heldout.txt").read_text(encoding="utf-8").splitlines()
+    name = sys.argv[1] if len(sys.argv) > 1 else "heldout"
+    source = "\n".join(line for line in (HERE / f"{name}.txt").read_text(encoding="utf-8").splitlines()
                        if not line.startswith("#"))
     records = parse(source)
-    with (HERE / "heldout.jsonl").open("w", encoding="utf-8") as out:
+    with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     labels = sum(len(r["labels"]) for r in records)
