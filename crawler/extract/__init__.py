@@ -41,6 +41,7 @@ from crawler.extract.cleaning import _drop_teasers, _prepare_for_trafilatura
 from crawler.extract.dates import _choose_published, _meta_date, _page_zone, _visible_byline_dates
 from crawler.extract.facts import (
     _META_MODIFIED,
+    _canonical_url,
     _language,
     _PageFacts,
     _read_meta,
@@ -54,7 +55,6 @@ from crawler.extract.pages import find_continuation_pages, is_single_page_url
 from crawler.extract.sitenames import _site_words, _strip_site_name
 from crawler.extract.title import _choose_title, _headline_text, title_evidence, vote_title
 from crawler.extract.tree import ExtractionError, _normalize_title, _text_of, parse_html
-from crawler.urls import canonical_url
 
 __all__ = [
     "ExtractionError", "extract_article", "find_continuation_pages", "is_single_page_url", "parse_html",
@@ -92,7 +92,7 @@ def extract_article(html: str | bytes, url: str, source: SourceConfig | None = N
     # or an Indonesian page (Jakarta time is then the safe guess); else Jakarta is a mere default.
     zone_known = zone is not None or _language(tree, facts, None) == "id"
     zone = zone or JAKARTA
-    canonical = canonical_url(url, tree)
+    canonical = _canonical_url(url, tree)
     related, captions = _prepare_for_trafilatura(tree, url)
 
     metadata = _trafilatura_metadata(tree)

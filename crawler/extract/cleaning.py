@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract.boilerplate import _READ_ALSO_TEXT, _RELATED_BOX
 from crawler.extract.captions import _take_captions
+from crawler.extract.facts import _canonical_url
 from crawler.extract.tree import _INLINE, _NOT_HEADLINE_PLACES, _STOP_ASCENT, _remove, _text_of
 from crawler.urls import canonical_url
 
@@ -104,9 +105,12 @@ def _drop_teasers(tree: HtmlElement, url: str) -> None:
         if _text_of(anchors[0]) != heading_text or len(heading_text) < 12:
             continue
         if here is None:
-            here = {canonical_url(url).rstrip("/"), canonical_url(url, tree).rstrip("/")}
+            here = {canonical_url(url).rstrip("/"), _canonical_url(url, tree).rstrip("/")}
         # Compared as canonical addresses: a link to this story's AMP, mobile or tracked twin is no teaser.
-        target = canonical_url(urljoin(url, anchors[0].get("href", ""))).rstrip("/")
+        try:
+            target = canonical_url(urljoin(url, anchors[0].get("href", ""))).rstrip("/")
+        except ValueError:
+            continue  # an address no URL parser reads: not known to lead elsewhere, so the box stays
         box = heading.getparent()
         if target in here or box is None or box.tag in _STOP_ASCENT or box.getparent() is None:
             continue

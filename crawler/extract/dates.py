@@ -1,6 +1,7 @@
 """The publication and modification times with their zone: the byline's visible dates, the JSON-LD and meta
 stamps (sanity-checked against the URL and the fetch, "Z" stamps that really are local time corrected), the URL,
-body datelines and, last, htmldate.
+body datelines and, last, htmldate. A date no datetime can hold (a count of hours that overflows, year 99999) is
+skipped, never the article.
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -29,6 +32,16 @@ _MODIFIED_LABEL = re.compile(
     r"aktualisiert|pembaruan)\b", re.IGNORECASE)
 
 
+def _read(reader: Callable[..., FoundDate | None], *args: Any, **kwargs: Any) -> FoundDate | None:
+    """``reader``'s date, or None for a time no datetime can hold ("99999999999 jam yang lalu", a stamp beyond
+    year 9999): one bad date is skipped, never the article."""
+    try:
+        return reader(*args, **kwargs)
+    except (OverflowError, ValueError):
+        logger.debug("unreadable date skipped: %.80r", args[0] if args else None)
+        return None
+
+
 def _visible_byline_dates(texts: _HeadlineTexts, zone: dt.tzinfo, fetched_at: dt.datetime
                           ) -> tuple[FoundDate | None, FoundDate | None]:
     """The publication date and the modification date ("Diperbarui …") shown around the headline, the first
@@ -46,7 +59,7 @@ def _visible_byline_dates(texts: _HeadlineTexts, zone: dt.tzinfo, fetched_at: dt
                 position, start = start, start + len(part)
                 if not part.strip() or published is None and position >= len(text):
                     continue  # a publication date must start in this text: the next ones get their own turn
-                found = find_date(part, zone, fetched_at, relative=relative, year_less=False)
+                found = _read(find_date, part, zone, fetched_at, relative=relative, year_less=False)
                 if not found or published is None and not _starts_in_first(part, text[position:]):
                     continue
                 if _MODIFIED_LABEL.match(part.strip()):
@@ -71,13 +84,15 @@ def _meta_date(facts: _PageFacts, keys: tuple[str, ...], jsonld_key: str, zone: 
     if isinstance(value, list) and value:
         value = value[0]
     if isinstance(value, str):
-        found = parse_stamp(value, zone, fetched_at) or find_date(value, zone, fetched_at, relative=False)
+        found = _read(parse_stamp, value, zone, fetched_at) or _read(find_date, value, zone, fetched_at,
+                                                                      relative=False)
         if found:
             return found, "jsonld"
     for key in keys:
         value = _meta_value(facts, key)
         if value:
-            found = parse_stamp(value, zone, fetched_at) or find_date(value, zone, fetched_at, relative=False)
+            found = _read(parse_stamp, value, zone, fetched_at) or _read(find_date, value, zone, fetched_at,
+                                                                      relative=False)
             if found:
                 return found, "meta"
     return None, None
@@ -90,7 +105,7 @@ def _page_zone(facts: _PageFacts) -> dt.tzinfo | None:
     values += [_meta_value(facts, key) for key in _META_PUBLISHED + _META_MODIFIED]
     for value in values:
         if isinstance(value, str):
-            found = parse_iso(value)
+            found = _read(parse_iso, value)
             if found is not None and found.zone_given and found.value.utcoffset():
                 return found.value.tzinfo
     return None
@@ -115,7 +130,7 @@ def _page_writes_local_time_as_utc(facts: _PageFacts, visible: FoundDate, zone: 
         if isinstance(value, list) and value:
             value = value[0]
         if isinstance(value, str):
-            stamp = parse_stamp(value, zone, fetched_at + dt.timedelta(hours=14))
+            stamp = _read(parse_stamp, value, zone, fetched_at + dt.timedelta(hours=14))
             if stamp is not None and stamp.value.utcoffset() == dt.timedelta(0) and _same_wall_clock(stamp, visible):
                 return True
     return False
@@ -130,7 +145,7 @@ def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate |
     # there, then correct it below.
     lenient = fetched_at + dt.timedelta(hours=14)
     meta, meta_source = _meta_date(facts, _META_PUBLISHED, "datePublished", zone, lenient)
-    from_url = date_from_url(url, zone, fetched_at)
+    from_url = _read(date_from_url, url, zone, fetched_at)
 
     if meta is not None:
         utc_stamp = meta.value.utcoffset() == dt.timedelta(0)
@@ -160,13 +175,13 @@ def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate |
         if visible is not None and visible.has_time and visible.value.date() == from_url.value.date():
             return visible, "byline"
         return from_url, "url"
-    dateline = find_dateline(text[:400], zone, fetched_at)
+    dateline = _read(find_dateline, text[:400], zone, fetched_at)
     if dateline is not None and dateline.value.year and re.search(r"\(\s*\d{1,2}\s*/\s*\d{1,2}\s*/", text[:400]):
         return dateline, "dateline"
     # htmldate's extensive search is slow (≈ 20 ms a page): only when nothing better was found.
     trafilatura_date = _htmldate(tree, url, fetched_at)
     if trafilatura_date:
-        found = parse_iso(trafilatura_date, zone, fetched_at)
+        found = _read(parse_iso, trafilatura_date, zone, fetched_at)
         if found:
             return found, "htmldate"
     if dateline is not None:

@@ -1,6 +1,6 @@
 """What the page states about itself before trafilatura runs: :class:`_PageFacts` (meta tags and JSON-LD
 nodes) and its lookups (loose meta names, JSON-LD values and titles), and the descriptors read from them — site
-name, section, tags, language — plus trafilatura's own metadata reading without htmldate.
+name, section, tags, language, the canonical address — plus trafilatura's own metadata reading without htmldate.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from trafilatura.settings import Document
 from crawler.config import SourceConfig
 from crawler.extract.jsonld import _jsonld_types
 from crawler.extract.tree import _text_of
+from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,19 @@ def _trafilatura_metadata(tree: HtmlElement) -> Document:
     if not metadata.tags:
         metadata.tags = extract_catstags("tag", tree)
     return metadata
+
+
+def _canonical_url(url: str, tree: HtmlElement) -> str:
+    """The page's canonical address (:func:`crawler.urls.canonical_url`); a canonical link no URL parser reads
+    (``https://host:80x/``, ``http://[broken``) is skipped, and then the page's own address is its key."""
+    try:
+        return canonical_url(url, tree)
+    except ValueError:
+        logger.debug("unreadable canonical link on %s: skipped", url)
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url
 
 
 def _site_name(facts: _PageFacts, trafilatura_site: str | None) -> str | None:

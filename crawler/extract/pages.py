@@ -61,13 +61,17 @@ def find_continuation_pages(html: str | bytes | HtmlElement, url: str) -> list[s
             continue
         if story_path and href.startswith(("/", "http")) and story_path not in href:
             continue
-        target = urljoin(url, href.strip())
-        if normalize_url(target) != base and not _page_number(target, url):
+        try:
+            target = urljoin(url, href.strip())
+            same_story = normalize_url(target) == base
+            number = _page_number(target, url)
+        except ValueError:
+            continue  # an address no URL parser reads ("http://[broken", a port "80x") leads to no page
+        if not same_story and not number:
             continue
         text = _text_of(anchor)
-        if _SHOW_ALL.search(target) or (_SHOW_ALL_TEXT.search(text) and normalize_url(target) == base):
+        if _SHOW_ALL.search(target) or (_SHOW_ALL_TEXT.search(text) and same_story):
             return [target.split("#")[0]]
-        number = _page_number(target, url)
         if number and number >= 2:
             pages.setdefault(number, target.split("#")[0])
     if not pages:
@@ -75,8 +79,12 @@ def find_continuation_pages(html: str | bytes | HtmlElement, url: str) -> list[s
                                  "contains(@class,'article')]//a[@rel='next']"):
             href = anchor.get("href")
             if href:
-                target = urljoin(url, href.strip())
-                if same_site(target, url) and target.split("#")[0] != url:
+                try:
+                    target = urljoin(url, href.strip())
+                    next_page = same_site(target, url) and target.split("#")[0] != url
+                except ValueError:
+                    continue
+                if next_page:
                     return [target.split("#")[0]]
         return []
     current = _page_number(url, url) or 1
