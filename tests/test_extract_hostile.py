@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from crawler.config import SourceConfig
 from crawler.extract import body as extract_body
 from crawler.extract import extract_article, find_continuation_pages, parse_html
 from crawler.extract import tree as extract_tree
@@ -173,3 +174,28 @@ def test_extract_text_skips_trafilaturas_quadratic_fallback_on_pages_of_many_blo
     assert_story_kept(extract_article(many, URL, fetched_at=FETCHED))
     assert [call["fast"] for call in calls] == [False, True]
 
+
+# ----------------------------------------------------------------------------------------- UTC stamps (issue #18)
+
+
+@pytest.mark.parametrize(("byline", "source_zone"), [
+    ("Rabu, 22 Oktober 2025 07:30 WITA", None),  # the byline names its zone
+    ("22/10/2025 07:30", "Asia/Makassar"),  # the source's zone
+])
+def test_extract_genuine_utc_stamp_takes_the_offset_of_the_byline_showing_the_same_instant(byline, source_zone):
+    source = SourceConfig(key="kaltim-example", name="Kaltim Example", home_url="https://kaltim.example.test/",
+                          timezone=source_zone) if source_zone else None
+    head = "<meta property='article:published_time' content='2025-10-21T23:30:00Z'>"
+    article = extract_article(page(head=head, before=f"<div class='byline'>{byline}</div>"), URL, source,
+                              fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2025, 10, 21, 23, 30, tzinfo=dt.timezone.utc)  # the instant
+    assert article.published_at.utcoffset() == dt.timedelta(hours=8)  # told in the site's local time
+    assert article.published_at.date() == dt.date(2025, 10, 22)  # so the story is on the byline's day
+
+
+def test_extract_utc_stamp_stays_utc_when_the_byline_shows_another_instant():
+    head = "<meta property='article:published_time' content='2025-10-21T23:30:00Z'>"
+    article = extract_article(page(head=head, before="<div class='byline'>Rabu, 22 Oktober 2025 09:15 WITA</div>"),
+                              URL, fetched_at=FETCHED)
+    assert article.published_at == dt.datetime(2025, 10, 21, 23, 30, tzinfo=dt.timezone.utc)
+    assert article.published_at.utcoffset() == dt.timedelta(0)

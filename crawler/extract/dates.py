@@ -136,6 +136,19 @@ def _page_writes_local_time_as_utc(facts: _PageFacts, visible: FoundDate, zone: 
     return False
 
 
+def _in_bylines_offset(meta: FoundDate, visible: FoundDate | None, zone_known: bool) -> FoundDate:
+    """A UTC ``meta`` stamp told in the byline's offset when the byline, in a zone that is known, shows the same
+    instant to the minute: a genuine UTC stamp "2025-10-21T23:30Z" under a byline "22 Oktober 2025 07:30 WITA" is
+    the story's instant, and the byline says which local day it is (the 22nd, not the 21st)."""
+    if visible is None or not visible.has_time or not meta.has_time or not (visible.zone_given or zone_known):
+        return meta
+    # Only a UTC stamp: a stamp with another offset already tells the site's local time.
+    if meta.value.utcoffset() != dt.timedelta(0) or visible.value.utcoffset() == dt.timedelta(0) or \
+            meta.value.replace(second=0, microsecond=0) != visible.value.replace(second=0, microsecond=0):
+        return meta
+    return replace(meta, value=meta.value.astimezone(visible.value.tzinfo))
+
+
 def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate | None, url: str, text: str,
                       zone: dt.tzinfo, fetched_at: dt.datetime, zone_known: bool = True
                       ) -> tuple[FoundDate | None, str | None]:
@@ -167,7 +180,7 @@ def _choose_published(facts: _PageFacts, tree: HtmlElement, visible: FoundDate |
                 if not meta.has_time and visible is not None and visible.has_time and \
                         visible.value.date() == meta.value.date():
                     return visible, "byline"
-                return meta, meta_source
+                return _in_bylines_offset(meta, visible, zone_known), meta_source
     if visible is not None:
         if from_url is None or abs((visible.value.date() - from_url.value.date()).days) <= 1:
             return visible, "byline"
