@@ -62,8 +62,9 @@ MAX_STORY_PAGES = 20
 PAGINATION = re.compile(r"(/page/\d+/?$)|([?&](page|hal|halaman|p)=\d+)", re.IGNORECASE)
 WP_REST_POSTS = "/wp-json/wp/v2/posts"
 WP_REST_PER_PAGE = 100
-# Slack on modified_after: the site's clock and ours may disagree, and a post saved during our last walk counts.
-WP_REST_OVERLAP = dt.timedelta(hours=1)
+# Slack on modified_after: a post saved during our last walk counts, and WordPress reads a time without a zone in
+# the site's own zone (UTC+7..+9 in Indonesia), which only moves the bound earlier.
+WP_REST_OVERLAP = dt.timedelta(days=1)
 REFETCH_STATUSES = [304, 404, 410]
 
 
