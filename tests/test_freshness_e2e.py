@@ -15,6 +15,7 @@ from crawler.demo import DemoSite
 from crawler.urls import canonical_url
 from tests.cli_runner import run_pantau
 from tests.fixtures.news_site import DEMO_TODAY, write_demo_config
+from tests.test_schema_docs import FRESHNESS_QUERIES, example_queries
 
 pytestmark = pytest.mark.slow
 
@@ -85,6 +86,17 @@ def test_recrawl_finds_exactly_the_edits_removals_and_new_stories_the_site_made(
             for mention in change.get("removed_mentions", []):
                 key = (row["canonical_url"], mention["entity_id"], mention["surface"], mention["zone"])
                 assert after["mentions"][key] == before["mentions"][key] - 1, (key, "mentions are re-matched")
+
+        import storage
+
+        engine = storage.connect(database_url)
+        try:
+            with engine.connect() as connection:
+                for number in FRESHNESS_QUERIES:
+                    rows = connection.execute(sa.text(example_queries()[number - 1].strip().rstrip(";"))).all()
+                    assert rows, f"docs/schema.md example {number} finds the changes after a re-crawl"
+        finally:
+            engine.dispose()
 
         # Later, same site: the stories still young are asked again, conditionally; 304 means unchanged.
         crawl(database_url, config, site.now() + dt.timedelta(hours=30))

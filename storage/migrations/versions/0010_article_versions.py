@@ -8,7 +8,7 @@
 - ``v_article_changes``: one row per edit and per removal.
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0012 (re-chained after 0012_backfills on rebase; written against 0006)
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
