@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.freshness import diff_summary
 from storage import models
+from storage.db import StorageError, safe_url
 from storage.fetch_state import FetchStateRecorder, upsert
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,26 @@ class ArticleChangeHook:
                                .values(removed_at=None))
         upsert(connection, states, ("url", "etag", "last_modified", "lastmod_seen", "content_hash", "last_status",
                                     "last_fetched_at", "next_due_at"))
+
+
+def article_changes(engine: Engine, article_ids: Iterable[int]) -> dict[int, str]:
+    """``edited`` or ``removed`` (a removal wins) for the articles among ``article_ids`` that a re-fetch found
+    changed, read from v_article_changes; articles never changed are absent."""
+    ids = sorted(set(article_ids))
+    found: dict[int, str] = {}
+    query = sa.text("SELECT article_id, change FROM v_article_changes WHERE article_id IN :ids").bindparams(
+        sa.bindparam("ids", expanding=True))
+    try:
+        with engine.connect() as connection:
+            for start in range(0, len(ids), _IN_CHUNK):
+                for row in connection.execute(query, {"ids": ids[start:start + _IN_CHUNK]}):
+                    if found.get(row.article_id) != "removed":
+                        found[row.article_id] = row.change
+    except SQLAlchemyError as error:
+        original = getattr(error, "orig", None) or error
+        raise StorageError(f"reading article changes failed on {safe_url(engine.url)}: "
+                           f"{str(original).splitlines()[0]}") from None
+    return found
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

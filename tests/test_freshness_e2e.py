@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from crawler.demo import DemoSite
+from crawler.reports import build_daily_report
 from crawler.urls import canonical_url
 from tests.cli_runner import run_pantau
 from tests.fixtures.news_site import DEMO_TODAY, write_demo_config
@@ -95,6 +96,20 @@ def test_recrawl_finds_exactly_the_edits_removals_and_new_stories_the_site_made(
                 for number in FRESHNESS_QUERIES:
                     rows = connection.execute(sa.text(example_queries()[number - 1].strip().rstrip(";"))).all()
                     assert rows, f"docs/schema.md example {number} finds the changes after a re-crawl"
+                days = {row.article_id: row.published_date for row in connection.execute(sa.text(
+                    "SELECT article_id, published_date FROM v_article"))}
+            marked: dict[str, str] = {}
+            for url in edited | removed:
+                article_id = after["articles"][url]["id"]
+                day = days[article_id]
+                report = build_daily_report(engine, day if isinstance(day, dt.date) else dt.date.fromisoformat(day))
+                table = report.table("clippings")
+                for row in table.rows:
+                    record = dict(zip(table.columns, row))
+                    if record["url"] == url:
+                        marked[url] = record["change"]
+            assert marked, "the edited and removed demo stories name agencies, so the daily clipping lists them"
+            assert marked == {url: "dihapus" if url in removed else "diubah" for url in marked}
         finally:
             engine.dispose()
 
