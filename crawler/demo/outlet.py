@@ -83,6 +83,8 @@ class Outlet:
         self.port = 0
         self._today = today
         self.hits: Counter[str] = Counter()  # requested paths (with query), for tests that check crawl behaviour
+        self.status_counts: Counter[int] = Counter()  # statuses the server sent (304s included), for benchmarks
+        self.bytes_sent = 0  # body bytes the server sent
         self.by_path: dict[str, Story] = {}
 
     # ------------------------------------------------------------------------------------------- identity

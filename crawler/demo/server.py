@@ -95,6 +95,7 @@ def _handler_for(outlet: Outlet, stopping: threading.Event) -> type[BaseHTTPRequ
             not_modified = validators and _not_modified(validators, self.headers.get("If-None-Match"),
                                                         self.headers.get("If-Modified-Since"))
             try:
+                outlet.status_counts[(304 if not_modified else response.status)] += 1
                 if not_modified:
                     self.send_response(304)
                     for name, value in validators.items():
@@ -109,6 +110,7 @@ def _handler_for(outlet: Outlet, stopping: threading.Event) -> type[BaseHTTPRequ
                 self.end_headers()
                 if with_body:
                     self.wfile.write(payload)
+                    outlet.bytes_sent += len(payload)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
