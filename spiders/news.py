@@ -175,10 +175,14 @@ class NewsSpider(scrapy.Spider):
             pages = int(response.headers.get(b"X-WP-TotalPages", b"1"))
         except ValueError:
             pages = 1
-        limit = self.settings.getint("PANTAU_MAX_LISTING_PAGES", 50)
+        limit = self.settings.getint("PANTAU_MAX_REST_PAGES", 100)
         if page < min(pages, limit) and posts:
             yield await self._rest_request(page + 1, modified_after, started_at)
-        elif self.fetch_planning is not None and self.max_articles is None and page >= pages:
+        elif page < pages:  # an archive deeper than the cap: its sitemaps list the older stories
+            for request in self._discovery_requests():
+                yield request
+        elif self.fetch_planning is not None and self.max_articles is None and self.since is None:
+            # Only a walk over every post lets later crawls ask for changes alone (modified_after).
             self.fetch_planning.rest_enumerated(self.rest_endpoint, started_at)
 
     def on_rest_error(self, failure: Failure) -> Iterator[scrapy.Request]:
