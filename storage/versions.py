@@ -65,7 +65,8 @@ class ArticleChangeHook:
                 versions.append({
                     "article_id": old.id, "title": old.title, "text": old.text, "text_hash": old.text_hash,
                     "modified_at": old.modified_at, "fetched_at": old.fetched_at, "replaced_at": item.fetched_at,
-                    "new_modified_at": _aware(article.modified_at), "title_changed": (old.title or "") != (article.title or ""),
+                    "new_modified_at": _aware(article.modified_at),
+                    "title_changed": (old.title or "") != (article.title or ""),
                     "diff_summary": diff_summary(old.title, old.text, article.title, article.text)})
             if old is not None and old.removed_at is not None:
                 back.append(old.id)

@@ -114,7 +114,7 @@ def clock_site():
 def test_demo_pages_carry_validators_and_answer_304(clock_site):
     wordpress, customcms, national = clock_site.outlets
     url = wordpress.article_url(wordpress.stories[3])
-    status, headers, body = fetch(url)
+    status, headers, _ = fetch(url)
     assert status == 200 and headers["ETag"].startswith('"') and "GMT" in headers["Last-Modified"]
     assert fetch(url, {"If-None-Match": headers["ETag"]})[:1] == (304,)
     assert fetch(url, {"If-None-Match": '"other"', "If-Modified-Since": headers["Last-Modified"]})[0] == 200, \

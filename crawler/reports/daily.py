@@ -2,7 +2,8 @@
 
 The day is the publication's own local calendar day. Each agency group lists its articles by publication
 time with the outlet, the most prominent zone of the mention (title, lead, body, quote), a snippet and the
-link; advertorials are marked, and so are stories a re-fetch found edited ("diubah") or taken down ("dihapus"). An article that names three agencies appears in three groups.
+link; advertorials are marked, and so are stories a re-fetch found edited ("diubah") or taken down
+("dihapus"). An article that names three agencies appears in three groups.
 """
 
 from __future__ import annotations
