@@ -70,7 +70,8 @@ class ArticleChangeHook:
                     "diff_summary": diff_summary(old.title, old.text, article.title, article.text)})
             if old is not None and old.removed_at is not None:
                 back.append(old.id)
-            info = self.recorder.pending_articles.pop(article.canonical_url, None)
+            # get, not pop: a batch the database refuses is written again one by one (a crawl's worth at most).
+            info = self.recorder.pending_articles.get(article.canonical_url)
             published = _aware(article.published_at)
             states.append({
                 "source_id": self.recorder.source_id, "kind": "article", "canonical_url": article.canonical_url,
