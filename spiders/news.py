@@ -145,6 +145,8 @@ class NewsSpider(scrapy.Spider):
                  "orderby": "modified", "order": "desc"}
         if self.since is not None:
             query["after"] = f"{self.since.isoformat()}T00:00:00"
+        if self.until is not None:  # a back-fill range: --until is the last day included
+            query["before"] = f"{(self.until + dt.timedelta(days=1)).isoformat()}T00:00:00"
         if modified_after is not None:
             query["modified_after"] = modified_after.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
         return scrapy.Request(f"{self.rest_endpoint}?{urlencode(query)}", callback=self.parse_rest,
@@ -181,7 +183,8 @@ class NewsSpider(scrapy.Spider):
         elif page < pages:  # an archive deeper than the cap: its sitemaps list the older stories
             for request in self._discovery_requests():
                 yield request
-        elif self.fetch_planning is not None and self.max_articles is None and self.since is None:
+        elif self.fetch_planning is not None and self.max_articles is None and self.since is None \
+                and self.until is None:
             # Only a walk over every post lets later crawls ask for changes alone (modified_after).
             self.fetch_planning.rest_enumerated(self.rest_endpoint, started_at)
 

@@ -2,7 +2,7 @@
 twins, a Yoast sitemap index, an RSS feed, paginated category pages, JSON-LD NewsArticle in +08:00, inline
 "BACA JUGA:" links, tag list, related box, share widgets and a footer with the current year. Its pages carry an
 ETag and a Last-Modified. It answers the WordPress REST API's ``/wp-json/wp/v2/posts`` (``page``, ``per_page``
-up to 100, ``after``, ``modified_after``, ``orderby``, ``order``, ``_fields``; ``X-WP-Total`` and
+up to 100, ``after``, ``before``, ``modified_after``, ``orderby``, ``order``, ``_fields``; ``X-WP-Total`` and
 ``X-WP-TotalPages`` headers) unless ``rest_api`` is ``"blocked"`` (403, as a security plugin answers) or
 ``"off"`` (404, as a site without the API).
 """
@@ -144,13 +144,14 @@ class WordPressOutlet(Outlet):
         if not 1 <= per_page <= REST_MAX_PER_PAGE or page < 1:
             return _rest_error(400, "rest_invalid_param", "Parameter tidak valid: per_page, page")
         stories = list(self.stories)
-        for name, moment in (("after", lambda s: s.published_at), ("modified_after",
-                                                                   lambda s: s.modified_at or s.published_at)):
+        for name, moment, later in (("after", lambda s: s.published_at, True),
+                                    ("before", lambda s: s.published_at, False),
+                                    ("modified_after", lambda s: s.modified_at or s.published_at, True)):
             if name in query:
                 limit = dt.datetime.fromisoformat(query[name].replace("Z", "+00:00"))
                 if limit.tzinfo is None:
                     limit = limit.replace(tzinfo=self.zone)  # WordPress reads a bare time in the site's zone
-                stories = [story for story in stories if moment(story) > limit]
+                stories = [story for story in stories if (moment(story) > limit) == later]
         key = (lambda s: s.modified_at or s.published_at) if query.get("orderby") == "modified" \
             else (lambda s: s.published_at)
         stories.sort(key=key, reverse=query.get("order", "desc") != "asc")
