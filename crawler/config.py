@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from crawler.freshness import DEFAULT_REFETCH, parse_schedule
+
 CONFIG_ENV = "PANTAU_CONFIG"
 
 EntityKind = Literal[
@@ -93,6 +95,10 @@ class SourceConfig(_Strict):
     interval_minutes: int = Field(default=60, ge=1)
     cron: str | None = Field(default=None, description="crontab expression; overrides interval_minutes")
     enabled: bool = True
+    refetch: list[str] = Field(default_factory=lambda: list(DEFAULT_REFETCH),
+                               description="re-fetch a stored story this long after publication, e.g. 1h, 6h")
+    wordpress_api: Literal["auto", "off"] = Field(
+        default="auto", description="discover through /wp-json/wp/v2/posts when the site answers it")
 
     @field_validator("home_url")
     @classmethod
@@ -117,6 +123,16 @@ class SourceConfig(_Strict):
                 raise ValueError(f"not a valid regular expression ({error})") from None
         return value
 
+
+    @field_validator("refetch")
+    @classmethod
+    def _valid_schedule(cls, values: list[str]) -> list[str]:
+        parse_schedule(values)
+        return values
+
+    @property
+    def refetch_schedule(self) -> tuple[dt.timedelta, ...]:
+        return parse_schedule(self.refetch)
 
     @model_validator(mode="after")
     def _default_domains(self) -> SourceConfig:

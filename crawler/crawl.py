@@ -9,13 +9,14 @@ failed; it never stops the others.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,9 +28,11 @@ import storage
 from crawler.analysis import AnalysisPool
 from crawler.article import Mention
 from crawler.config import EntityConfig, SourceConfig
+from crawler.freshness import KnownUrl
 from crawler.settings import crawl_settings
 from spiders.news import NewsSpider
-from storage import daemon_state
+from storage import daemon_state, fetch_state
+from storage.versions import ArticleChangeHook
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,10 @@ class RunSummary:
     mentions: int = 0
     errors: int = 0
     skipped_known: int = 0
+    refetched: int = 0  # stored articles requested again (lastmod newer or refetch schedule due)
+    not_modified: int = 0  # of those, answered 304
+    removed: int = 0  # of those, answered 404/410: article.removed_at set
+    edited: int = 0  # of those, whose title or text changed: a row in article_version
     error_summary: str | None = None
     mentions_by_entity: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
@@ -65,12 +72,57 @@ class CrawlContext:
     write_thread: ThreadPoolExecutor
     since: dt.date | None
     until: dt.date | None = None
+    fetch_state: fetch_state.FetchStateRecorder | None = None
+    changes: ArticleChangeHook | None = None
     on_article: Callable[[], None] | None = None
 
     def record_stored(self, mentions: list[Mention]) -> None:
         self.summary.mentions_by_entity.update(mention.entity_id for mention in mentions)
         if self.on_article:
             self.on_article()
+
+
+class FetchPlanning:
+    """The spider's window on the fetch state: SQL reads on a reader thread (the reactor never waits on SQL),
+    results queued on the crawl's writer thread, and the crawl's clock (``now``; tests and the demo move it)."""
+
+    def __init__(self, engine: Engine, source_key: str, recorder: fetch_state.FetchStateRecorder,
+                 reader: ThreadPoolExecutor, writer: ThreadPoolExecutor,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.engine, self.source_key, self.recorder = engine, source_key, recorder
+        self.reader, self.writer = reader, writer
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.lookups = self.looked_up = 0
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    async def known(self, canonical_urls: list[str]) -> dict[str, KnownUrl]:
+        self.lookups += 1
+        self.looked_up += len(canonical_urls)
+        return await asyncio.wrap_future(self.reader.submit(fetch_state.lookup, self.engine, canonical_urls))
+
+    async def due(self) -> list[KnownUrl]:
+        return await asyncio.wrap_future(self.reader.submit(fetch_state.due, self.engine, self.source_key,
+                                                            self.now()))
+
+    async def rest_enumerated_at(self, endpoint: str) -> dt.datetime | None:
+        return await asyncio.wrap_future(self.reader.submit(fetch_state.rest_enumerated_at, self.engine, endpoint))
+
+    def record(self, known: KnownUrl, status: int, fetched_at: dt.datetime,
+               lastmod: dt.datetime | None = None) -> None:
+        self._submit(self.recorder.record, known, status, fetched_at, lastmod)
+
+    def rest_enumerated(self, endpoint: str, at: dt.datetime) -> None:
+        self._submit(self.recorder.rest_enumerated, endpoint, at)
+
+    def _submit(self, function: Callable[..., None], *args: object) -> None:
+        future = self.writer.submit(function, *args)
+        future.add_done_callback(self._log_failure)
+
+    def _log_failure(self, future: Future) -> None:
+        if future.exception() is not None:
+            logger.error("%s: storing fetch state failed: %s", self.source_key, future.exception())
 
 
 @dataclass
@@ -94,17 +146,20 @@ def run_crawl(
     run_ids: dict[str, int] | None = None,
     progress: CrawlProgress | None = None,
     settings_overrides: dict | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> list[RunSummary]:
     """Crawls ``sources`` into the database at ``database_url``; returns one summary per source.
 
     ``run_ids`` lets a caller that already created the crawl_run rows (the daemon) pass them in.
     ``fast_local`` drops politeness delays and allows loopback addresses (demo site and tests only).
+    ``clock`` is the crawl's "now" for fetch times and refetch schedules (the demo site's clock in demos).
     """
     engine = storage.connect(database_url)
     storage.sync_config(engine, sources, entities)
     settings = crawl_settings(fast_local=fast_local, **(settings_overrides or {}))
     pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"])
     write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
+    read_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-planner")
     process = CrawlerProcess(settings)
     quiet_scrapy_logging()
     crawls: list[tuple[Crawler, CrawlContext]] = []
@@ -120,19 +175,21 @@ def run_crawl(
                     continue
                 run_id = claim.run_id
             summary = RunSummary(source=source.key, run_id=run_id)
+            writer = storage.ArticleWriter(engine, source.key, run_id, batch_size=settings["PANTAU_WRITE_BATCH"])
+            recorder = fetch_state.FetchStateRecorder(engine, source.key, source.refetch_schedule)
+            changes = ArticleChangeHook(recorder)
+            writer.before_write = changes
             context = CrawlContext(
-                source=source, summary=summary, pool=pool,
-                writer=storage.ArticleWriter(engine, source.key, run_id,
-                                             batch_size=settings["PANTAU_WRITE_BATCH"]),
-                write_thread=write_thread, since=since, until=until,
+                source=source, summary=summary, pool=pool, writer=writer,
+                write_thread=write_thread, since=since, until=until, fetch_state=recorder, changes=changes,
                 on_article=progress.on_article if progress else None,
             )
+            planning = FetchPlanning(engine, source.key, recorder, read_thread, write_thread, clock)
             crawler = process.create_crawler(NewsSpider)
             crawls.append((crawler, context))
             _watch_scheduling(crawler, progress, crawls)
             deferred = process.crawl(crawler, source=source, since=since, until=until, max_articles=max_articles,
-                                     known_urls=storage.known_canonical_urls(engine, source.key),
-                                     crawl_context=context)
+                                     fetch_planning=planning, crawl_context=context)
             deferred.addErrback(_crawl_failed, summary)
         if crawls:
             process.start()
@@ -144,6 +201,7 @@ def run_crawl(
     finally:
         pool.close()
         write_thread.shutdown(wait=True)
+        read_thread.shutdown(wait=True)
     elapsed = time.monotonic() - started
     closed = {context.source.key: _close_run(engine, crawler, context, elapsed) for crawler, context in crawls}
     engine.dispose()
@@ -197,6 +255,10 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
     summary.updated_articles = writer.updated_articles
     summary.mentions = writer.new_mentions
     summary.skipped_known = getattr(spider, "skipped_known", 0)
+    summary.refetched = getattr(spider, "refetches", 0)
+    summary.not_modified = getattr(spider, "not_modified", 0)
+    summary.removed = getattr(spider, "removed", 0)
+    summary.edited = context.changes.versions if context.changes else 0
     summary.seconds = elapsed
     errors = getattr(spider, "errors", [])
     if summary.status == "interrupted":

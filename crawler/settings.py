@@ -58,6 +58,8 @@ PANTAU_ANALYSIS_WORKERS = 0
 PANTAU_WRITE_BATCH = 200
 # Listing pages followed per listing (pagination depth) and per crawl.
 PANTAU_MAX_LISTING_PAGES = 50
+# WordPress REST API pages (100 posts each) read per crawl; a deeper archive is also read from its sitemaps.
+PANTAU_MAX_REST_PAGES = 100
 
 
 # Environment variable for tests and local demo crawls: when set (not "0"), crawls use ``fast_local`` settings.

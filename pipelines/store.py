@@ -24,6 +24,9 @@ class StorePipeline:
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         context = self.crawler.spider.crawl_context
         analysis = item.analysis
+        if item.fetch is not None and context.fetch_state is not None:
+            # Same thread, submitted first: the writer's before_write hook finds the page's validators.
+            context.write_thread.submit(context.fetch_state.note_article, analysis.article.canonical_url, item.fetch)
         await asyncio.wrap_future(context.write_thread.submit(
             context.writer.add, analysis.article, analysis.mentions, analysis.quotes, item.status,
             item.fetched_at,
@@ -34,3 +37,5 @@ class StorePipeline:
     async def close_spider(self) -> None:
         context = self.crawler.spider.crawl_context
         await asyncio.wrap_future(context.write_thread.submit(context.writer.flush))
+        if context.fetch_state is not None:
+            await asyncio.wrap_future(context.write_thread.submit(context.fetch_state.flush))

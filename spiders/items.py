@@ -19,6 +19,7 @@ class ArticleItem:
     more_pages: list[str] = field(default_factory=list)  # HTML of pages 2..N of a multi-page story
     analysis: Any = None  # crawler.analysis.Analysis, set by the analyse pipeline
     fetched_pages: set[str] = field(default_factory=set)  # pages of this story already requested
+    fetch: Any = None  # storage.fetch_state.FetchInfo: the page's validators and discovery lastmod
 
     def __repr__(self) -> str:  # Scrapy logs items on errors: name the page, not its megabytes of HTML
         return f"ArticleItem(source={self.source!r}, url={self.final_url!r}, status={self.status})"

@@ -4,19 +4,27 @@ One :class:`NewsSpider` serves every outlet in the catalogue; a :class:`crawler.
 Discovery, in the order tried: the sitemaps, feeds and listing pages the source names; when it names none,
 robots.txt ``Sitemap:`` lines, ``/sitemap_index.xml``, ``/wp-sitemap.xml``, ``/sitemap.xml``, ``/feed/`` and the
 home page. Article URLs are recognised by the source's ``article_url_pattern`` or, without one, by their shape.
-URLs whose canonical form is already stored are skipped before download (incremental crawls), and so are
-canonical duplicates within one crawl (AMP and mobile twins, tracking parameters). Every failure is counted
-and logged with its URL; none stops the crawl.
+WordPress sites are asked first through ``/wp-json/wp/v2/posts`` (paged, only ``link`` and ``modified_gmt``,
+``modified_after`` the last complete walk); a site that does not answer it falls back to the above.
+
+Request planning (:mod:`crawler.freshness`): each batch of discovered URLs is looked up in SQL (``fetch_state``
+joined with ``article``, through the crawl's ``fetch_planning``); a stored URL is skipped unless its lastmod is
+newer than the one seen when it was fetched, and stored articles whose refetch schedule has come are requested
+at the start whether or not discovery lists them (a removed story is listed nowhere). Re-fetches carry
+If-None-Match / If-Modified-Since; 304 is "unchanged", 404/410 "removed". Canonical duplicates within one crawl
+(AMP and mobile twins, tracking parameters) are fetched once. Every failure is counted and logged with its URL;
+none stops the crawl.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
 from lxml import etree
@@ -28,6 +36,7 @@ from twisted.python.failure import Failure
 
 from crawler.config import SourceConfig
 from crawler.extract import find_continuation_pages, is_single_page_url
+from crawler.freshness import FetchInfo, KnownUrl, conditional_headers, parse_lastmod, plan_fetch
 from crawler.urls import canonical_url
 from spiders.items import ArticleItem
 
@@ -51,6 +60,12 @@ ARTICLE_SHAPES = (
 # A story split over more pages than this is a listing in disguise.
 MAX_STORY_PAGES = 20
 PAGINATION = re.compile(r"(/page/\d+/?$)|([?&](page|hal|halaman|p)=\d+)", re.IGNORECASE)
+WP_REST_POSTS = "/wp-json/wp/v2/posts"
+WP_REST_PER_PAGE = 100
+# Slack on modified_after: a post saved during our last walk counts, and WordPress reads a time without a zone in
+# the site's own zone (UTC+7..+9 in Indonesia), which only moves the bound earlier.
+WP_REST_OVERLAP = dt.timedelta(days=1)
+REFETCH_STATUSES = [304, 404, 410]
 
 
 class NewsSpider(scrapy.Spider):
@@ -58,12 +73,13 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
 
-    def __init__(self, source: SourceConfig, known_urls: set[str] | None = None, since: dt.date | None = None,
-                 max_articles: int | None = None, until: dt.date | None = None, **kwargs: Any) -> None:
+    def __init__(self, source: SourceConfig, since: dt.date | None = None, max_articles: int | None = None,
+                 until: dt.date | None = None, fetch_planning: Any = None, **kwargs: Any) -> None:
         super().__init__(name=f"news:{source.key}", **kwargs)
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
-        self.known_urls = known_urls or set()
+        # crawler.crawl.FetchPlanning (SQL lookups off the reactor thread); None: every URL counts as new.
+        self.fetch_planning = fetch_planning
         self.since = since
         self.until = until
         self.max_articles = max_articles
@@ -72,11 +88,29 @@ class NewsSpider(scrapy.Spider):
         self._listing_pages = 0
         self.articles_scheduled = 0
         self.skipped_known = 0
+        self.refetches = 0
+        self.not_modified = 0
+        self.removed = 0
         self.errors: list[str] = []
 
     # ------------------------------------------------------------------ discovery
 
+    def now(self) -> dt.datetime:
+        return self.fetch_planning.now() if self.fetch_planning is not None else dt.datetime.now(dt.timezone.utc)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.fetch_planning is not None:
+            for known in await self.fetch_planning.due():
+                request = self._schedule(known.url, known.canonical_url, known, None, "due")
+                if request is not None:
+                    yield request
+        if self.source.wordpress_api == "auto":
+            yield await self._rest_request(1)
+            return
+        for request in self._discovery_requests():
+            yield request
+
+    def _discovery_requests(self) -> Iterator[scrapy.Request]:
         source = self.source
         named = [*source.sitemaps, *source.feeds, *source.listing_pages]
         for url in source.sitemaps:
@@ -94,11 +128,81 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(urljoin(home, path), callback=callback, errback=self.on_quiet_error)
             yield scrapy.Request(home, callback=self.parse_listing, errback=self.on_error, dont_filter=True)
 
+    # ------------------------------------------------------------------ WordPress REST API
+
+    @property
+    def rest_endpoint(self) -> str:
+        return urljoin(self.source.home_url, WP_REST_POSTS)
+
+    async def _rest_request(self, page: int, modified_after: dt.datetime | None = None,
+                            started_at: dt.datetime | None = None) -> scrapy.Request:
+        if page == 1:
+            started_at = self.now()
+            enumerated = (await self.fetch_planning.rest_enumerated_at(self.rest_endpoint)
+                          if self.fetch_planning is not None else None)
+            modified_after = enumerated - WP_REST_OVERLAP if enumerated else None
+        query = {"per_page": WP_REST_PER_PAGE, "page": page, "_fields": "link,modified_gmt",
+                 "orderby": "modified", "order": "desc"}
+        if self.since is not None:
+            query["after"] = f"{self.since.isoformat()}T00:00:00"
+        if self.until is not None:  # a back-fill range: --until is the last day included
+            query["before"] = f"{(self.until + dt.timedelta(days=1)).isoformat()}T00:00:00"
+        if modified_after is not None:
+            query["modified_after"] = modified_after.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        return scrapy.Request(f"{self.rest_endpoint}?{urlencode(query)}", callback=self.parse_rest,
+                              errback=self.on_rest_error, dont_filter=True,
+                              meta={"pantau_rest": (page, modified_after, started_at)})
+
+    async def parse_rest(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        page, modified_after, started_at = response.meta["pantau_rest"]
+        try:
+            posts = json.loads(response.body)
+        except ValueError:
+            posts = None
+        if not isinstance(posts, list) or not all(isinstance(post, dict) for post in posts):
+            if page == 1:  # not WordPress, or an HTML challenge page in front of it
+                logger.info("%s: no WordPress REST API at %s; using sitemaps and feeds", self.source.key,
+                            self.rest_endpoint)
+                for request in self._discovery_requests():
+                    yield request
+            else:
+                self._record_error(response.url, "WordPress REST API page is not a JSON list of posts")
+            return
+        # modified_gmt is UTC without a zone, as WordPress writes it.
+        candidates = [(str(post["link"]), parse_lastmod(str(post.get("modified_gmt") or "")))
+                      for post in posts if post.get("link")]
+        for request in await self._article_requests(candidates):
+            yield request
+        try:
+            pages = int(response.headers.get(b"X-WP-TotalPages", b"1"))
+        except ValueError:
+            pages = 1
+        limit = self.settings.getint("PANTAU_MAX_REST_PAGES", 100)
+        if page < min(pages, limit) and posts:
+            yield await self._rest_request(page + 1, modified_after, started_at)
+        elif page < pages:  # an archive deeper than the cap: its sitemaps list the older stories
+            for request in self._discovery_requests():
+                yield request
+        elif self.fetch_planning is not None and self.max_articles is None and self.since is None \
+                and self.until is None:
+            # Only a walk over every post lets later crawls ask for changes alone (modified_after).
+            self.fetch_planning.rest_enumerated(self.rest_endpoint, started_at)
+
+    def on_rest_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+        page = failure.request.meta["pantau_rest"][0] if getattr(failure, "request", None) else 1
+        if page != 1:
+            self.on_error(failure)
+            return
+        reason = (f"HTTP {failure.value.response.status}" if failure.check(HttpError)
+                  else failure.getErrorMessage() or failure.type.__name__)
+        logger.info("%s: WordPress REST API not available (%s); using sitemaps and feeds", self.source.key, reason)
+        yield from self._discovery_requests()
+
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in sitemap_urls_from_robots(response.text, base_url=response.url):
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body)
@@ -107,6 +211,7 @@ class NewsSpider(scrapy.Spider):
         except (StopIteration, etree.XMLSyntaxError):
             self._record_error(response.url, "not a sitemap (malformed XML)")
             return
+        candidates: list[tuple[str, dt.datetime | None]] = []
         for entry in sitemap:
             location = (entry.get("loc") or "").strip()
             if not location:
@@ -116,9 +221,11 @@ class NewsSpider(scrapy.Spider):
                 if not self._modified_before_since(entry.get("lastmod")):
                     yield scrapy.Request(location, callback=self.parse_sitemap, errback=self.on_error)
             elif not self._modified_outside_range(entry.get("lastmod")):
-                yield from self._article_request(location)
+                candidates.append((location, parse_lastmod(entry.get("lastmod"))))
+        for request in await self._article_requests(candidates):
+            yield request
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
         try:
             root = etree.fromstring(response.body, etree.XMLParser(recover=True, resolve_entities=False))
         except etree.XMLSyntaxError:
@@ -126,25 +233,28 @@ class NewsSpider(scrapy.Spider):
         if root is None:
             self._record_error(response.url, "not a feed (malformed XML)")
             return
-        links = root.xpath("//item/link/text()") or root.xpath(
-            "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
-        )
-        if not links and root.tag.lower() in ("html", "{http://www.w3.org/1999/xhtml}html"):
+        candidates: list[tuple[str, dt.datetime | None]] = [(link, None) for link in root.xpath("//item/link/text()")]
+        if not candidates:
+            for entry in root.xpath("//*[local-name()='entry']"):
+                links = entry.xpath("*[local-name()='link'][not(@rel) or @rel='alternate']/@href")
+                updated = entry.xpath("string(*[local-name()='updated'])")
+                candidates += [(link, parse_lastmod(updated)) for link in links[:1]]
+        if not candidates and root.tag.lower() in ("html", "{http://www.w3.org/1999/xhtml}html"):
             return  # a site without a feed answered with a page: not an error
-        for link in links:
-            yield from self._article_request(urljoin(response.url, link.strip()))
+        for request in await self._article_requests(
+                [(urljoin(response.url, link.strip()), lastmod) for link, lastmod in candidates]):
+            yield request
 
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
         if not hasattr(response, "xpath"):
             return
-        articles = known = 0
-        for href in response.xpath("//a/@href").getall():
-            url = urljoin(response.url, href.strip())
-            if self.is_article_url(url):
-                articles += 1
-                skipped_before = self.skipped_known
-                yield from self._article_request(url)
-                known += self.skipped_known - skipped_before
+        urls = [urljoin(response.url, href.strip()) for href in response.xpath("//a/@href").getall()]
+        urls = [url for url in urls if self.is_article_url(url)]
+        articles = len(urls)
+        skipped_before = self.skipped_known
+        for request in await self._article_requests([(url, None) for url in urls]):
+            yield request
+        known = self.skipped_known - skipped_before
         if articles and known == articles:
             return  # every story listed here was stored by an earlier crawl: older pages hold nothing new
         for url in self._pagination_links(response):
@@ -183,22 +293,58 @@ class NewsSpider(scrapy.Spider):
         host = host.lower()
         return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
 
-    def _article_request(self, url: str) -> Iterator[scrapy.Request]:
-        if not self.is_article_url(url):
-            return
-        canonical = canonical_url(url)
-        if canonical in self.known_urls:
-            self.skipped_known += 1
-            return
+    async def _article_requests(self, candidates: list[tuple[str, dt.datetime | None]]) -> list[scrapy.Request]:
+        """Requests for the discovered ``(url, lastmod)`` pairs worth fetching, after one SQL lookup for all."""
+        wanted: dict[str, tuple[str, dt.datetime | None]] = {}
+        for url, lastmod in candidates:
+            if not self.is_article_url(url):
+                continue
+            canonical = canonical_url(url)
+            if canonical not in self._seen_canonical and canonical not in wanted:
+                wanted[canonical] = (url, lastmod)
+        if not wanted:
+            return []
+        known = await self.fetch_planning.known(list(wanted)) if self.fetch_planning is not None else {}
+        now = self.now()
+        requests = []
+        for canonical, (url, lastmod) in wanted.items():
+            state = known.get(canonical)
+            reason = plan_fetch(state, lastmod, now)
+            if reason == "skip":
+                self.skipped_known += 1
+                continue
+            request = self._schedule(url, canonical, state, lastmod, reason)
+            if request is not None:
+                requests.append(request)
+        return requests
+
+    def _schedule(self, url: str, canonical: str, known: KnownUrl | None, lastmod: dt.datetime | None,
+                  reason: str) -> scrapy.Request | None:
         if canonical in self._seen_canonical:
-            return
+            return None
         if self.max_articles is not None and self.articles_scheduled >= self.max_articles:
-            return
+            return None
         self._seen_canonical.add(canonical)
         self.articles_scheduled += 1
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+        meta: dict[str, Any] = {"pantau_lastmod": lastmod, "pantau_reason": reason}
+        if known is None:
+            return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
+        self.refetches += 1
+        meta.update(pantau_known=known, handle_httpstatus_list=REFETCH_STATUSES)
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta,
+                              headers=conditional_headers(known))
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
+        known: KnownUrl | None = response.meta.get("pantau_known")
+        if known is not None and self.fetch_planning is not None:
+            if response.status in REFETCH_STATUSES:
+                if response.status == 304:
+                    self.not_modified += 1
+                else:
+                    self.removed += 1
+                self.fetch_planning.record(known, response.status, self.now(), response.meta.get("pantau_lastmod"))
+                return
+            self.fetch_planning.record(known, 200, self.now())
         if not hasattr(response, "text"):
             self._record_error(response.url, "not an HTML page")
             return
@@ -209,7 +355,10 @@ class NewsSpider(scrapy.Spider):
             status=response.status,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             html=response.text,
-            fetched_at=dt.datetime.now(dt.timezone.utc),
+            fetched_at=self.now(),
+            fetch=FetchInfo(url=response.request.url if response.request else response.url,
+                            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
+                            lastmod=response.meta.get("pantau_lastmod")),
         )
         yield from self._next_page_or_item(item, response)
 
@@ -278,3 +427,8 @@ def _lastmod_day(lastmod: str | None) -> dt.date | None:
         return dt.date.fromisoformat(lastmod.strip()[:10]) if lastmod else None
     except ValueError:
         return None
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1").strip() or None if value else None

@@ -173,6 +173,61 @@ class Article(Base):
     pages: Mapped[int] = mapped_column(comment="pages stitched into this story")
     http_status: Mapped[int | None]
     last_crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id", ondelete="SET NULL"))
+    removed_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="when a re-fetch found the story gone (HTTP 404/410); null while it is online")
+
+
+FETCH_KINDS = ("article", "wp-rest")
+
+
+class FetchState(Base):
+    """What Pantau knows about fetching one URL: validators, the newest lastmod seen, and when it is due again.
+
+    One row per article (keyed by its canonical URL) and one per WordPress REST endpoint of a source (its last
+    complete enumeration). Written by storage/fetch_state.py; the daemon, ad-hoc crawls and workers share it.
+    """
+
+    __tablename__ = "fetch_state"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {FETCH_KINDS!r}", name="kind"),
+        Index(None, "source_id", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    kind: Mapped[str] = mapped_column(comment="article, or wp-rest for a source's /wp-json/wp/v2/posts")
+    canonical_url: Mapped[str] = mapped_column(unique=True, comment="article.canonical_url for articles")
+    url: Mapped[str] = mapped_column(comment="the URL to request when re-fetching")
+    etag: Mapped[str | None] = mapped_column(comment="the ETag the server last sent (sent back as If-None-Match)")
+    last_modified: Mapped[str | None] = mapped_column(
+        comment="the Last-Modified header as sent (sent back as If-Modified-Since)")
+    lastmod_seen: Mapped[dt.datetime | None] = mapped_column(
+        comment="newest sitemap lastmod / feed updated / REST modified seen when the URL was last fetched")
+    content_hash: Mapped[str | None] = mapped_column(String(64), comment="article.text_hash of the last fetch")
+    last_status: Mapped[int | None] = mapped_column(comment="HTTP status of the last fetch (304 = unchanged)")
+    last_fetched_at: Mapped[dt.datetime | None]
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="when the refetch schedule wants it again; null when no step is left")
+    fetch_count: Mapped[int] = mapped_column(default=0)
+
+
+class ArticleVersion(Base):
+    """A previous version of an article: what its title and text were before a re-fetch found them changed."""
+
+    __tablename__ = "article_version"
+    __table_args__ = (Index(None, "article_id", "replaced_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    title: Mapped[str | None] = mapped_column(Text, comment="the title before the change")
+    text: Mapped[str] = mapped_column(Text, comment="the text before the change")
+    text_hash: Mapped[str] = mapped_column(String(64))
+    modified_at: Mapped[dt.datetime | None] = mapped_column(comment="the page's own modified time, before")
+    fetched_at: Mapped[dt.datetime] = mapped_column(comment="when this (previous) version was fetched")
+    replaced_at: Mapped[dt.datetime] = mapped_column(comment="the fetch that found the new version")
+    new_modified_at: Mapped[dt.datetime | None] = mapped_column(comment="the page's modified time, after")
+    title_changed: Mapped[bool]
+    diff_summary: Mapped[str] = mapped_column(Text, comment="e.g. 'title changed; 1 paragraph changed'")
 
 
 class Entity(Base):

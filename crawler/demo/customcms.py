@@ -25,6 +25,7 @@ class CustomCmsOutlet(Outlet):
     name = "Diksi Nusa"
     style = OutletStyle(key="diksinusa", timezone="Asia/Makassar", dateline="DIKSINUSA.CO", scope="regional",
                         advertorial_share=0.0, related_share=0.0, first_number=182_000)
+    validators = ("last-modified",)  # no ETag; and its news sitemap gives no lastmod
 
     def article_path(self, story: Story) -> str:
         return f"/berita/{story.number}/{story.slug}"

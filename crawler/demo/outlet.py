@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from crawler.demo.changes import OutletChanges
 from crawler.demo.stories import OutletStyle, Paragraph, Piece, Story
 from crawler.demo.truth import story_mentions, story_traps
 
@@ -29,6 +30,7 @@ class Response:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds the server waits before answering (a hanging page)
+    last_modified: dt.datetime | None = None  # sent as Last-Modified by outlets that send it
 
     @property
     def payload(self) -> bytes:
@@ -36,6 +38,8 @@ class Response:
 
 
 NOT_FOUND = Response(404, "<!doctype html><html><body><h1>404</h1><p>Halaman tidak ditemukan.</p></body></html>")
+GONE = Response(410, "<!doctype html><html><body><h1>410</h1><p>Berita ini telah dihapus.</p></body></html>")
+AD_BRANDS = ("Toko Elektronik Mahakam", "Bank Daerah Etam", "Kopi Borneo", "Properti Samarinda Raya")
 
 
 def esc(text: str) -> str:
@@ -62,13 +66,25 @@ class Outlet:
     name: str
     region: str | None = "Kalimantan Timur"
     scope = "regional"
+    # HTTP validators this outlet sends with its pages (the server answers 304 to matching conditional requests).
+    validators: tuple[str, ...] = ()
+    # Whether its sitemap or feed tells when a story was last modified (the demo clock plans edits by it).
+    lastmod_in_discovery = False
 
     def __init__(self, stories: list[Story], *, today: Callable[[], dt.date] | None = None) -> None:
         self.stories = stories
+        self.base_stories = stories
+        self.epoch = 0
+        self.epoch_step = dt.timedelta(0)
+        self.changes: OutletChanges | None = None
+        self.gone_paths: set[str] = set()
+        self._all_by_index: dict[int, Story] = {story.index: story for story in stories}
         self.host = "127.0.0.1"
         self.port = 0
         self._today = today
         self.hits: Counter[str] = Counter()  # requested paths (with query), for tests that check crawl behaviour
+        self.status_counts: Counter[int] = Counter()  # statuses the server sent (304s included), for benchmarks
+        self.bytes_sent = 0  # body bytes the server sent
         self.by_path: dict[str, Story] = {}
 
     # ------------------------------------------------------------------------------------------- identity
@@ -94,7 +110,20 @@ class Outlet:
 
     def today(self) -> dt.date:
         """The wall-clock date in the outlet's zone (what headers and footers print) unless a test fixed it."""
-        return self._today() if self._today else dt.datetime.now(self.zone).date()
+        today = self._today() if self._today else dt.datetime.now(self.zone).date()
+        return today + self.epoch * self.epoch_step if self.epoch else today
+
+    def set_epoch(self, epoch: int, step: dt.timedelta) -> None:
+        """Show the site as it is ``epoch`` steps after generation (see :mod:`crawler.demo.changes`)."""
+        self.epoch, self.epoch_step = epoch, step
+        if epoch >= 1 and self.changes is not None:
+            self.stories = self.changes.visible(self.base_stories)
+            self.gone_paths = {self.article_path(self.base_stories[index]) for index in self.changes.removed}
+            self._all_by_index.update({story.index: story for story in self.stories})
+        else:
+            self.stories, self.gone_paths = self.base_stories, set()
+        if self.by_path:
+            self.index_paths()
 
     def newest_first(self, stories: list[Story] | None = None) -> list[Story]:
         return sorted(stories if stories is not None else self.stories, key=lambda story: story.published_at,
@@ -116,10 +145,28 @@ class Outlet:
         self.hits[target] += 1
         parts = urlsplit(target)
         query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+        path = parts.path or "/"
+        if path in self.gone_paths:
+            return GONE
         try:
-            return self.route(parts.path or "/", query)
+            response = self.route(path, query)
         except (ValueError, IndexError):
             return NOT_FOUND
+        story = self.by_path.get(path)
+        if story is not None and response.status == 200 and response.last_modified is None:
+            response.last_modified = story.modified_at or story.published_at
+        if self.epoch and response.status == 200 and response.content_type.startswith("text/html"):
+            response.body = self.with_rotating_ad(response.payload.decode("utf-8"))
+        return response
+
+    def with_rotating_ad(self, page: str) -> str:
+        """A banner right after <body> whose advertiser and offer change with the epoch (never an edit)."""
+        start = page.find("<body")
+        end = page.find(">", start) + 1 if start >= 0 else 0
+        brand = AD_BRANDS[self.epoch % len(AD_BRANDS)]
+        ad = (f'<div class="iklan iklan-atas"><a href="/iklan/{self.epoch}" rel="sponsored">Promo {brand}: '
+              f"diskon {10 + 5 * self.epoch}% hari ini!</a></div>")
+        return page[:end] + ad + page[end:]
 
     def route(self, path: str, query: dict[str, str]) -> Response:
         raise NotImplementedError
@@ -170,7 +217,7 @@ class Outlet:
 
     def related_url(self, paragraph: Paragraph) -> str:
         assert paragraph.link_to is not None
-        return self.article_url(self.stories[paragraph.link_to])
+        return self.article_url(self._all_by_index[paragraph.link_to])
 
     def paragraph_html(self, paragraph: Paragraph) -> str:
         if paragraph.kind == "related":

@@ -1,16 +1,21 @@
 """Serves one demo outlet over HTTP: a ``ThreadingHTTPServer`` in a background thread on its own loopback
 address, moving the bytes of :meth:`Outlet.handle` responses. A response with a delay (the faulty outlet's
-hanging page) waits in small steps so that :meth:`OutletServer.stop` ends it promptly.
+hanging page) waits in small steps so that :meth:`OutletServer.stop` ends it promptly. Outlets that send
+validators (``Outlet.validators``) get an ETag (a hash of the body) and/or a Last-Modified (the story's modified
+or publication time) on their pages, and conditional requests that match are answered ``304 Not Modified``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
+import hashlib
 import logging
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from crawler.demo.outlet import Outlet
+from crawler.demo.outlet import Outlet, Response
 
 logger = logging.getLogger(__name__)
 
@@ -86,15 +91,26 @@ def _handler_for(outlet: Outlet, stopping: threading.Event) -> type[BaseHTTPRequ
             if response.delay and stopping.wait(response.delay):
                 return  # the site is shutting down: drop the hanging request
             payload = response.payload
+            validators = _validators(outlet, response, payload)
+            not_modified = validators and _not_modified(validators, self.headers.get("If-None-Match"),
+                                                        self.headers.get("If-Modified-Since"))
             try:
+                outlet.status_counts[(304 if not_modified else response.status)] += 1
+                if not_modified:
+                    self.send_response(304)
+                    for name, value in validators.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    return
                 self.send_response(response.status)
                 self.send_header("Content-Type", response.content_type)
                 self.send_header("Content-Length", str(len(payload)))
-                for name, value in response.headers.items():
+                for name, value in {**response.headers, **validators}.items():
                     self.send_header(name, value)
                 self.end_headers()
                 if with_body:
                     self.wfile.write(payload)
+                    outlet.bytes_sent += len(payload)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
@@ -102,3 +118,31 @@ def _handler_for(outlet: Outlet, stopping: threading.Event) -> type[BaseHTTPRequ
             logger.debug("%s %s", outlet.key, format % args)
 
     return OutletHandler
+
+
+def _validators(outlet: Outlet, response: Response, payload: bytes) -> dict[str, str]:
+    if response.status != 200:
+        return {}
+    headers = {}
+    if "etag" in outlet.validators:
+        headers["ETag"] = '"' + hashlib.sha1(payload).hexdigest()[:20] + '"'
+    if "last-modified" in outlet.validators and response.last_modified is not None:
+        headers["Last-Modified"] = email.utils.format_datetime(
+            response.last_modified.astimezone(dt.timezone.utc), usegmt=True)
+    return headers
+
+
+def _not_modified(validators: dict[str, str], if_none_match: str | None, if_modified_since: str | None) -> bool:
+    """RFC 9110 13.1: If-None-Match decides when sent; If-Modified-Since only without it."""
+    if if_none_match is not None:
+        etag = validators.get("ETag")
+        return etag is not None and (if_none_match.strip() == "*" or etag in
+                                     [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")])
+    last_modified = validators.get("Last-Modified")
+    if if_modified_since is None or last_modified is None:
+        return False
+    try:
+        since = email.utils.parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False
+    return email.utils.parsedate_to_datetime(last_modified) <= since

@@ -13,6 +13,7 @@ from typing import Any
 
 from crawler.config import EntityConfig
 from crawler.demo.agencies import AgencyBook
+from crawler.demo.changes import EPOCH_STEP, anchor_for, change_records, plan_outlet_changes
 from crawler.demo.customcms import CustomCmsOutlet
 from crawler.demo.faulty import FaultyOutlet
 from crawler.demo.national import NationalOutlet
@@ -42,7 +43,7 @@ class DemoSite:
                  per_day: float = DEFAULT_PER_DAY, include_faulty: bool = False, *, days: int = DEFAULT_DAYS,
                  port: int = 0, today: dt.date | Callable[[], dt.date] | None = None, archive: bool = True,
                  entities: Iterable[EntityConfig] | None = None, config_dir: Path | None = None,
-                 hang_seconds: float = 30.0) -> None:
+                 hang_seconds: float = 30.0, epoch: int = 0, wordpress_rest: str = "on") -> None:
         if isinstance(end_date, str):
             end_date = dt.date.fromisoformat(end_date)
         if per_day <= 0 or days < 1:
@@ -61,7 +62,40 @@ class DemoSite:
         if include_faulty:
             self.outlets.append(FaultyOutlet(seed=seed, end_date=end_date, today=today_fn,
                                              hang_seconds=hang_seconds))
+        for outlet in self.outlets:
+            if isinstance(outlet, WordPressOutlet):
+                outlet.rest_api = wordpress_rest
         self.servers: list[OutletServer] = []
+        self.epoch = 0
+        self.anchor = anchor_for(end_date, self.outlets[0].zone)
+        self.set_epoch(epoch)
+
+    # ------------------------------------------------------------------------------------------- the clock
+
+    def now(self) -> dt.datetime:
+        """The site's clock: the morning after the newest stories at epoch 0, ``EPOCH_STEP`` later per epoch."""
+        return self.anchor + self.epoch * EPOCH_STEP
+
+    def set_epoch(self, epoch: int) -> None:
+        """Move the clock (while serving, too): from epoch 1 on each healthy outlet has edited, removed and added
+        stories (see :mod:`crawler.demo.changes`; :meth:`changes` lists them)."""
+        if epoch < 0:
+            raise ValueError("epoch must be 0 or more")
+        self.epoch = epoch
+        for outlet in self.outlets:
+            if isinstance(outlet, FaultyOutlet):
+                continue
+            if epoch >= 1 and outlet.changes is None:
+                outlet.changes = plan_outlet_changes(outlet, self.book, seed=self.seed, anchor=self.anchor,
+                                                     lastmod_in_discovery=outlet.lastmod_in_discovery)
+            outlet.set_epoch(epoch, EPOCH_STEP)
+
+    def changes(self) -> list[dict[str, Any]]:
+        """What the clock changed by the current epoch: ``{outlet, change: edited|removed|added, url, title,
+        …}``; edits also say ``edit`` (headline or paragraph), ``previous_title`` and ``removed_mentions``."""
+        self._ensure_addresses()
+        return [record for outlet in self.outlets if outlet.changes is not None
+                for record in change_records(outlet, outlet.changes, self.epoch)]
 
     # ------------------------------------------------------------------------------------------- serving
 

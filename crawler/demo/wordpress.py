@@ -1,11 +1,17 @@
 """The WordPress-style regional portal ("Kabar Mahakam", WITA): ``/YYYY/MM/DD/slug/`` articles with ``?amp=1``
 twins, a Yoast sitemap index, an RSS feed, paginated category pages, JSON-LD NewsArticle in +08:00, inline
-"BACA JUGA:" links, tag list, related box, share widgets and a footer with the current year.
+"BACA JUGA:" links, tag list, related box, share widgets and a footer with the current year. Its pages carry an
+ETag and a Last-Modified. It answers the WordPress REST API's ``/wp-json/wp/v2/posts`` (``page``, ``per_page``
+up to 100, ``after``, ``before``, ``modified_after``, ``orderby``, ``order``, ``_fields``; ``X-WP-Total`` and
+``X-WP-TotalPages`` headers) unless ``rest_api`` is ``"blocked"`` (403, as a security plugin answers) or
+``"off"`` (404, as a site without the API).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
+import json
 from typing import Any
 
 from crawler.demo import vocabulary as words
@@ -17,6 +23,7 @@ from crawler.demo.stories import OutletStyle, Story
 SECTIONS = {"pemerintahan": "Pemerintahan", "politik": "Politik", "hukum": "Hukum", "teknologi": "Teknologi",
             "kesehatan": "Kesehatan", "ragam": "Ragam", "nasional": "Nasional", "advertorial": "Advertorial"}
 PER_LISTING_PAGE = 10
+REST_MAX_PER_PAGE = 100
 PER_SITEMAP = 40
 FEED_SIZE = 20
 
@@ -26,6 +33,9 @@ class WordPressOutlet(Outlet):
     name = "Kabar Mahakam"
     style = OutletStyle(key="kabarmahakam", timezone="Asia/Makassar", dateline="KABARMAHAKAM.ID",
                         scope="regional", advertorial_share=0.12, related_share=0.8, first_number=4100)
+    validators = ("etag", "last-modified")
+    lastmod_in_discovery = True
+    rest_api = "on"  # "on", "blocked" (403) or "off" (404)
 
     def article_path(self, story: Story) -> str:
         return f"/{story.published_at:%Y/%m/%d}/{story.slug}/"
@@ -49,6 +59,8 @@ class WordPressOutlet(Outlet):
             return self.category_sitemap()
         if path in ("/feed/", "/feed"):
             return self.feed()
+        if path.rstrip("/") == "/wp-json/wp/v2/posts":
+            return self.rest_posts(query)
         if path == "/":
             return self.listing(self.newest_first(), 1, "/", "Berita Terbaru")
         parts = [part for part in path.split("/") if part]
@@ -122,6 +134,50 @@ class WordPressOutlet(Outlet):
             f"<description>Kabar terkini dari Benua Etam</description>"
             f"<lastBuildDate>{email.utils.format_datetime(newest)}</lastBuildDate><language>id</language>"
             + "".join(items) + "</channel></rss>\n", "application/rss+xml; charset=utf-8")
+
+    def rest_posts(self, query: dict[str, str]) -> Response:
+        if self.rest_api == "off":
+            return NOT_FOUND
+        if self.rest_api == "blocked":
+            return _rest_error(403, "rest_forbidden", "Maaf, Anda tidak diizinkan melakukan itu.")
+        per_page, page = int(query.get("per_page", "10")), int(query.get("page", "1"))
+        if not 1 <= per_page <= REST_MAX_PER_PAGE or page < 1:
+            return _rest_error(400, "rest_invalid_param", "Parameter tidak valid: per_page, page")
+        stories = list(self.stories)
+        for name, moment, later in (("after", lambda s: s.published_at, True),
+                                    ("before", lambda s: s.published_at, False),
+                                    ("modified_after", lambda s: s.modified_at or s.published_at, True)):
+            if name in query:
+                limit = dt.datetime.fromisoformat(query[name].replace("Z", "+00:00"))
+                if limit.tzinfo is None:
+                    limit = limit.replace(tzinfo=self.zone)  # WordPress reads a bare time in the site's zone
+                stories = [story for story in stories if (moment(story) > limit) == later]
+        key = (lambda s: s.modified_at or s.published_at) if query.get("orderby") == "modified" \
+            else (lambda s: s.published_at)
+        stories.sort(key=key, reverse=query.get("order", "desc") != "asc")
+        total, pages = len(stories), page_count(len(stories), per_page)
+        if total and page > pages:
+            return _rest_error(400, "rest_post_invalid_page_number",
+                               "Jumlah halaman yang diminta lebih besar dari jumlah halaman yang tersedia.")
+        fields = [name for name in query.get("_fields", "").split(",") if name]
+        posts = [self.rest_post(story) for story in stories[(page - 1) * per_page:page * per_page]]
+        if fields:
+            posts = [{name: post[name] for name in fields if name in post} for post in posts]
+        return Response(200, json.dumps(posts, ensure_ascii=False), "application/json; charset=UTF-8",
+                        headers={"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)})
+
+    def rest_post(self, story: Story) -> dict[str, Any]:
+        modified = story.modified_at or story.published_at
+        utc = dt.timezone.utc
+        return {
+            "id": story.number, "date": story.published_at.replace(tzinfo=None).isoformat(timespec="seconds"),
+            "date_gmt": story.published_at.astimezone(utc).replace(tzinfo=None).isoformat(timespec="seconds"),
+            "modified": modified.replace(tzinfo=None).isoformat(timespec="seconds"),
+            "modified_gmt": modified.astimezone(utc).replace(tzinfo=None).isoformat(timespec="seconds"),
+            "slug": story.slug, "status": "publish", "type": "post", "link": self.article_url(story),
+            "title": {"rendered": esc(story.title_text)},
+            "excerpt": {"rendered": f"<p>{esc(story.paragraphs[0].text[:160])} [&hellip;]</p>"},
+        }
 
     def listing(self, stories: list[Story], page: int, base: str, label: str) -> Response:
         pages = page_count(len(stories), PER_LISTING_PAGE)
@@ -237,3 +293,8 @@ class WordPressOutlet(Outlet):
             "timezone": self.timezone, "region": self.region, "scope": "regional", "interval_minutes": 60,
             "enabled": True,
         }
+
+
+def _rest_error(status: int, code: str, message: str) -> Response:
+    return Response(status, json.dumps({"code": code, "message": message, "data": {"status": status}}),
+                    "application/json; charset=UTF-8")

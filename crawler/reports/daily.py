@@ -2,7 +2,8 @@
 
 The day is the publication's own local calendar day. Each agency group lists its articles by publication
 time with the outlet, the most prominent zone of the mention (title, lead, body, quote), a snippet and the
-link; advertorials are marked. An article that names three agencies appears in three groups.
+link; advertorials are marked, and so are stories a re-fetch found edited ("diubah") or taken down
+("dihapus"). An article that names three agencies appears in three groups.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from sqlalchemy.engine import Engine
 
 from crawler.reports.common import Report, ReportTable, date_id, select_agencies
 from storage.reports import AgencyArticle, agency_articles, agency_names
+from storage.versions import article_changes
 
 COLUMNS = ["date", "agency_id", "agency_name", "published_at", "outlet", "outlet_name", "title", "zone",
-           "mentions", "advertorial", "snippet", "url"]
+           "mentions", "advertorial", "snippet", "url", "change"]
+CHANGE_LABELS = {"edited": "diubah", "removed": "dihapus"}
 
 
 @dataclass
@@ -43,11 +46,13 @@ def build_daily_report(engine: Engine, day: dt.date, *, agencies: Sequence[str] 
         name = names[agency_id].name if agency_id in names else agency_id
         groups.append(AgencyGroup(agency_id, name, items))
     groups.sort(key=lambda group: (-len(group.articles), group.agency_name))
+    changes = {article_id: CHANGE_LABELS[change]
+               for article_id, change in article_changes(engine, [item.article_id for item in articles]).items()}
     rows = [(day.isoformat(), group.agency_id, group.agency_name,
              item.local_published, item.source_key,
              item.source_name, item.title, item.top_zone, item.mentions, item.is_advertorial, item.snippet,
-             item.canonical_url) for group in groups for item in group.articles]
+             item.canonical_url, changes.get(item.article_id)) for group in groups for item in group.articles]
     title = f"Kliping berita {date_id(day)}"
     return Report("daily", title, [ReportTable("clippings", title, COLUMNS, rows)], "daily.html",
-                  context={"day": day, "groups": groups, "office_name": office_name,
+                  context={"day": day, "groups": groups, "office_name": office_name, "changes": changes,
                            "article_count": len({item.article_id for item in articles})})

@@ -147,6 +147,9 @@ class ArticleWriter:
         self._entities = _EntityIds()
         self.new_articles = self.updated_articles = self.new_mentions = 0
         self.unchanged_articles = self.failed_articles = 0
+        # Called inside each batch's transaction before any row changes, with (connection, batch, stored: canonical
+        # URL -> (id, text_hash)): storage.versions keeps previous versions and fetch state there.
+        self.before_write: Any = None
 
     def __enter__(self) -> ArticleWriter:
         return self
@@ -217,6 +220,8 @@ class ArticleWriter:
                         sa.select(article_table.c.canonical_url, article_table.c.id, article_table.c.text_hash)
                         .where(article_table.c.canonical_url.in_(chunk))):
                     stored[row.canonical_url] = (row.id, row.text_hash)
+            if self.before_write is not None:
+                self.before_write(connection, batch, stored)
 
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
