@@ -265,3 +265,127 @@ def test_dry_run_records_and_sends_nothing(engine, tmp_path, webhook_receiver):
     again = check_alerts(engine, config, now=now, dry_run=True, since=dt.date(2026, 11, 1))
     [(event, _)] = report.found
     assert again.known == {(event.dedupe_key, "hook")} and len(webhook_receiver.wait_for(1)) == 1
+
+
+def test_apprise_channel_delivers_through_a_real_http_receiver(engine, tmp_path, webhook_receiver):
+    host_port = webhook_receiver.url.removeprefix("http://").removesuffix("/hook")
+    write_rules(tmp_path, f"""\
+        channels:
+          chat: {{type: apprise, urls: ["json://{host_port}/hook"], timeout: 10}}
+        rules:
+          - id: bpbd
+            agency: bpbd-kaltim
+            condition: new_article
+            channels: [chat]
+        """)
+    config = load_alert_config(tmp_path, ENTITIES, environ={})
+    now = dt.datetime(2026, 11, 18, 9, 0, tzinfo=WITA)
+    store(engine, SOURCE, 1, now)
+    assert check_alerts(engine, config, now=now).count("sent") == 1
+    [message] = webhook_receiver.wait_for(1)
+    assert message["title"] == "[Pantau] Berita baru: Badan Penanggulangan Bencana Daerah Provinsi Kalimantan Timur"
+    assert "Terbit: Rabu, 18 November 2026 09.00 WITA" in message["message"]
+
+
+def test_a_hanging_receiver_costs_one_timeout_and_is_recorded(engine, tmp_path):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    release = threading.Event()
+
+    class Hang(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            release.wait(10)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hang)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        write_rules(tmp_path, f"""\
+            channels:
+              hook: {{type: webhook, url: "http://127.0.0.1:{server.server_address[1]}/x", timeout: 0.5}}
+            rules:
+              - id: bpbd
+                agency: bpbd-kaltim
+                condition: new_article
+                channels: [hook]
+            """)
+        config = load_alert_config(tmp_path, ENTITIES, environ={})
+        now = dt.datetime(2026, 11, 18, 9, 0, tzinfo=WITA)
+        store(engine, SOURCE, 1, now)
+        report = check_alerts(engine, config, now=now)
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+    assert report.count("failed") == 1
+    [row] = alert_store.list_alerts(engine)
+    assert row.status == "failed" and "timed out" in row.last_error
+
+
+def test_a_condition_registered_by_another_module_is_validated_evaluated_and_shows_tone(engine, tmp_path,
+                                                                                        webhook_receiver):
+    from crawler.alerts import AlertEvent, ConditionParams, Tone, register_condition
+    from crawler.alerts.registry import CONDITIONS
+
+    class NegativeParams(ConditionParams):
+        max_score: float = -0.3
+
+    @register_condition("test_negative_article", NegativeParams)
+    def negative(rule, params, batch):
+        for article, mentions in batch.naming(rule.scope):
+            tone = batch.tone(article.id, [mention.entity_id for mention in mentions])
+            if tone and tone.label == "negative" and tone.score <= params.max_score:
+                yield AlertEvent(dedupe_key=f"{rule.id}:negative:{article.id}", rule_id=rule.id,
+                                 condition="test_negative_article", title="Berita negatif",
+                                 summary="Berita bernada negatif.", entity_id=rule.agency,
+                                 entity_name=rule.agency_name, items=(batch.item(article, rule.scope),))
+
+    def tones(connection, article_ids):
+        return {(article_ids[0], "bpbd-kaltim"): Tone("negative", -0.62)}
+
+    alert_store.FACT_LOADERS["tone"] = tones
+    try:
+        write_rules(tmp_path, f"""\
+            channels:
+              hook: {{type: webhook, url: "{webhook_receiver.url}"}}
+            rules:
+              - id: bpbd-negatif
+                agency: bpbd-kaltim
+                condition: {{type: test_negative_article, max_score: -0.5}}
+                channels: [hook]
+            """)
+        config = load_alert_config(tmp_path, ENTITIES, environ={})
+        assert config.rules[0].params.max_score == -0.5
+        (tmp_path / "alerts" / "rules.yaml").write_text((tmp_path / "alerts" / "rules.yaml").read_text()
+                                                        .replace("max_score: -0.5", "max_skor: -0.5"))
+        with pytest.raises(AlertConfigError, match="field 'condition.max_skor': unknown field"):
+            load_alert_config(tmp_path, ENTITIES, environ={})
+        now = dt.datetime(2026, 11, 18, 9, 0, tzinfo=WITA)
+        store(engine, SOURCE, 1, now)
+        store(engine, SOURCE, 2, now + dt.timedelta(minutes=5))  # no tone: no event
+        report = check_alerts(engine, config, now=now + dt.timedelta(minutes=10))
+    finally:
+        CONDITIONS.pop("test_negative_article", None)
+        alert_store.FACT_LOADERS.pop("tone", None)
+    assert report.count("sent") == 1
+    [hook] = webhook_receiver.wait_for(1)
+    assert hook["articles"][0]["tone"] == "negatif" and "Nada: negatif (skor -0,62)" in hook["text"]
+
+
+def test_after_crawl_hook_reports_a_broken_rule_file_and_never_raises(tmp_path, database_url):
+    from crawler.alerts.hook import check_after_crawl
+
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "entities").symlink_to(Path(__file__).resolve().parent.parent / "config" / "entities")
+    assert check_after_crawl(database_url, config_dir) is None  # no alerts folder: nothing to do
+    path = write_rules(config_dir, "rules:\n  - id: a\n    agency: [bpbd\n")
+    outcome = check_after_crawl(database_url, config_dir)
+    assert outcome.error.startswith(f"{path}:4: not valid YAML") and outcome.line.startswith("alerts not checked:")
+    write_rules(config_dir, CHANNELS + "  - id: a\n    agency: bpbd-kaltim\n    condition: new_article\n"
+                "    channels: [hook]\n")
+    outcome = check_after_crawl("postgresql://pantau:x@127.0.0.1:1/none", config_dir)  # nothing listens on port 1
+    assert outcome.report is None and outcome.error  # an unusable database: one line, no exception
