@@ -35,7 +35,7 @@ class AlertChecker:
     def request(self) -> None:
         self._wanted.set()
 
-    def stop(self, timeout: float = 90.0) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
         """No new checks; wait up to ``timeout`` for one in progress (its sends are bounded by their timeouts)."""
         self._stopping.set()
         self._wanted.set()
