@@ -67,8 +67,8 @@ def first_article_id_since(engine: Engine, first_seen: dt.datetime) -> int:
     return (first - 1) if first is not None else max_article_id(engine)
 
 
-def new_articles(engine: Engine, *, after_id: int | None = None, upto_id: int | None = None, published_since: dt.datetime | None = None,
-                 ids: list[int] | None = None) -> list[ArticleFact]:
+def new_articles(engine: Engine, *, after_id: int | None = None, upto_id: int | None = None,
+                 published_since: dt.datetime | None = None, ids: list[int] | None = None) -> list[ArticleFact]:
     """Articles with ``after_id < id <= upto_id`` (and, with ``published_since``, published on or after it —
     or first stored on or after it when their date is unknown), with their mentions, oldest id first."""
     query = (sa.select(article_table.c.id, article_table.c.url, article_table.c.canonical_url,

@@ -317,24 +317,26 @@ class Alert(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dedupe_key: Mapped[str] = mapped_column(comment="the event's identity, e.g. 'rule:spike:bpbd-kaltim:2026-11-18'")
+    dedupe_key: Mapped[str] = mapped_column(comment="the event's identity, e.g. 'rule:spike:2026-11-18'")
     channel: Mapped[str] = mapped_column(comment="the rule's channel name (config/alerts channels:)")
     rule_id: Mapped[str]
     condition: Mapped[str] = mapped_column(comment="new_article, spike, first_outlet, keyword, …")
-    entity_id: Mapped[str | None] = mapped_column(comment="the rule's agency (entity.id), null for a keyword rule without one")
+    entity_id: Mapped[str | None] = mapped_column(
+        comment="the rule's agency (entity.id), null for a keyword rule without one")
     article_ids: Mapped[list[int]] = mapped_column(JSONDocument, comment="article.id of the articles behind the event")
     event: Mapped[dict[str, Any]] = mapped_column(comment="what the message says: summary and one item per article")
     status: Mapped[str] = mapped_column(comment="pending, sent, failed (will be retried), gave-up or skipped")
     digest_period: Mapped[str | None] = mapped_column(comment="the digest period it is sent with, e.g. '2026-11-18'")
     created_at: Mapped[dt.datetime]
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(comment="not sent before this time (quiet hours, digest, backoff)")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="not sent before this time (quiet hours, digest, backoff)")
     sent_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class AlertCheck(Base):
-    """One evaluation of the alert rules (after a crawl, or ``pantau alerts check``); its cursor is the last article."""
+    """One evaluation of the alert rules (after a crawl, or ``pantau alerts check``); its cursor: the last article."""
 
     __tablename__ = "alert_check"
 

@@ -86,7 +86,8 @@ def test_channel_with_an_unset_variable_is_not_configured_and_a_set_one_is(tmp_p
                 "    channels: [hook]\n")
     missing = load_alert_config(tmp_path, ENTITIES, environ={})
     assert not missing.channels["hook"].configured
-    assert missing.channels["hook"].why_not() == "channel 'hook' is not configured: HOOK_URL not set in the environment"
+    assert missing.channels["hook"].why_not() == \
+        "channel 'hook' is not configured: HOOK_URL not set in the environment"
     ready = load_alert_config(tmp_path, ENTITIES, environ={"HOOK_URL": "http://127.0.0.1:9/x"})
     assert ready.channels["hook"].settings.url == "http://127.0.0.1:9/x"
     with pytest.raises(AlertConfigError, match=r"rules.yaml:4: channel 'hook': field 'url': 'ftp://x' is not"):

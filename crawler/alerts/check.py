@@ -83,7 +83,8 @@ def check_alerts(engine: Engine, config: AlertConfig, *, now: dt.datetime | None
     if since is not None:
         after, published_since = 0, dt.datetime.combine(since, dt.time(), SINCE_ZONE).astimezone(dt.timezone.utc)
     else:
-        after = previous if previous is not None else alert_store.first_article_id_since(engine, started - FIRST_LOOKBACK)
+        after = previous if previous is not None else \
+            alert_store.first_article_id_since(engine, started - FIRST_LOOKBACK)
         published_since = None
     articles = alert_store.new_articles(engine, after_id=after, upto_id=upto, published_since=published_since) \
         if rules else []

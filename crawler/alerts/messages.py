@@ -91,7 +91,8 @@ def digest_subject(rule_id: str, period: str, events: Sequence[AlertEvent]) -> s
 
 
 def digest_text(rule_id: str, period: str, events: Sequence[AlertEvent]) -> str:
-    lines = [f"Ringkasan peringatan Pantau \u2014 aturan {rule_id}, periode {period}", f"{len(events)} peringatan.", ""]
+    lines = [f"Ringkasan peringatan Pantau \u2014 aturan {rule_id}, periode {period}",
+             f"{len(events)} peringatan.", ""]
     for number, event in enumerate(events, 1):
         about = f" \u2014 {event.entity_name}" if event.entity_name else ""
         lines += [f"{number}. {event.title}{about}", event.summary]

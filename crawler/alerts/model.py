@@ -123,7 +123,8 @@ class AlertEvent:
 class History(Protocol):
     """Read-only questions about stored coverage that a condition may ask (storage/alerts.py answers them)."""
 
-    def coverage(self, entity_ids: frozenset[str], start: dt.datetime, end: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    def coverage(self, entity_ids: frozenset[str], start: dt.datetime, end: dt.datetime
+                 ) -> list[tuple[int, dt.datetime]]:
         """(article id, publication moment) of every article naming one of ``entity_ids`` in a counted zone,
         published in [start, end)."""
 

@@ -85,7 +85,10 @@ class EmailChannel(_Strict):
     to: Annotated[list[str], Field(min_length=1)]
     timeout: float = Field(default=10.0, gt=0, le=60)
 
-    _split_to = field_validator("to", mode="before")(classmethod(lambda cls, value: _addresses(value)))
+    @field_validator("to", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: Any) -> Any:
+        return _addresses(value)
 
     @field_validator("to")
     @classmethod
@@ -108,8 +111,10 @@ class AppriseChannel(_Strict):
     urls: Annotated[list[str], Field(min_length=1)]
     timeout: float = Field(default=20.0, gt=0, le=120)
 
-    _split_urls = field_validator("urls", mode="before")(classmethod(
-        lambda cls, value: [value] if isinstance(value, str) else value))
+    @field_validator("urls", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
 
 CHANNEL_TYPES: dict[str, type[_Strict]] = {"email": EmailChannel, "webhook": WebhookChannel,
@@ -274,7 +279,8 @@ def load_alert_config(config_dir: Path | None = None, entities: Iterable[EntityC
             channel_origin[name] = path
         rules = document.get("rules") or []
         if not isinstance(rules, list):
-            raise AlertConfigError(path, "'rules' must be a list of rules (- id: …)", line=_key_line(lines, 1, "rules"))
+            raise AlertConfigError(path, "'rules' must be a list of rules (- id: …)",
+                                   line=_key_line(lines, 1, "rules"))
         for index, raw in enumerate(rules):
             if not isinstance(raw, dict):
                 raise AlertConfigError(path, "each rule must be a mapping with id, agency, condition, channels",

@@ -95,7 +95,8 @@ class _Planter:
         paragraphs += [Paragraph("body", pieces) for pieces in body]
         title_text = "".join(piece.text for piece in title)
         story = Story(
-            index=self.index, number=self.style.first_number + NUMBER_OFFSET + self.index, slug=words.slugify(title_text),
+            index=self.index, number=self.style.first_number + NUMBER_OFFSET + self.index,
+            slug=words.slugify(title_text),
             topic="alert-demo", section=section, published_at=published_at, modified_at=None, title=title,
             paragraphs=paragraphs, caption=[Piece("Suasana di lokasi. /Foto: Istimewa")],
             tags=[Piece(keyword) for keyword in keywords], authors=[rng.choice(words.REPORTERS)],
