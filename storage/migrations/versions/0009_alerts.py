@@ -1,7 +1,7 @@
 """Alerts: the ``alert`` table (one row per event and channel, sent once) and ``alert_check`` (each evaluation).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0012 (written on 0006; chained after the back-fill tables that landed first)
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from storage.models import JSONDocument, UTCDateTime
 
 revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
