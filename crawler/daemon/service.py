@@ -184,6 +184,8 @@ class Daemon:
             logger.error("could not enqueue a crawl of %s: %s", source_key, error)
             return "failed: broker unreachable"
         logger.info("enqueued a crawl of %s for the workers (task %s)", source_key, task_id)
+        # Workers do not report back: each enqueue checks what the workers stored since the last check.
+        self.alerts.request()
         return "enqueued"
 
     def _apply(self, plans: dict[str, JobPlan]) -> None:
