@@ -352,3 +352,54 @@ class BackfillPart(Base):
     status: Mapped[str] = mapped_column(String)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
     updated_at: Mapped[dt.datetime]
+
+
+ALERT_STATUSES = ("pending", "sent", "failed", "gave-up", "skipped")
+
+
+class Alert(Base):
+    """One alert event for one channel of a rule (config/alerts/*.yaml): found once, sent once.
+
+    Written by storage/alerts.py; ``dedupe_key`` (with ``channel``) is what makes an event alert only once.
+    """
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", "channel"),
+        CheckConstraint(f"status IN {ALERT_STATUSES!r}", name="status"),
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "rule_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(comment="the event's identity, e.g. 'rule:spike:2026-11-18'")
+    channel: Mapped[str] = mapped_column(comment="the rule's channel name (config/alerts channels:)")
+    rule_id: Mapped[str]
+    condition: Mapped[str] = mapped_column(comment="new_article, spike, first_outlet, keyword, …")
+    entity_id: Mapped[str | None] = mapped_column(
+        comment="the rule's agency (entity.id), null for a keyword rule without one")
+    article_ids: Mapped[list[int]] = mapped_column(JSONDocument, comment="article.id of the articles behind the event")
+    event: Mapped[dict[str, Any]] = mapped_column(comment="what the message says: summary and one item per article")
+    status: Mapped[str] = mapped_column(comment="pending, sent, failed (will be retried), gave-up or skipped")
+    digest_period: Mapped[str | None] = mapped_column(comment="the digest period it is sent with, e.g. '2026-11-18'")
+    created_at: Mapped[dt.datetime]
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(
+        comment="not sent before this time (quiet hours, digest, backoff)")
+    sent_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AlertCheck(Base):
+    """One evaluation of the alert rules (after a crawl, or ``pantau alerts check``); its cursor: the last article."""
+
+    __tablename__ = "alert_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime]
+    last_article_id: Mapped[int] = mapped_column(comment="the next check looks at articles with a higher id")
+    articles: Mapped[int] = mapped_column(comment="new articles evaluated")
+    events: Mapped[int] = mapped_column(comment="new alert rows recorded")
+    sent: Mapped[int]
+    failed: Mapped[int]

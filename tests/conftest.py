@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.news_site",
     "tests.fixtures.demo_crawl",
     "tests.fixtures.redis_server",
+    "tests.fixtures.receivers",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import storage
+from crawler.config import default_config_dir
 from crawler.demo import DemoSite
 from tests.fixtures.news_site import DEMO_TODAY, write_demo_config
 
@@ -45,16 +47,20 @@ def wait_for(condition, timeout: float, what: str, process: subprocess.Popen[str
 
 
 @pytest.mark.slow
-def test_daemon_crawls_on_its_interval_reloads_on_sighup_and_stops_cleanly_on_sigterm(small_news_site: DemoSite,
-                                                                     tmp_path: Path) -> None:
+def test_daemon_crawls_on_its_interval_reloads_on_sighup_and_stops_cleanly_on_sigterm(
+        small_news_site: DemoSite, tmp_path: Path, smtp_server, webhook_receiver) -> None:
     config_dir = write_demo_config(small_news_site, tmp_path / "config")
+    (config_dir / "alerts").mkdir()
+    shutil.copy(default_config_dir() / "alerts" / "example.yaml", config_dir / "alerts")
+    alert_env = {"PANTAU_SMTP_HOST": "127.0.0.1", "PANTAU_SMTP_PORT": str(smtp_server.port),
+                 "PANTAU_ALERT_EMAIL": "humas@kaltimprov.example", "PANTAU_ALERT_WEBHOOK": webhook_receiver.url}
     database_url = f"sqlite:///{tmp_path / 'pantau.db'}"
     log_file = tmp_path / "daemon.log"
     daemon = subprocess.Popen(
         [sys.executable, str(ROOT / "schedule.py"), "--database-url", database_url, "--config", str(config_dir),
          "--every", "3", "--allow-private-addresses", "--grace-period", "20", "--poll", "0.5",
          "--log-format", "json", "--log-file", str(log_file)],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **alert_env})
     try:
         engine = wait_for(lambda: _engine_when_ready(database_url), 60, "the database", daemon)
 
@@ -71,6 +77,15 @@ def test_daemon_crawls_on_its_interval_reloads_on_sighup_and_stops_cleanly_on_si
         assert first.trigger == second.trigger == "scheduled"
         assert first.new_articles > 0 and second.new_articles == 0  # the second crawl found nothing new
         assert second.started_at >= first.finished_at  # one source's runs never overlap
+
+        # After the scheduled runs the daemon's alert check sends the demo's planted events, each once.
+        planted = sorted((event["rule"], tuple(sorted(event["urls"])))
+                         for event in small_news_site.truth()["planted_alerts"])
+        wait_for(lambda: len(webhook_receiver.received) >= len(planted), 60, "the alerts", daemon)
+        arrived = sorted((hook["rule"], tuple(sorted(a["url"] for a in hook["articles"])))
+                         for hook in webhook_receiver.received)
+        assert arrived == planted
+        assert len(smtp_server.wait_for(len(planted) - 1)) == len(planted) - 1  # the keyword rule: webhook only
 
         status = subprocess.run([sys.executable, "-m", "crawler", "--database-url", database_url, "--config",
                                  str(config_dir), "status", "--json"], capture_output=True, text=True, timeout=60)
@@ -109,6 +124,7 @@ def test_daemon_crawls_on_its_interval_reloads_on_sighup_and_stops_cleanly_on_si
     assert any("SIGTERM received" in message for message in messages)
     assert messages[-1] == "daemon stopped"
     assert log_file.read_text(encoding="utf-8").count("daemon stopped") == 1
+    assert len(webhook_receiver.received) == len(planted)  # later runs found nothing new to alert about
     state = subprocess.run([sys.executable, "-m", "crawler", "--database-url", database_url, "--config",
                             str(config_dir), "status", "--json"], capture_output=True, text=True, timeout=60)
     assert json.loads(state.stdout)["daemon"]["running"] is False

@@ -360,7 +360,9 @@ def test_demo_site_generation_is_deterministic() -> None:
 def test_demo_site_scale_and_end_date_are_configurable() -> None:
     site = DemoSite(per_day=3, days=10, end_date="2024-10-25", archive=False)
     articles = [article for outlet in site.truth()["outlets"] for article in outlet["articles"]]
-    assert len(articles) == 3 * 10 * 3
+    planted = sum(story.topic == "alert-demo" for outlet in site.outlets for story in outlet.stories)
+    assert planted == 10  # crawler/demo/alerts.py: 6 spike stories, 3 about BRIDA Kaltim, 1 baseline (10 days)
+    assert len(articles) == 3 * 10 * 3 + planted
     assert max(article["published_at"][:10] for article in articles) == "2024-10-25"
     ids = {m["entity_id"] for article in articles for m in article["mentions"]}
     assert {"kominfo", "komdigi"} & ids

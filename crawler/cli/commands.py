@@ -14,3 +14,4 @@ from crawler.cli import search  # noqa: F401
 from crawler.cli import export  # noqa: F401
 from crawler.cli import access  # noqa: F401
 from crawler.cli import workers  # noqa: F401
+from crawler.cli import alerts  # noqa: F401

@@ -178,6 +178,12 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
                 run_ids={sources[0].key: run_id} if run_id is not None else None, progress=bar, clock=clock,
             )
     print_summary(summaries, console)
+    if trigger == "manual":  # the daemon checks alerts itself after each scheduled run
+        from crawler.alerts.hook import check_after_crawl
+
+        alerts = check_after_crawl(app.database_url, app.config_dir)
+        if alerts is not None:
+            console.print(escape(alerts.line), highlight=False)
     if any(summary.status == "failed" for summary in summaries):
         sys.exit(1)
     if any(summary.status == "interrupted" for summary in summaries):

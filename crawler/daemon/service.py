@@ -35,6 +35,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 import storage
 from crawler.config import ConfigError
+from crawler.daemon.alerts import AlertChecker
 from crawler.daemon.config_watch import ConfigWatcher
 from crawler.daemon.lock import DaemonLock
 from crawler.daemon.plan import JOB_PREFIX, JobPlan, diff_plans, first_run_time, format_interval, plan_jobs, \
@@ -130,7 +131,8 @@ class Daemon:
                                extra_env=options.child_env,
                                allow_private_addresses=options.allow_private_addresses,
                                **({"python": options.python} if options.python else {})),
-                config_dir=self._borrow_snapshot, hostname=self.hostname, on_finished=self._return_snapshot)
+                config_dir=self._borrow_snapshot, hostname=self.hostname, on_finished=self._after_run)
+            self.alerts = AlertChecker(engine, options.database_url, lambda: options.config_dir).start()
             self.scheduler = self._make_scheduler(len(plans))
             self._apply(plans)
             self.scheduler.start(paused=paused)
@@ -147,6 +149,8 @@ class Daemon:
         scheduler = getattr(self, "scheduler", None)
         if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=False)
+        if getattr(self, "alerts", None) is not None:
+            self.alerts.stop()
         if self.engine is not None:
             try:
                 daemon_state.record_daemon_stop(self.engine, pid=self.pid, now=self.clock())
@@ -180,6 +184,8 @@ class Daemon:
             logger.error("could not enqueue a crawl of %s: %s", source_key, error)
             return "failed: broker unreachable"
         logger.info("enqueued a crawl of %s for the workers (task %s)", source_key, task_id)
+        # Workers do not report back: each enqueue checks what the workers stored since the last check.
+        self.alerts.request()
         return "enqueued"
 
     def _apply(self, plans: dict[str, JobPlan]) -> None:
@@ -305,6 +311,7 @@ class Daemon:
         self.runner.stop()
         # Job threads end within the grace period (their children are stopped, then killed).
         self.scheduler.shutdown(wait=True)
+        self.alerts.stop()
         logger.info("daemon stopped")
 
     # ------------------------------------------------------------------------------------ callbacks
@@ -344,6 +351,10 @@ class Daemon:
         with self._snapshot_lock:
             self._snapshot_users[current.snapshot_dir] = self._snapshot_users.get(current.snapshot_dir, 0) + 1
         return current.snapshot_dir
+
+    def _after_run(self, run: ActiveRun) -> None:
+        self._return_snapshot(run)
+        self.alerts.request()  # evaluated in the checker's own thread: crawls never wait for a mail server
 
     def _return_snapshot(self, run: ActiveRun) -> None:
         with self._snapshot_lock:

@@ -13,7 +13,8 @@ API::
         for outlet in site.outlets:  # .key, .name, .home_url, .timezone, .region, .stories
             print(outlet.key, outlet.home_url)
         toml = site.sources_toml()   # a ready [[sources]] file for the running servers
-        truth = site.truth()         # {"outlets": [{key, name, home_url, timezone, region,
+        truth = site.truth()         # {"planted_alerts": [{rule, condition, agency, urls, …}],
+                                     #  "outlets": [{key, name, home_url, timezone, region,
                                      #   articles: [{url, canonical_url, title, authors, published_at,
                                      #               is_advertorial, pages, section, tags,
                                      #               mentions: [{entity_id, surface, field, zone, resolution}],
@@ -36,6 +37,9 @@ Outlets (outlet i listens on 127.0.0.(11+i), falling back to 127.0.0.1 where tha
 Command line: ``python -m crawler.demo serve [--port N] [--faulty]`` prints one line per outlet
 (``KEY URL``) and serves until killed; ``python -m crawler.demo truth`` prints the truth record as JSON.
 ``pantau demo serve`` does the same and can write the sources file.
+
+Each outlet also carries the stories :mod:`crawler.demo.alerts` plants for the example alert rules (a spike,
+first-time outlets, a keyword), appended after the generated ones so that those keep their pages.
 
 Modules: :mod:`~crawler.demo.vocabulary` (words, date formats), :mod:`~crawler.demo.topics` (story templates,
 traps), :mod:`~crawler.demo.agencies` (which names may be planted), :mod:`~crawler.demo.stories` (the generator),

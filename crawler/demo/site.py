@@ -13,6 +13,7 @@ from typing import Any
 
 from crawler.config import EntityConfig
 from crawler.demo.agencies import AgencyBook
+from crawler.demo.alerts import planted_events, planted_stories
 from crawler.demo.changes import EPOCH_STEP, anchor_for, change_records, plan_outlet_changes
 from crawler.demo.customcms import CustomCmsOutlet
 from crawler.demo.faulty import FaultyOutlet
@@ -58,6 +59,8 @@ class DemoSite:
             extra = [day for day in ARCHIVE_DAYS if day < start] if archive and outlet_class is NationalOutlet else []
             stories = StoryGenerator(self.book, outlet_class.style, seed=seed, start=start, end=end_date,
                                      per_day=per_day, extra_days=extra).generate()
+            stories += planted_stories(self.book, outlet_class.style, seed=seed, start=start, end=end_date,
+                                       first_index=len(stories))
             self.outlets.append(outlet_class(stories, today=today_fn))
         if include_faulty:
             self.outlets.append(FaultyOutlet(seed=seed, end_date=end_date, today=today_fn,
@@ -171,6 +174,7 @@ class DemoSite:
         return {
             "seed": self.seed, "end_date": self.end_date.isoformat(), "days": self.days, "per_day": self.per_day,
             "outlets": [outlet.truth() for outlet in self.outlets],
+            "planted_alerts": planted_events(self.outlets, self.end_date),
         }
 
     def truth_json(self) -> str:
