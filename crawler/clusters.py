@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Literal
@@ -53,6 +54,10 @@ MIN_SHARED_RUN = 25
 # A paragraph whose near copies stand in this many other clusters is stock text (an office's closing contact
 # paragraph, a legal formula, a portal's standard disclaimer), not a pickup: it counts for neither rule.
 COMMON_PARAGRAPH_CLUSTERS = 2
+# Candidates confirmed per new article, those with the most colliding paragraphs first: bounds the cost when a
+# story has hundreds of near copies (the best match is among the closest anyway).
+MAX_CANDIDATES = 25
+PROFILE_CACHE = 4096
 # How a copy used its release (see reuse_kind).
 VERBATIM_SHARE = 0.9
 VERBATIM_OWN_SHARE = 0.15
@@ -271,6 +276,28 @@ class Clusterer:
         self.cluster_of: dict[int, int] = {}
         self.load_texts = load_texts
         self.candidates_compared = 0
+        self._profiles: OrderedDict[int, Profile] = OrderedDict()  # recently compared candidates (LRU)
+
+    def _profiles_of(self, ids: list[int]) -> dict[int, Profile]:
+        found = {}
+        missing = []
+        for article_id in ids:
+            profile = self._profiles.get(article_id)
+            if profile is None:
+                missing.append(article_id)
+            else:
+                self._profiles.move_to_end(article_id)
+                found[article_id] = profile
+        if missing:
+            for article_id, text in self.load_texts(missing).items():
+                found[article_id] = self._remember(article_id, Profile(text))
+        return found
+
+    def _remember(self, article_id: int, profile: Profile) -> Profile:
+        self._profiles[article_id] = profile
+        if len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
+        return profile
 
     def known(self, article_id: int, cluster_id: int, fingerprint: Fingerprint) -> None:
         self.cluster_of[article_id] = cluster_id
@@ -282,26 +309,28 @@ class Clusterer:
         profile = Profile(text)
         fingerprint_ = fingerprint_ if fingerprint_ is not None else fingerprint(text)
         long_paragraphs = [paragraph for paragraph in profile.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
-        candidates: set[int] = set()
+        collisions: Counter[int] = Counter()
         common: set[str] = set()
         for paragraph, minhash in zip(long_paragraphs, fingerprint_.minhashes()):
             hits = {key[0] for key in self.index.lsh.query(minhash)}
-            candidates |= hits
+            collisions.update(hits)
             if len({self.cluster_of[hit] for hit in hits if hit in self.cluster_of}) >= COMMON_PARAGRAPH_CLUSTERS:
                 common.update(paragraph.shingles)
         best: tuple[int, Comparison] | None = None
-        if candidates:
-            texts = self.load_texts(sorted(candidates))
-            for candidate in sorted(candidates):
-                other = texts.get(candidate)
+        if collisions:
+            ranked = sorted(collisions, key=lambda hit: (-collisions[hit], hit))[:MAX_CANDIDATES]
+            profiles = self._profiles_of(ranked)
+            for candidate in sorted(ranked):
+                other = profiles.get(candidate)
                 if other is None:
                     continue
                 self.candidates_compared += 1
-                comparison = compare(Profile(other), profile, common)
+                comparison = compare(other, profile, common)
                 if comparison.same_story and (best is None or comparison.a_share > best[1].a_share):
                     best = (candidate, comparison)
         cluster_id = self.cluster_of[best[0]] if best else article_id
         self.known(article_id, cluster_id, fingerprint_)
+        self._remember(article_id, profile)
         return Assignment(article_id, cluster_id, best[0] if best else None, best[1] if best else None)
 
 
