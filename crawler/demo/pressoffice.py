@@ -271,9 +271,8 @@ def plant_releases(outlets: list[Outlet], book: AgencyBook, *, seed: int, start:
                     title_pieces = [*title_pieces, Piece(" - "), Piece(office.short_surfaces[0], office.id)]
                 own = [_paragraph(writer, text) for text in template.independent]
                 paragraphs = [_with_prefix(dateline, own[0]), own[1], quotes[0], *own[2:]]
-            if credit == "office":
-                paragraphs.append(Paragraph("body", [Piece("(rls/"), Piece(office.short_surfaces[0], office.id),
-                                                     Piece(")")]))
+            if credit == "office":  # a closing credit such as "(rls/hms)"; extraction keeps it as the byline
+                paragraphs.append(Paragraph("body", [Piece("(rls/hms)")]))
             elif credit == "words":
                 paragraphs.append(Paragraph("body", [Piece("Demikian siaran pers yang diterima redaksi.")]))
             paragraphs = [Paragraph("lead" if number == 0 else paragraph.kind, paragraph.pieces)
