@@ -59,3 +59,6 @@ def _assign(context) -> None:
         context.clusters.assign_queued()
     except StorageError as error:  # clusters can be rebuilt; the articles themselves are stored
         logger.error("%s (run `pantau clusters rebuild` later)", error)
+    except Exception:  # a bug here must not lose the crawl: the articles are stored, clusters can be rebuilt
+        logger.exception("story-cluster assignment failed (run `pantau clusters rebuild` later)")
+        context.clusters.reset()

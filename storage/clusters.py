@@ -82,6 +82,10 @@ class ClusterStore:
 
     # -------------------------------------------------------------------------------------------- index
 
+    def reset(self) -> None:
+        self.clusterer = logic.Clusterer(self._load_texts)
+        self._loaded_until = None
+
     def refresh(self) -> int:
         """Load the signatures stored since the last look (all of them the first time); returns how many."""
         query = sa.select(cluster_table.c.article_id, cluster_table.c.cluster_id, cluster_table.c.signature,
@@ -195,9 +199,8 @@ class ClusterStore:
                 result.measured = measure_against_releases(connection, touched)
             result.articles, result.releases = len(new_rows), len(release_rows)
         except SQLAlchemyError as error:
-            # Forget what was not stored, so that the next batch (or clusters rebuild) assigns it again.
-            for row_id in article_ids:
-                self.clusterer.cluster_of.pop(row_id, None)
+            # Forget the in-memory state (it holds what was not stored); the next batch reloads what is stored.
+            self.reset()
             raise StorageError(f"cannot store story clusters: {str(getattr(error, 'orig', error)).splitlines()[0]}"
                                ) from None
         if result.articles:
@@ -244,7 +247,8 @@ def measure_against_releases(connection: Connection, cluster_ids: Iterable[int])
     for chunk in _chunks(cluster_ids):
         releases = connection.execute(
             sa.select(sc.cluster_id, pr.article_id, pr.agency_id, a.text, a.published_at, a.first_seen_at)
-            .join(sc, sc.article_id == pr.article_id).join(article_table, a.id == pr.article_id)
+            .select_from(release_table).join(cluster_table, sc.article_id == pr.article_id)
+            .join(article_table, a.id == pr.article_id)
             .where(sc.cluster_id.in_(chunk))).all()
         earliest: dict[int, sa.Row[Any]] = {}
         for row in releases:
@@ -257,7 +261,8 @@ def measure_against_releases(connection: Connection, cluster_ids: Iterable[int])
         for cluster_id, release in earliest.items():
             members = connection.execute(
                 sa.select(sc.article_id, sc.release_article_id, a.text, a.byline)
-                .join(article_table, a.id == sc.article_id).where(sc.cluster_id == cluster_id)).all()
+                .select_from(cluster_table).join(article_table, a.id == sc.article_id)
+                .where(sc.cluster_id == cluster_id)).all()
             pending = [m for m in members if m.article_id not in release_ids
                        and m.release_article_id != release.article_id]
             if not pending:
@@ -382,7 +387,8 @@ def list_releases(engine: Engine, since: dt.date | None = None, until: dt.date |
     published = sa.func.coalesce(a.published_at, a.first_seen_at)
     query = (sa.select(pr.article_id, pr.agency_id, pr.origin, a.title, published.label("published_at"),
                        a.canonical_url, s.key.label("source_key"))
-             .join(article_table, a.id == pr.article_id).join(source_table, s.id == a.source_id)
+             .select_from(release_table).join(article_table, a.id == pr.article_id)
+             .join(source_table, s.id == a.source_id)
              .order_by(published, pr.article_id))
     if since is not None:
         query = query.where(published >= dt.datetime.combine(since, dt.time(), dt.timezone.utc))
