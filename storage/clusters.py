@@ -380,9 +380,9 @@ def register_release(engine: Engine, article: Article, agency_id: str, origin: s
     return article_id, new
 
 
-def list_releases(engine: Engine, since: dt.date | None = None, until: dt.date | None = None,
+def list_releases(engine: Engine, since: dt.datetime | None = None, until: dt.datetime | None = None,
                   release_id: int | None = None) -> list[ReleaseRecord]:
-    """Stored releases (published in [since, until]), with how many other articles ran each."""
+    """Stored releases published in [since, until) (aware datetimes), with how many other articles ran each."""
     a, pr, s = article_table.c, release_table.c, source_table.c
     published = sa.func.coalesce(a.published_at, a.first_seen_at)
     query = (sa.select(pr.article_id, pr.agency_id, pr.origin, a.title, published.label("published_at"),
@@ -391,10 +391,9 @@ def list_releases(engine: Engine, since: dt.date | None = None, until: dt.date |
              .join(source_table, s.id == a.source_id)
              .order_by(published, pr.article_id))
     if since is not None:
-        query = query.where(published >= dt.datetime.combine(since, dt.time(), dt.timezone.utc))
+        query = query.where(published >= since)
     if until is not None:
-        query = query.where(published < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(),
-                                                           dt.timezone.utc))
+        query = query.where(published < until)
     if release_id is not None:
         query = query.where(pr.article_id == release_id)
     try:
@@ -412,3 +411,55 @@ def cluster_snapshot(engine: Engine) -> dict[int, int]:
     """article id -> cluster id, for tests and the bench (a second crawl must change none)."""
     with engine.connect() as connection:
         return dict(connection.execute(sa.select(cluster_table.c.article_id, cluster_table.c.cluster_id)).all())
+
+
+@dataclass(frozen=True)
+class PickupRecord:
+    """One article that ran a release (a row of v_pickup)."""
+
+    release_article_id: int
+    article_id: int
+    source_key: str
+    source_name: str
+    canonical_url: str
+    title: str | None
+    published_at: dt.datetime | None
+    published_utc_offset: int | None
+    delay_minutes: float | None
+    release_share: float | None
+    reuse: str | None
+    credited: bool | None
+    is_advertorial: bool
+
+
+def pickups(engine: Engine, release_ids: Sequence[int]) -> list[PickupRecord]:
+    """Every article that ran one of these releases, earliest first per release."""
+    records: list[PickupRecord] = []
+    try:
+        with engine.connect() as connection:
+            for chunk in _chunks(list(release_ids)):
+                rows = connection.execute(sa.text(
+                    "SELECT p.release_article_id, p.article_id, p.source_key, p.source_name, p.canonical_url, "
+                    "p.title, p.published_at, a.published_utc_offset, p.delay_minutes, p.release_share, p.reuse, "
+                    "p.credited, p.is_advertorial FROM v_pickup p JOIN article a ON a.id = p.article_id "
+                    "WHERE p.release_article_id IN :ids ORDER BY p.release_article_id, p.published_at, p.article_id"
+                ).bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(chunk)}).all()
+                records += [PickupRecord(
+                    row.release_article_id, row.article_id, row.source_key, row.source_name, row.canonical_url,
+                    row.title, as_utc(row.published_at), row.published_utc_offset,
+                    None if row.delay_minutes is None else float(row.delay_minutes),
+                    None if row.release_share is None else float(row.release_share), row.reuse,
+                    None if row.credited is None else bool(row.credited), bool(row.is_advertorial))
+                    for row in rows]
+    except SQLAlchemyError as error:
+        raise StorageError(f"cannot read pickups: {str(getattr(error, 'orig', error)).splitlines()[0]}") from None
+    return records
+
+
+def news_outlets(engine: Engine) -> dict[str, str]:
+    """Key -> name of the configured, enabled sources that are not press offices (who could run a release)."""
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(source_table.c.key, source_table.c.name, source_table.c.config)
+                                  .where(source_table.c.in_config.is_(True), source_table.c.enabled.is_(True))
+                                  .order_by(source_table.c.key)).all()
+    return {row.key: row.name for row in rows if (row.config or {}).get("kind", "news") != "press-office"}
