@@ -351,6 +351,7 @@ _CREDIT_WORDS = re.compile(
     re.IGNORECASE)
 _SOURCE_LINE = re.compile(r"^\W*(sumber|source|foto dan teks|teks)\s*:", re.IGNORECASE)
 CREDIT_LINE_WORDS = 12
+_CREDIT_SHAPE = re.compile(r"^[(\[].*[)\]]\W*$")
 
 
 def _compact(text: str) -> str:
@@ -367,8 +368,9 @@ def is_credited(text: str, byline: str | None, office_names: Sequence[str], rele
             byline and _CREDIT_WORDS.search(byline)):
         return True
     lines = [line.strip() for line in text.split("\n") if line.strip()]
+    # A credit line is short and looks like one: "(diskominfo/adv)", "rls/hms", "Sumber: Humas ...".
     credit_lines = [line for line in lines[-2:] if len(_WORD.findall(line)) <= CREDIT_LINE_WORDS
-                    or _SOURCE_LINE.match(line)]
+                    and (_CREDIT_SHAPE.match(line) or "/" in line)]
     credit_lines += [line for line in lines if _SOURCE_LINE.match(line)]
     if byline:
         credit_lines.append(byline)

@@ -371,8 +371,9 @@ def register_release(engine: Engine, article: Article, agency_id: str, origin: s
     except SQLAlchemyError as error:
         raise StorageError(f"cannot store the release: {str(getattr(error, 'orig', error)).splitlines()[0]}"
                            ) from None
-    store = ClusterStore(engine)
-    store.assign([article_id])
+    # Articles not clustered yet (stored before clusters existed, or by a crawl whose assignment failed) are
+    # clustered with the release, earliest published first, so that copies stored before it join it.
+    ClusterStore(engine).assign_unclustered()
     with write_transaction(engine) as connection:
         cluster = connection.execute(sa.select(cluster_table.c.cluster_id)
                                      .where(cluster_table.c.article_id == article_id)).scalar_one()

@@ -171,7 +171,6 @@ def releases_add(app: AppContext, source: str, agency: str, published: str | Non
         article.published_at = moment
     elif article.published_at is None:
         article.published_at = dt.datetime.now(dt.timezone.utc)
-    article.word_count = len(article.text.split())
     engine = open_database(app)
     try:
         with storage_errors():
