@@ -248,3 +248,30 @@ def test_releases_add_then_report_pickup_lists_the_copies(small_database, databa
     page = html_path.read_text(encoding="utf-8")
     assert "Pemuatan siaran pers" in page and "disunting" in page and "utuh" in page
     assert 'class="silent"' not in page  # both news outlets ran it
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_partner_report_counts_pickups_toward_the_quota_only_when_asked(small_database, database_url, tmp_path):
+    from crawler.partners import Month, load_partners
+    from crawler.reports import build_partner_report
+
+    engine, config = small_database
+    (config / "partners").mkdir()
+    (config / "partners" / "test.yaml").write_text(
+        "partners:\n  - outlet: kaltimnews\n    contract: 1/PKS\n    period: {start: 2025-01-01, end: 2025-12-31}\n"
+        "    agencies:\n      - {agency: diskominfo-kaltim, quota: 1}\n", encoding="utf-8")
+    texts = pair_set("heldout")["texts"]
+    start = dt.datetime(2025, 10, 14, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    _store(engine, "humas", "h1", texts, start)
+    # stored without mentions: only its being a copy of the office's release makes it a piece
+    _store(engine, "kaltimnews", "h1_para", texts, start + dt.timedelta(hours=2))
+    ClusterStore(engine).assign_unclustered()
+    book = load_partners(config)
+
+    def pieces(**options) -> int:
+        report = build_partner_report(engine, book, Month.parse("2025-10"), **options)
+        return dict(zip(report.tables[0].columns, report.tables[0].rows[0]))["pieces"]
+
+    assert pieces() == 0
+    assert pieces(count_pickups=True) == 1
+    assert pieces(count_pickups=True, lineage=False) == 1

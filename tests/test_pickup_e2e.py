@@ -14,6 +14,7 @@ from crawler.reports import build_pickup_report
 from crawler.urls import canonical_url
 from storage.clusters import cluster_snapshot
 from tests.cli_runner import run_pantau
+from tests.test_reports_browser import chromium  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -99,3 +100,21 @@ def test_second_demo_crawl_changes_no_cluster(news_site, demo_sources_dir, sqlit
         pickup_sets = "SELECT release_article_id, article_id FROM v_pickup ORDER BY 1, 2"
         assert connection.execute(sa.text(pickup_sets)).all() == before_pickups
     engine.dispose()
+
+
+@pytest.mark.usefixtures("chromium")
+def test_pickup_report_opens_in_chromium_without_errors(crawled_demo, tmp_path):
+    from tests.test_reports_browser import open_report
+
+    truth = crawled_demo.truth
+    start = min(dt.date.fromisoformat(release["published_at"][:10]) for release in truth["releases"])
+    report = build_pickup_report(crawled_demo.engine, since=start, book=load_partners(crawled_demo.config_dir))
+    path = tmp_path / "pickup.html"
+    page = report.render_html()
+    path.write_text(page, encoding="utf-8")
+    problems, charts = open_report(path, tmp_path / "chromium-profile")
+    assert problems == [] and charts == []
+    for label in ("Siaran pers", "Dimuat", "Tidak memuat", "Jeda", "Porsi rilis", "utuh", "disunting",
+                  "satu paragraf", "Belum ada media yang memuat"):
+        assert label in page, label
+    assert page.count('class="pickup"') == sum(len(release["pickups"]) for release in truth["releases"])
