@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ MIN_PARAGRAPH_WORDS = 8
 # LSH bands for paragraph signatures: datasketch picks (bands, rows) for this Jaccard threshold. Low, because
 # confirmation (compare) is exact and cheap, and an outlet that merges two release paragraphs into one halves
 # their Jaccard.
-LSH_THRESHOLD = 0.3
+LSH_THRESHOLD = 0.4
 # Confirmation, either of two: (1) the smaller text's narrative (outside quotes) is at least this share
 # shared with the other: copies and edited copies, however short their paragraphs; (2) one run of this many
 # consecutive shared words within one paragraph, outside quotes: a one-paragraph pickup inside a story of the
@@ -56,7 +57,7 @@ MIN_SHARED_RUN = 25
 COMMON_PARAGRAPH_CLUSTERS = 2
 # Candidates confirmed per new article, those with the most colliding paragraphs first: bounds the cost when a
 # story has hundreds of near copies (the best match is among the closest anyway).
-MAX_CANDIDATES = 25
+MAX_CANDIDATES = 10
 PROFILE_CACHE = 4096
 # How a copy used its release (see reuse_kind).
 VERBATIM_SHARE = 0.9
@@ -72,6 +73,12 @@ ReuseKind = Literal["verbatim", "edited", "paragraph"]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _QUOTE_CHARS = re.compile(r"[\"“”]")
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def _shingle_hash(data: bytes) -> int:
+    # CRC-32: stable across processes and machines (signatures are stored) and several times faster than
+    # datasketch's default SHA-1; MinHash's own random permutations spread its values.
+    return zlib.crc32(data)
 
 
 # ------------------------------------------------------------------------------------------------ text
@@ -109,8 +116,18 @@ def paragraphs(text: str) -> list[Paragraph]:
             continue
         words = [word for word, _ in flagged]
         count = max(1, len(words) - SHINGLE_WORDS + 1)
-        shingles = tuple(" ".join(words[start:start + SHINGLE_WORDS]) for start in range(count))
-        quoted = tuple(any(flag for _, flag in flagged[start:start + SHINGLE_WORDS]) for start in range(count))
+        if len(words) >= SHINGLE_WORDS:
+            shingles = tuple(map(" ".join, zip(*(words[offset:] for offset in range(SHINGLE_WORDS)))))
+        else:
+            shingles = (" ".join(words),)
+        if any(flag for _, flag in flagged):
+            # a shingle is quoted when any of its words is: a running count of quoted words across a window
+            inside = [0]
+            for _, flag in flagged:
+                inside.append(inside[-1] + flag)
+            quoted = tuple(inside[min(start + SHINGLE_WORDS, len(words))] > inside[start] for start in range(count))
+        else:
+            quoted = (False,) * count
         result.append(Paragraph(shingles, quoted, len(words)))
     return result
 
@@ -140,13 +157,14 @@ class Fingerprint:
         return [LeanMinHash(seed=SEED, hashvalues=signature, scheme=SCHEME) for signature in self.signatures]
 
 
-def fingerprint(text: str) -> Fingerprint:
+def fingerprint(text: str | Profile) -> Fingerprint:
     """Paragraph MinHash signatures of a cleaned article body (the analysis workers call this)."""
     signatures = []
-    for paragraph in paragraphs(text):
+    for paragraph in (text.paragraphs if isinstance(text, Profile) else paragraphs(text)):
         if paragraph.words < MIN_PARAGRAPH_WORDS:
             continue
-        minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_PERMUTATIONS)
+        minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_PERMUTATIONS,
+                          hashfunc=_shingle_hash)
         minhash.update_batch([shingle.encode("utf-8") for shingle in set(paragraph.shingles)])
         signatures.append(np.asarray(minhash.hashvalues, dtype=np.uint32))
     return Fingerprint(tuple(signatures))
@@ -169,11 +187,11 @@ class CandidateIndex:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self.articles
 
-    def add(self, article_id: int, fingerprint: Fingerprint) -> None:
+    def add(self, article_id: int, fingerprint: Fingerprint, minhashes: list[LeanMinHash] | None = None) -> None:
         if article_id in self.articles:
             return
         self.articles.add(article_id)
-        for number, minhash in enumerate(fingerprint.minhashes()):
+        for number, minhash in enumerate(minhashes if minhashes is not None else fingerprint.minhashes()):
             self.lsh.insert((article_id, number), minhash, check_duplication=False)
 
     def candidates(self, fingerprint: Fingerprint) -> set[int]:
@@ -190,7 +208,8 @@ class CandidateIndex:
 class Comparison:
     """How two texts overlap. ``a_share``: share of a's shingles found in b (b's containment of a)."""
 
-    shared_run: int  # longest run of shared consecutive words within one paragraph, outside quotes
+    shared_run: int  # longest run of shared consecutive words within one paragraph, outside quotes (0: too
+    # few shingles shared for a qualifying run, not measured)
     narrative_share: float  # shared share of the smaller text's shingles outside quotes
     a_share: float
     b_share: float
@@ -207,6 +226,7 @@ class Profile:
 
     def __init__(self, text: str) -> None:
         self.paragraphs = paragraphs(text)
+        self.paragraph_sets = [frozenset(paragraph.shingles) for paragraph in self.paragraphs]
         self.shingles = {shingle for paragraph in self.paragraphs for shingle in paragraph.shingles}
         self.narrative = {shingle for paragraph in self.paragraphs
                           for shingle, quoted in zip(paragraph.shingles, paragraph.quoted) if not quoted}
@@ -236,13 +256,17 @@ def compare(a: Profile | str, b: Profile | str, ignore: Set[str] = frozenset()) 
     a = a if isinstance(a, Profile) else Profile(a)
     b = b if isinstance(b, Profile) else Profile(b)
     shared = len(a.shingles & b.shingles)
+    if not shared:
+        return Comparison(0, 0.0, 0.0, 0.0, 0, 1.0)
     a_narrative, b_narrative = a.narrative - ignore, b.narrative - ignore
-    reused = sum(1 for paragraph in a.paragraphs
-                 if paragraph.shingles and sum(s in b.shingles for s in paragraph.shingles)
-                 >= PARAGRAPH_REUSED * len(paragraph.shingles) and paragraph.words >= MIN_PARAGRAPH_WORDS)
+    reused = sum(1 for paragraph, shingle_set in zip(a.paragraphs, a.paragraph_sets)
+                 if paragraph.words >= MIN_PARAGRAPH_WORDS
+                 and len(shingle_set & b.shingles) >= PARAGRAPH_REUSED * len(shingle_set))
     smaller = min(len(a_narrative), len(b_narrative))
+    # A qualifying run needs this many shared shingles; fewer, and the run is not measured (reported as 0).
+    could_run = shared >= MIN_SHARED_RUN - SHINGLE_WORDS + 1
     return Comparison(
-        shared_run=min(_longest_run(a, b, ignore), _longest_run(b, a, ignore)),
+        shared_run=min(_longest_run(a, b, ignore), _longest_run(b, a, ignore)) if could_run else 0,
         narrative_share=len(a_narrative & b_narrative) / smaller if smaller else 0.0,
         a_share=shared / len(a.shingles) if a.shingles else 0.0,
         b_share=shared / len(b.shingles) if b.shingles else 0.0,
@@ -259,6 +283,7 @@ class Assignment:
     cluster_id: int
     matched_id: int | None = None
     comparison: Comparison | None = None
+    fingerprint: Fingerprint | None = None  # the signatures used (computed here when none were given)
 
 
 class Clusterer:
@@ -307,11 +332,12 @@ class Clusterer:
         if article_id in self.cluster_of:
             return Assignment(article_id, self.cluster_of[article_id])
         profile = Profile(text)
-        fingerprint_ = fingerprint_ if fingerprint_ is not None else fingerprint(text)
+        fingerprint_ = fingerprint_ if fingerprint_ is not None else fingerprint(profile)
         long_paragraphs = [paragraph for paragraph in profile.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
         collisions: Counter[int] = Counter()
         common: set[str] = set()
-        for paragraph, minhash in zip(long_paragraphs, fingerprint_.minhashes()):
+        minhashes = fingerprint_.minhashes()
+        for paragraph, minhash in zip(long_paragraphs, minhashes):
             hits = {key[0] for key in self.index.lsh.query(minhash)}
             collisions.update(hits)
             if len({self.cluster_of[hit] for hit in hits if hit in self.cluster_of}) >= COMMON_PARAGRAPH_CLUSTERS:
@@ -329,9 +355,11 @@ class Clusterer:
                 if comparison.same_story and (best is None or comparison.a_share > best[1].a_share):
                     best = (candidate, comparison)
         cluster_id = self.cluster_of[best[0]] if best else article_id
-        self.known(article_id, cluster_id, fingerprint_)
+        self.cluster_of[article_id] = cluster_id
+        self.index.add(article_id, fingerprint_, minhashes)
         self._remember(article_id, profile)
-        return Assignment(article_id, cluster_id, best[0] if best else None, best[1] if best else None)
+        return Assignment(article_id, cluster_id, best[0] if best else None, best[1] if best else None,
+                          fingerprint_)
 
 
 # ------------------------------------------------------------------------------------------------ pickups

@@ -174,8 +174,9 @@ class ClusterStore:
             new_rows, release_rows, touched = [], [], set()
             for row in rows:
                 blob = (signatures or {}).get(row.id)
-                fingerprint = logic.Fingerprint.from_bytes(blob) if blob else logic.fingerprint(row.text)
+                fingerprint = logic.Fingerprint.from_bytes(blob) if blob else None
                 assignment = self.clusterer.assign(row.id, row.text, fingerprint)
+                fingerprint = assignment.fingerprint or logic.fingerprint(row.text)
                 new_rows.append({
                     "article_id": row.id, "cluster_id": assignment.cluster_id,
                     "matched_article_id": assignment.matched_id,
