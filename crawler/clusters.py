@@ -331,17 +331,23 @@ class Clusterer:
     def assign(self, article_id: int, text: str, fingerprint_: Fingerprint | None = None) -> Assignment:
         if article_id in self.cluster_of:
             return Assignment(article_id, self.cluster_of[article_id])
-        profile = Profile(text)
-        fingerprint_ = fingerprint_ if fingerprint_ is not None else fingerprint(profile)
-        long_paragraphs = [paragraph for paragraph in profile.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
+        # The text is only shingled here when some paragraph collides (most articles have no copy) or when the
+        # signatures must be computed (rebuild): the analysis workers already did that work for a crawl.
+        profile = Profile(text) if fingerprint_ is None else None
+        if fingerprint_ is None:
+            fingerprint_ = fingerprint(profile)
+        minhashes = fingerprint_.minhashes()
+        hits_per_paragraph = [{key[0] for key in self.index.lsh.query(minhash)} for minhash in minhashes]
         collisions: Counter[int] = Counter()
         common: set[str] = set()
-        minhashes = fingerprint_.minhashes()
-        for paragraph, minhash in zip(long_paragraphs, minhashes):
-            hits = {key[0] for key in self.index.lsh.query(minhash)}
-            collisions.update(hits)
-            if len({self.cluster_of[hit] for hit in hits if hit in self.cluster_of}) >= COMMON_PARAGRAPH_CLUSTERS:
-                common.update(paragraph.shingles)
+        if any(hits_per_paragraph):
+            profile = profile or Profile(text)
+            long_paragraphs = [p for p in profile.paragraphs if p.words >= MIN_PARAGRAPH_WORDS]
+            for paragraph, hits in zip(long_paragraphs, hits_per_paragraph):
+                collisions.update(hits)
+                if len({self.cluster_of[hit] for hit in hits if hit in self.cluster_of}
+                       ) >= COMMON_PARAGRAPH_CLUSTERS:
+                    common.update(paragraph.shingles)
         best: tuple[int, Comparison] | None = None
         if collisions:
             ranked = sorted(collisions, key=lambda hit: (-collisions[hit], hit))[:MAX_CANDIDATES]
@@ -351,13 +357,14 @@ class Clusterer:
                 if other is None:
                     continue
                 self.candidates_compared += 1
-                comparison = compare(other, profile, common)
+                comparison = compare(other, profile, common)  # type: ignore[arg-type]
                 if comparison.same_story and (best is None or comparison.a_share > best[1].a_share):
                     best = (candidate, comparison)
         cluster_id = self.cluster_of[best[0]] if best else article_id
         self.cluster_of[article_id] = cluster_id
         self.index.add(article_id, fingerprint_, minhashes)
-        self._remember(article_id, profile)
+        if profile is not None:
+            self._remember(article_id, profile)
         return Assignment(article_id, cluster_id, best[0] if best else None, best[1] if best else None,
                           fingerprint_)
 
