@@ -58,7 +58,7 @@ COMMON_PARAGRAPH_CLUSTERS = 2
 # Candidates confirmed per new article, those with the most colliding paragraphs first: bounds the cost when a
 # story has hundreds of near copies (the best match is among the closest anyway).
 MAX_CANDIDATES = 10
-PROFILE_CACHE = 4096
+PROFILE_CACHE = 1024
 # How a copy used its release (see reuse_kind).
 VERBATIM_SHARE = 0.9
 VERBATIM_OWN_SHARE = 0.15
@@ -173,8 +173,9 @@ def fingerprint(text: str | Profile) -> Fingerprint:
 class CandidateIndex:
     """Articles whose paragraphs may be near copies of a new article's paragraphs (datasketch MinHashLSH).
 
-    Keys are ``(article_id, paragraph number)``; candidates are article ids. In memory: built from the stored
-    signatures when a crawl (or ``clusters rebuild``) starts and topped up with what others stored since.
+    Keys are ``article_id * 256 + paragraph number`` (ints take less memory than tuples; paragraphs past the
+    256th are not indexed); candidates are article ids. In memory: built from the stored signatures when a
+    crawl (or ``clusters rebuild``) starts and topped up with what others stored since.
     """
 
     def __init__(self, threshold: float = LSH_THRESHOLD) -> None:
@@ -192,12 +193,14 @@ class CandidateIndex:
             return
         self.articles.add(article_id)
         for number, minhash in enumerate(minhashes if minhashes is not None else fingerprint.minhashes()):
-            self.lsh.insert((article_id, number), minhash, check_duplication=False)
+            if number >= 256:
+                break
+            self.lsh.insert(article_id * 256 + number, minhash, check_duplication=False)
 
     def candidates(self, fingerprint: Fingerprint) -> set[int]:
         found: set[int] = set()
         for minhash in fingerprint.minhashes():
-            found.update(article_id for article_id, _ in self.lsh.query(minhash))
+            found.update(key >> 8 for key in self.lsh.query(minhash))
         return found
 
 
@@ -337,7 +340,7 @@ class Clusterer:
         if fingerprint_ is None:
             fingerprint_ = fingerprint(profile)
         minhashes = fingerprint_.minhashes()
-        hits_per_paragraph = [{key[0] for key in self.index.lsh.query(minhash)} for minhash in minhashes]
+        hits_per_paragraph = [{key >> 8 for key in self.index.lsh.query(minhash)} for minhash in minhashes]
         collisions: Counter[int] = Counter()
         common: set[str] = set()
         if any(hits_per_paragraph):
