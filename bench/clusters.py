@@ -221,7 +221,8 @@ def rebuild_child(database: Path) -> None:
     from storage.clusters import ClusterStore
 
     started = time.perf_counter()
-    loaded = ClusterStore(engine).refresh()  # what a crawl does first: the index from the stored signatures
+    # what a crawl does first (here every stored signature: the generated articles are in one window)
+    loaded = ClusterStore(engine, window=None).refresh()
     load_seconds = time.perf_counter() - started
     print(json.dumps({"articles": result.articles, "joined": result.joined, "seconds": seconds, "peak_mb": peak,
                       "loaded": loaded, "load_seconds": load_seconds}))

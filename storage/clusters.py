@@ -2,7 +2,7 @@
 
 :class:`ClusterStore` keeps one :class:`crawler.clusters.Clusterer` per process, loaded from the stored
 signatures, and writes one ``story_cluster`` row per newly clustered article. Why the LSH index lives in memory,
-rebuilt from ``story_cluster.signature`` when a crawl starts, rather than as band rows in SQL: a band table
+rebuilt from ``story_cluster.signature`` when a crawl starts (the last ``CANDIDATE_WINDOW`` of them), rather than as band rows in SQL: a band table
 would hold ~10 paragraphs x 8 bands rows per article (tens of millions of rows at a million articles) and cost
 one indexed query per stored article, while loading the signatures of 100k articles takes seconds
 (bench/clusters.py) and every query after that is a dictionary lookup. Processes that crawl at the same time
@@ -47,6 +47,11 @@ RELEASES_SOURCE_KEY = "releases"
 _IN_CHUNK = 500
 # Rows assigned by another process up to this long before our last look are read again (clock skew, commit lag).
 _TOP_UP_OVERLAP = dt.timedelta(seconds=30)
+# A crawl's index holds the articles published this long before the earliest article it assigns, or later:
+# copies of a release appear within days, and loading every signature of a large database costs a crawl start
+# about 2 ms per stored article (bench/clusters.py). A copy published later than this after its original starts
+# a cluster of its own; `pantau clusters rebuild` indexes everything.
+CANDIDATE_WINDOW = dt.timedelta(days=60)
 
 
 class UnknownAgencyError(StorageError):
@@ -73,10 +78,12 @@ class AssignResult:
 class ClusterStore:
     """Cluster assignment for one process, against one database. Not thread-safe: use one writer thread."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, window: dt.timedelta | None = CANDIDATE_WINDOW) -> None:
         self.engine = engine
+        self.window = window
         self.clusterer = logic.Clusterer(self._load_texts)
         self._loaded_until: dt.datetime | None = None
+        self._loaded_from: dt.datetime | None = None
         self._queued: dict[str, bytes | None] = {}
         self._press_offices: dict[int, str | None] | None = None
 
@@ -84,22 +91,44 @@ class ClusterStore:
 
     def reset(self) -> None:
         self.clusterer = logic.Clusterer(self._load_texts)
-        self._loaded_until = None
+        self._loaded_until = self._loaded_from = None
 
-    def refresh(self) -> int:
-        """Load the signatures stored since the last look (all of them the first time); returns how many."""
-        query = sa.select(cluster_table.c.article_id, cluster_table.c.cluster_id, cluster_table.c.signature,
-                          cluster_table.c.assigned_at)
+    def refresh(self, earliest: dt.datetime | None = None) -> int:
+        """Load stored signatures into the index; returns how many were added.
+
+        The first time, those of articles published within ``window`` before ``earliest`` (the earliest article
+        about to be assigned; now by default) or later; when a later batch reaches further back (a back-fill),
+        the older part too. Every time, the rows other processes assigned since the last look, whatever their age.
+        ``window=None`` loads everything.
+        """
+        sc = cluster_table.c
+        published = sa.func.coalesce(article_table.c.published_at, article_table.c.first_seen_at)
+        base = sa.select(sc.article_id, sc.cluster_id, sc.signature).select_from(cluster_table)
+        queries = []
         if self._loaded_until is not None:
-            query = query.where(cluster_table.c.assigned_at >= self._loaded_until - _TOP_UP_OVERLAP)
+            queries.append(base.where(sc.assigned_at >= self._loaded_until - _TOP_UP_OVERLAP))
+        if self.window is None:
+            if self._loaded_from is None:
+                queries.append(base)
+                self._loaded_from = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        else:
+            start = (earliest or _utc_now()) - self.window
+            if self._loaded_from is None or start < self._loaded_from:
+                windowed = base.join(article_table, article_table.c.id == sc.article_id).where(published >= start)
+                if self._loaded_from is not None:
+                    windowed = windowed.where(published < self._loaded_from)
+                queries.append(windowed)
+                self._loaded_from = start
         started = _utc_now()
         added = 0
         with self.engine.connect() as connection:
-            for row in connection.execute(query.execution_options(yield_per=5000)):
-                if row.article_id in self.clusterer.cluster_of:
-                    continue
-                self.clusterer.known(row.article_id, row.cluster_id, logic.Fingerprint.from_bytes(row.signature))
-                added += 1
+            for query in queries:
+                for row in connection.execute(query.execution_options(yield_per=5000)):
+                    if row.article_id in self.clusterer.cluster_of:
+                        continue
+                    self.clusterer.known(row.article_id, row.cluster_id,
+                                         logic.Fingerprint.from_bytes(row.signature))
+                    added += 1
         self._loaded_until = started
         return added
 
@@ -156,7 +185,6 @@ class ClusterStore:
         if not article_ids:
             return result
         try:
-            self.refresh()
             c = article_table.c
             rows: list[sa.Row[Any]] = []
             with self.engine.connect() as connection:
@@ -167,6 +195,8 @@ class ClusterStore:
                     rows += connection.execute(
                         sa.select(c.id, c.text, c.source_id, c.published_at, c.first_seen_at)
                         .where(c.id.in_(chunk))).all()
+            times = [as_utc(row.published_at) or as_utc(row.first_seen_at) for row in rows]
+            self.refresh(min(times) if times else None)
             rows = [row for row in rows if row.id not in done and row.id not in self.clusterer.cluster_of]
             rows.sort(key=lambda row: (as_utc(row.published_at) or as_utc(row.first_seen_at), row.id))
             now = _utc_now()
@@ -305,7 +335,7 @@ def rebuild(engine: Engine, since: dt.date | None = None) -> AssignResult:
     except SQLAlchemyError as error:
         raise StorageError(f"cannot rebuild story clusters: {str(getattr(error, 'orig', error)).splitlines()[0]}"
                            ) from None
-    store = ClusterStore(engine)
+    store = ClusterStore(engine, window=None)
     return store.assign_unclustered(since)
 
 

@@ -275,3 +275,18 @@ def test_partner_report_counts_pickups_toward_the_quota_only_when_asked(small_da
     assert pieces() == 0
     assert pieces(count_pickups=True) == 1
     assert pieces(count_pickups=True, lineage=False) == 1
+
+
+def test_cluster_store_crawl_index_holds_a_window_rebuild_holds_everything(small_database):
+    engine, _ = small_database
+    texts = pair_set("heldout")["texts"]
+    start = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.timezone.utc)
+    _store(engine, "humas", "h2", texts, start)
+    ClusterStore(engine).assign_unclustered()
+    _store(engine, "kaltimnews", "h2_copy", texts, start + dt.timedelta(days=200))
+    store = ClusterStore(engine)
+    store.assign_unclustered()
+    assert len(store.clusterer.cluster_of) == 1  # the release is outside the window: not even loaded
+    assert len(set(cluster_snapshot(engine).values())) == 2
+    rebuild(engine)
+    assert len(set(cluster_snapshot(engine).values())) == 1
