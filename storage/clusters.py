@@ -374,7 +374,7 @@ def release_canonical_url(agency_id: str, title: str | None, text: str) -> str:
 
 def register_release(engine: Engine, article: Article, agency_id: str, origin: str) -> tuple[int, bool]:
     """Store a release that is not online (or fetched from a URL) and cluster it; (article id, newly stored)."""
-    from storage.repository import _article_values
+    from storage.repository.articles import _article_values
 
     try:
         with write_transaction(engine) as connection:

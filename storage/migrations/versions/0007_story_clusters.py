@@ -7,7 +7,7 @@ member); v_pickup is one row per release and article of its cluster that ran it,
 Only the time arithmetic differs between SQLite and PostgreSQL.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009 (written on 0006; chained after the revisions that landed first)
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
