@@ -290,3 +290,18 @@ def test_cluster_store_crawl_index_holds_a_window_rebuild_holds_everything(small
     assert len(set(cluster_snapshot(engine).values())) == 2
     rebuild(engine)
     assert len(set(cluster_snapshot(engine).values())) == 1
+
+
+@pytest.mark.parametrize("extra, words", [('kind = "rilis"', ["kind", "press-office"]),
+                                          ('agency = "diskominfo-kaltim"', ["agency", "press-office"])])
+def test_source_kind_and_agency_are_validated_with_file_and_line(tmp_path, extra, words):
+    from crawler.config import ConfigError, load_sources
+
+    (tmp_path / "sources").mkdir()
+    path = tmp_path / "sources" / "bad.toml"
+    path.write_text(f'[[sources]]\nkey = "x"\nname = "X"\nhome_url = "https://x.example/"\n{extra}\n',
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_sources(tmp_path)
+    message = str(error.value)
+    assert "bad.toml" in message and all(word in message for word in words), message
