@@ -1,4 +1,5 @@
-"""Turning one fetched page into an :class:`Analysis`: extraction, agency matching and quotes, together.
+"""Turning one fetched page into an :class:`Analysis`: extraction, agency matching, quotes and the story-cluster
+signature, together.
 
 Extraction is the crawl's CPU cost (DESIGN.md decision 2), so :class:`AnalysisPool` runs :func:`analyse_page`
 in worker processes: each worker builds the Aho-Corasick matcher once (in its initializer) and sends back only
@@ -17,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from crawler.article import Article, Mention, Quote
+from crawler.clusters import fingerprint
 from crawler.config import EntityConfig, SourceConfig
 from crawler.extract import ExtractionError, extract_article
 from crawler.mentions import Matcher
@@ -34,6 +36,7 @@ class Analysis:
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     error: str | None = None
+    signature: bytes | None = None  # paragraph MinHash signatures for story clusters (crawler.clusters)
 
 
 class PageAnalyser:
@@ -54,7 +57,8 @@ class PageAnalyser:
             article.published_at = in_local_zone(article.published_at, source)
             article.modified_at = in_local_zone(article.modified_at, source)
         mentions = self.matcher.find(article, source)
-        return Analysis(url=url, article=article, mentions=mentions, quotes=find_quotes(article, mentions))
+        return Analysis(url=url, article=article, mentions=mentions, quotes=find_quotes(article, mentions),
+                        signature=fingerprint(article.text).to_bytes())
 
 
 def in_local_zone(moment: dt.datetime | None, source: SourceConfig) -> dt.datetime | None:

@@ -99,6 +99,16 @@ class SourceConfig(_Strict):
                                description="re-fetch a stored story this long after publication, e.g. 1h, 6h")
     wordpress_api: Literal["auto", "off"] = Field(
         default="auto", description="discover through /wp-json/wp/v2/posts when the site answers it")
+    kind: Literal["news", "press-office"] = Field(
+        default="news", description="press-office: the office's own release pages; its articles are releases")
+    agency: str | None = Field(default=None, pattern=KEY_PATTERN,
+                               description="press-office only: the entity id of the office issuing the releases")
+
+    @model_validator(mode="after")
+    def _agency_for_press_office(self) -> SourceConfig:
+        if self.agency is not None and self.kind != "press-office":
+            raise ValueError("'agency' is only for sources with kind = \"press-office\"")
+        return self
 
     @field_validator("home_url")
     @classmethod

@@ -33,6 +33,7 @@ from crawler.settings import crawl_settings
 from spiders.news import NewsSpider
 from storage import daemon_state, fetch_state
 from storage.versions import ArticleChangeHook
+from storage.clusters import ClusterStore
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class CrawlContext:
     fetch_state: fetch_state.FetchStateRecorder | None = None
     changes: ArticleChangeHook | None = None
     on_article: Callable[[], None] | None = None
+    clusters: ClusterStore | None = None  # story-cluster assignment, shared by the crawl's sources
 
     def record_stored(self, mentions: list[Mention]) -> None:
         self.summary.mentions_by_entity.update(mention.entity_id for mention in mentions)
@@ -160,6 +162,7 @@ def run_crawl(
     pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"])
     write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
     read_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-planner")
+    clusters = ClusterStore(engine)
     process = CrawlerProcess(settings)
     quiet_scrapy_logging()
     crawls: list[tuple[Crawler, CrawlContext]] = []
@@ -182,6 +185,7 @@ def run_crawl(
             context = CrawlContext(
                 source=source, summary=summary, pool=pool, writer=writer,
                 write_thread=write_thread, since=since, until=until, fetch_state=recorder, changes=changes,
+                clusters=clusters,
                 on_article=progress.on_article if progress else None,
             )
             planning = FetchPlanning(engine, source.key, recorder, read_thread, write_thread, clock)

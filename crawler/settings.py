@@ -47,6 +47,7 @@ ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.analyse.AnalysePipeline": 300,
     "pipelines.store.StorePipeline": 800,
+    "pipelines.cluster.ClusterPipeline": 850,
 }
 
 # Pantau's own settings.

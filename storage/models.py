@@ -22,7 +22,9 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Float,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -403,3 +405,53 @@ class AlertCheck(Base):
     events: Mapped[int] = mapped_column(comment="new alert rows recorded")
     sent: Mapped[int]
     failed: Mapped[int]
+
+
+REUSE_KINDS = ("verbatim", "edited", "paragraph")
+RELEASE_ORIGINS = ("source", "file", "url")
+
+
+class StoryCluster(Base):
+    """An article's story cluster: copies and near copies of one text share ``cluster_id`` (crawler.clusters).
+
+    Written by storage/clusters.py as articles are stored; a stored row never changes cluster (``pantau clusters
+    rebuild`` recomputes them). The ``release_*`` columns measure the article against its cluster's release.
+    """
+
+    __tablename__ = "story_cluster"
+    __table_args__ = (
+        CheckConstraint(f"reuse IN {REUSE_KINDS!r}", name="reuse"),
+        Index(None, "cluster_id"),
+        Index(None, "release_article_id"),
+    )
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(comment="the article id that started the cluster")
+    matched_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article.id", ondelete="SET NULL"),
+        comment="the earlier member this article was confirmed against; null for the first member")
+    matched_share: Mapped[float | None] = mapped_column(
+        Float, comment="share of the matched member's text found in this article (containment, 0-1)")
+    signature: Mapped[bytes] = mapped_column(LargeBinary, comment="paragraph MinHash signatures (uint32 LE)")
+    assigned_at: Mapped[dt.datetime]
+    release_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article.id", ondelete="SET NULL"),
+        comment="the release (press_release) of this cluster this row is measured against")
+    release_share: Mapped[float | None] = mapped_column(Float, comment="share of the release's text found here (0-1)")
+    reuse: Mapped[str | None] = mapped_column(comment="verbatim, edited or paragraph (against the release)")
+    credited: Mapped[bool | None] = mapped_column(comment="names the release or the office as its source")
+
+
+class PressRelease(Base):
+    """An article that is a press release: from a ``kind = "press-office"`` source, or `pantau releases add`."""
+
+    __tablename__ = "press_release"
+    __table_args__ = (
+        CheckConstraint(f"origin IN {RELEASE_ORIGINS!r}", name="origin"),
+        Index(None, "agency_id"),
+    )
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("entity.id"), comment="the office that issued it")
+    origin: Mapped[str] = mapped_column(comment="source (a press-office source), file or url (releases add)")
+    registered_at: Mapped[dt.datetime]

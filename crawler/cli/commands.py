@@ -15,3 +15,4 @@ from crawler.cli import export  # noqa: F401
 from crawler.cli import access  # noqa: F401
 from crawler.cli import workers  # noqa: F401
 from crawler.cli import alerts  # noqa: F401
+from crawler.cli import clusters  # noqa: F401

@@ -141,10 +141,13 @@ def report_group() -> None:
 @report_group.command("partners")
 @click.option("--month", required=True, metavar="YYYY-MM", help="The month to evaluate, e.g. 2026-10.")
 @click.option("--outlet", "outlets", multiple=True, metavar="KEY", help="Only this partner (repeatable).")
+@click.option("--count-pickups", is_flag=True,
+              help="Count an article that ran a press release of an assigned agency as a piece for it, even "
+                   "when it does not name the agency (docs/clusters.md).")
 @_with_common
 @click.pass_obj
-def report_partners(app: AppContext, month: str, outlets: tuple[str, ...], output_format: str,
-                    output: Path | None, partners_path: Path | None, no_lineage: bool) -> None:
+def report_partners(app: AppContext, month: str, outlets: tuple[str, ...], count_pickups: bool,
+                    output_format: str, output: Path | None, partners_path: Path | None, no_lineage: bool) -> None:
     """Partner media against their contracts: pieces per assigned agency against the monthly quota.
 
     A piece is an article the outlet published that month naming the agency in its title, lead, body or a
@@ -164,7 +167,8 @@ def report_partners(app: AppContext, month: str, outlets: tuple[str, ...], outpu
         raise PantauError(f"no partner contracts found in {partners_path or app.config_dir / 'partners'}; "
                           "add config/partners/*.yaml (see docs/reports.md) or pass --partners")
     report = _build(app, lambda engine: build_partner_report(engine, book, parsed, lineage=not no_lineage,
-                                                             outlets=outlets or None))
+                                                             outlets=outlets or None,
+                                                             count_pickups=count_pickups))
     _write(report, output_format, output)
 
 

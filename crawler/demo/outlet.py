@@ -185,6 +185,12 @@ class Outlet:
         return story.published_at
 
     def article_truth(self, story: Story) -> dict[str, Any]:
+        record = self._article_truth(story)
+        if story.flags.get("pickup"):  # a press release or a story planted around one (crawler.demo.pressoffice)
+            record["pickup"] = dict(story.flags["pickup"])
+        return record
+
+    def _article_truth(self, story: Story) -> dict[str, Any]:
         return {
             "url": self.article_url(story),
             "canonical_url": self.article_url(story),

@@ -19,6 +19,7 @@ from crawler.demo.customcms import CustomCmsOutlet
 from crawler.demo.faulty import FaultyOutlet
 from crawler.demo.national import NationalOutlet
 from crawler.demo.outlet import Outlet
+from crawler.demo.pressoffice import plant_releases, releases_truth
 from crawler.demo.server import OutletServer, can_bind
 from crawler.demo.stories import StoryGenerator
 from crawler.demo.wordpress import WordPressOutlet
@@ -62,6 +63,11 @@ class DemoSite:
             stories += planted_stories(self.book, outlet_class.style, seed=seed, start=start, end=end_date,
                                        first_index=len(stories))
             self.outlets.append(outlet_class(stories, today=today_fn))
+        # Releases of a press office, and their copies added (after their own stories) to the outlets above.
+        press_office = plant_releases(self.outlets, self.book, seed=seed, start=start, end=end_date)
+        if press_office is not None:
+            press_office._today = today_fn
+            self.outlets.append(press_office)
         if include_faulty:
             self.outlets.append(FaultyOutlet(seed=seed, end_date=end_date, today=today_fn,
                                              hang_seconds=hang_seconds))
@@ -175,6 +181,7 @@ class DemoSite:
             "seed": self.seed, "end_date": self.end_date.isoformat(), "days": self.days, "per_day": self.per_day,
             "outlets": [outlet.truth() for outlet in self.outlets],
             "planted_alerts": planted_events(self.outlets, self.end_date),
+            "releases": releases_truth(self.outlets),
         }
 
     def truth_json(self) -> str:

@@ -68,8 +68,12 @@ COLUMNS = ["month", "outlet", "outlet_name", "contract", "agency_id", "agency_na
 
 
 def build_partner_report(engine: Engine, book: PartnerBook, month: Month, *, lineage: bool = True,
-                         outlets: Sequence[str] | None = None) -> Report:
-    """The evaluation of every contract that runs in ``month`` (or only those of ``outlets``)."""
+                         outlets: Sequence[str] | None = None, count_pickups: bool = False) -> Report:
+    """The evaluation of every contract that runs in ``month`` (or only those of ``outlets``).
+
+    ``count_pickups``: an article that ran a press release of an assigned agency (crawler.reports.pickup) is a
+    piece for that agency too, even when it does not name the agency in a counted zone (a one-paragraph pickup).
+    """
     partners = book.in_month(month)
     if outlets:
         unknown = sorted(set(outlets) - {partner.outlet for partner in partners})
@@ -96,6 +100,10 @@ def build_partner_report(engine: Engine, book: PartnerBook, month: Month, *, lin
                                sources=sorted({partner.outlet for partner in partners}),
                                key="lineage_id" if lineage else "entity_id") if keys and partners else []
 
+    if count_pickups and keys and partners:
+        articles = articles + _pickup_pieces(engine, month, [partner.outlet for partner in partners], key_of,
+                                             articles)
+
     results: list[PartnerResult] = []
     rows = []
     for partner in partners:
@@ -121,3 +129,31 @@ def build_partner_report(engine: Engine, book: PartnerBook, month: Month, *, lin
     return Report("partners", title, [table], "partners.html", warnings=warnings,
                   context={"month": month, "results": results, "office": book.office, "lineage": lineage,
                            "status_labels": STATUS_LABELS})
+
+
+def _pickup_pieces(engine: Engine, month: Month, outlets: list[str], key_of, counted: list[AgencyArticle]
+                   ) -> list[AgencyArticle]:
+    """Pickups published in the month on these outlets, as pieces of the release's agency (not counted twice)."""
+    import datetime as dt
+
+    from crawler.reports.pickup import pickup_pieces
+    from storage.clusters import list_releases
+
+    have = {(article.article_id, article.agency_id) for article in counted}
+    agencies = {release.article_id: release.agency_id for release in list_releases(engine)}
+    pieces = []
+    for pickup in pickup_pieces(engine, month.first_day, month.next_first_day, outlets):
+        agency = agencies.get(pickup.release_article_id)
+        if agency is None or pickup.published_at is None:
+            continue
+        offset = dt.timedelta(minutes=pickup.published_utc_offset or 0)
+        day = (pickup.published_at + offset).date()
+        key = key_of(agency)
+        if not month.first_day <= day <= month.last_day or (pickup.article_id, key) in have:
+            continue
+        have.add((pickup.article_id, key))
+        pieces.append(AgencyArticle(key, agency, pickup.article_id, pickup.source_key, pickup.source_name,
+                                    pickup.title, pickup.canonical_url, pickup.published_at,
+                                    pickup.published_utc_offset, day, pickup.is_advertorial, 0, "pickup",
+                                    "siaran pers"))
+    return pieces

@@ -1,0 +1,268 @@
+"""Story clusters: accuracy on the labelled pairs and the demo record, cost per article, and rebuild speed.
+
+Prints three tables:
+
+1. pair precision / recall of crawler.clusters on tests/data/clusters/dev.json (thresholds were tuned on it),
+   heldout.json (written before tuning), and the demo site's planted releases (every pair of stories of which
+   at least one is planted: a release, a copy, or an independent story of the same event; the generated stories
+   of one topic share whole template sentences and are not labelled against each other);
+2. the cost per article of signatures (analysis worker) and of cluster assignment (writer thread) against the
+   analysis itself (extraction + matching + quotes) on the demo pages, in the same run, one process;
+3. ``clusters rebuild`` (storage.clusters.rebuild) over N generated articles stored in a temporary SQLite
+   database: articles/s and the peak resident memory of the process that rebuilds (a child process).
+
+    python bench/clusters.py                # 20,000 articles for the rebuild
+    python bench/clusters.py --articles 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import combinations
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler import clusters  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "clusters"
+
+
+def score(texts: dict[str, str], labelled: list[tuple[str, str, bool]]) -> tuple[float, float, int]:
+    ids = {key: number for number, key in enumerate(texts, 1)}
+    by_id = {ids[key]: text for key, text in texts.items()}
+    clusterer = clusters.Clusterer(lambda wanted: {i: by_id[i] for i in wanted})
+    cluster = {key: clusterer.assign(ids[key], text).cluster_id for key, text in texts.items()}
+    tp = fp = fn = 0
+    for a, b, same in labelled:
+        predicted = cluster[a] == cluster[b]
+        tp += predicted and same
+        fp += predicted and not same
+        fn += same and not predicted
+    return (tp / (tp + fp) if tp + fp else 1.0), tp / (tp + fn), len(labelled)
+
+
+def pair_set(name: str) -> tuple[dict[str, str], list[tuple[str, str, bool]]]:
+    document = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+    texts = {key: value["text"] for key, value in document["texts"].items()}
+    return texts, [(pair["a"], pair["b"], pair["label"] == "same") for pair in document["pairs"]]
+
+
+def demo_stories():
+    from crawler.demo import DemoSite
+
+    site = DemoSite()
+    stories = []
+    for outlet in site.outlets:
+        for story in outlet.stories:
+            text = "\n".join(paragraph.text for paragraph in story.paragraphs if paragraph.kind != "related")
+            stories.append((story.published_at, outlet, story, text))
+    stories.sort(key=lambda item: item[0])
+    return site, stories
+
+
+def demo_pairs(stories) -> tuple[dict[str, str], list[tuple[str, str, bool]]]:
+    texts = {f"{outlet.key}:{story.index}": text for _, outlet, story, text in stories}
+    release_of = {f"{outlet.key}:{story.index}": story.flags["pickup"] for _, outlet, story, _ in stories
+                  if story.flags.get("pickup")}
+    labelled = []
+    for a, b in combinations(texts, 2):
+        if a not in release_of and b not in release_of:
+            continue  # generated stories are not labelled against each other (shared templates)
+        pa, pb = release_of.get(a), release_of.get(b)
+        same = (pa is not None and pb is not None and pa["release"] == pb["release"]
+                and "independent" not in (pa["role"], pb["role"]))
+        labelled.append((a, b, same))
+    return texts, labelled
+
+
+def accuracy_table(stories) -> None:
+    print("Pair precision / recall (target >= 0.97 / >= 0.95)")
+    print(f"{'set':<28} {'pairs':>6} {'precision':>9} {'recall':>7}")
+    for name, label in (("dev", "labelled dev (tuned on)"), ("heldout", "labelled held-out")):
+        precision, recall, pairs = score(*pair_set(name))
+        print(f"{label:<28} {pairs:>6} {precision:>9.3f} {recall:>7.3f}")
+    precision, recall, pairs = score(*demo_pairs(stories))
+    print(f"{'demo record (planted)':<28} {pairs:>6} {precision:>9.3f} {recall:>7.3f}")
+    print()
+
+
+def cost_table(site, stories, repeat: int) -> None:
+    from crawler.analysis import PageAnalyser
+    from crawler.config import load_entities
+
+    site._ensure_addresses()
+    pages = []
+    for _, outlet, story, _ in stories:
+        url = outlet.article_url(story)
+        parts = urlsplit(url)
+        pages.append((outlet.handle(parts.path + (f"?{parts.query}" if parts.query else "")).payload.decode(),
+                      url, outlet.key))
+    sources = []
+    analyser = PageAnalyser(sources, load_entities())
+    fetched = dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc)
+    texts, analysis_seconds, fingerprint_seconds, assign_seconds = [], 0.0, 0.0, 0.0
+    for _ in range(repeat):
+        texts = []
+        started = time.perf_counter()
+        for html, url, key in pages:
+            result = analyser.analyse(html, url, key, fetched)
+            texts.append(result.article.text if result.article else "")
+        analysis_seconds += time.perf_counter() - started
+        started = time.perf_counter()
+        fingerprints = [clusters.fingerprint(text) for text in texts]
+        fingerprint_seconds += time.perf_counter() - started
+        by_id = dict(enumerate(texts, 1))
+        clusterer = clusters.Clusterer(lambda wanted: {i: by_id[i] for i in wanted})
+        started = time.perf_counter()
+        for number, (text, fingerprint) in enumerate(zip(texts, fingerprints), 1):
+            clusterer.assign(number, text, fingerprint)
+        assign_seconds += time.perf_counter() - started
+    # The same assignment over generated articles with realistic copy rates (20 % copies, edits, pickups).
+    synthetic = [text for _, text in synthetic_corpus(len(pages) * 10)]
+    synthetic_fingerprints = [clusters.fingerprint(text) for text in synthetic]
+    by_number = dict(enumerate(synthetic, 1))
+    clusterer = clusters.Clusterer(lambda wanted: {i: by_number[i] for i in wanted})
+    started = time.perf_counter()
+    for number, (text, fingerprint) in enumerate(zip(synthetic, synthetic_fingerprints), 1):
+        clusterer.assign(number, text, fingerprint)
+    synthetic_seconds = (time.perf_counter() - started) / len(synthetic)
+    count = len(pages) * repeat
+    analysis = (analysis_seconds - fingerprint_seconds) / count  # analyse() includes the signature now
+    print(f"Cost per article on the {len(pages)} demo pages ({repeat} runs, one process)")
+    print(f"{'step':<44} {'ms/article':>10} {'share of analysis':>18}")
+    print(f"{'analysis: extraction + matching + quotes':<44} {analysis * 1000:>10.2f} {'1.000':>18}")
+    for label, seconds in (("signatures (analysis worker)", fingerprint_seconds),
+                           ("assignment: LSH + confirmation (writer)", assign_seconds)):
+        per = seconds / count
+        print(f"{label:<44} {per * 1000:>10.2f} {per / analysis:>18.3f}")
+    label = f"assignment, {len(synthetic)} generated articles"
+    print(f"{label:<44} {synthetic_seconds * 1000:>10.2f} {synthetic_seconds / analysis:>18.3f}")
+    print()
+
+
+# ---------------------------------------------------------------------------------------------- rebuild
+
+
+def synthetic_corpus(count: int, seed: int = 7):
+    """Articles of Zipf-distributed pseudo-Indonesian words; 10 % verbatim copies, 5 % edited, 5 % one-paragraph
+    pickups of an earlier article (realistic candidate rates, unlike the demo's template stories)."""
+    rng = random.Random(seed)
+    syllables = ["ka", "ma", "sa", "ta", "ra", "na", "ba", "da", "pe", "me", "se", "ke", "di", "ti", "ri", "ni",
+                 "lu", "ku", "tu", "pu", "an", "ang", "ung", "in", "at", "ar", "kan", "nya", "lah", "wan"]
+    vocabulary = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(12000)})
+    cumulative, total = [], 0.0
+    for rank in range(len(vocabulary)):
+        total += 1 / (rank + 1)
+        cumulative.append(total)
+
+    def paragraph() -> str:
+        return " ".join(rng.choices(vocabulary, cum_weights=cumulative, k=rng.randint(25, 45))).capitalize() + "."
+
+    articles: list[tuple[str, str]] = []
+    for number in range(count):
+        roll = rng.random()
+        if articles and roll < 0.10:
+            title, text = rng.choice(articles)
+        elif articles and roll < 0.15:
+            title, original = rng.choice(articles)
+            kept = original.split("\n")
+            kept = [paragraph()] + kept[1:-1]
+            text = "\n".join(kept)
+        elif articles and roll < 0.20:
+            _, original = rng.choice(articles)
+            text = "\n".join([paragraph(), rng.choice(original.split("\n")), paragraph(), paragraph()])
+            title = paragraph()[:60]
+        else:
+            title, text = paragraph()[:60], "\n".join(paragraph() for _ in range(rng.randint(6, 12)))
+        articles.append((title, text))
+    return articles
+
+
+def fill(database: Path, count: int) -> None:
+    import storage
+    from crawler.article import Article
+    from crawler.config import SourceConfig
+
+    engine = storage.connect(f"sqlite:///{database}")
+    sources = [SourceConfig(key=f"outlet{number}", name=f"Outlet {number}", home_url=f"https://o{number}.example/")
+               for number in range(10)]
+    storage.sync_config(engine, sources, [])
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    writers = {source.key: storage.ArticleWriter(engine, source.key, batch_size=2000) for source in sources}
+    for number, (title, text) in enumerate(synthetic_corpus(count)):
+        key = f"outlet{number % 10}"
+        writers[key].add(Article(url=f"https://o.example/{number}", canonical_url=f"https://o.example/{number}",
+                                 title=title, text=text, published_at=start + dt.timedelta(minutes=number)))
+    for writer in writers.values():
+        writer.close()
+    engine.dispose()
+
+
+def rebuild_child(database: Path) -> None:
+    import storage
+    from storage.clusters import rebuild
+
+    engine = storage.connect(f"sqlite:///{database}")
+    started = time.perf_counter()
+    result = rebuild(engine)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from storage.clusters import ClusterStore
+
+    started = time.perf_counter()
+    # what a crawl does first (here every stored signature: the generated articles are in one window)
+    loaded = ClusterStore(engine, window=None).refresh()
+    load_seconds = time.perf_counter() - started
+    print(json.dumps({"articles": result.articles, "joined": result.joined, "seconds": seconds, "peak_mb": peak,
+                      "loaded": loaded, "load_seconds": load_seconds}))
+
+
+def rebuild_table(count: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.db"
+        started = time.perf_counter()
+        fill(database, count)
+        filled = time.perf_counter() - started
+        baseline = json.loads(subprocess.run(
+            [sys.executable, "-c", "import resource, json, storage, crawler.clusters;"
+             "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))"],
+            check=True, capture_output=True, text=True, cwd=ROOT).stdout)
+        output = subprocess.run([sys.executable, __file__, "--rebuild-child", str(database)], check=True,
+                                capture_output=True, text=True).stdout
+        result = json.loads(output.strip().splitlines()[-1])
+    print(f"clusters rebuild over {count:,} generated stored articles (SQLite; filled in {filled:.0f} s)")
+    print(f"{'articles':>9} {'joined':>7} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11} "
+          f"{'of which imports':>16} {'index load s':>12}")
+    print(f"{result['articles']:>9} {result['joined']:>7} {result['seconds']:>8.1f} "
+          f"{result['articles'] / result['seconds']:>10.0f} {result['peak_mb']:>11.0f} {baseline:>16.0f} "
+          f"{result['load_seconds']:>12.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=20_000, help="generated articles for the rebuild")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of the cost measurement")
+    parser.add_argument("--rebuild-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rebuild_child:
+        rebuild_child(args.rebuild_child)
+        return
+    site, stories = demo_stories()
+    accuracy_table(stories)
+    cost_table(site, stories, args.repeat)
+    rebuild_table(args.articles)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,416 @@
+"""Story clusters: which stored articles are copies, edited copies or one-paragraph pickups of one text.
+
+Pure logic (no Scrapy, no SQL); storage/clusters.py stores what it decides and pipelines/cluster.py calls it as
+articles are stored. The steps, each a function here:
+
+1. :func:`fingerprint` (run in the analysis worker processes): the cleaned body is split into paragraphs, each
+   paragraph into word shingles (``SHINGLE_WORDS`` words, never across a paragraph break), and every paragraph
+   of at least ``MIN_PARAGRAPH_WORDS`` words gets a datasketch MinHash of ``NUM_PERM`` permutations. Paragraphs,
+   not the whole body, are the unit because a one-paragraph pickup shares a tenth of a release's text: its
+   whole-body Jaccard is far below any usable LSH threshold, but the reused paragraph itself is a near copy.
+2. :class:`CandidateIndex`: a datasketch ``MinHashLSH`` over those paragraph signatures; an article is a
+   candidate of another when any two of their paragraphs collide in a band (Jaccard around ``LSH_THRESHOLD``).
+3. :func:`compare`: every candidate is confirmed on the texts themselves. Two texts are one story when they
+   share a run of at least ``MIN_SHARED_RUN`` consecutive words of the same paragraph outside direct quotes.
+   Quotes are left out because two journalists at one press conference write the same quote down: shared
+   quotes, names and dates are what independent stories of one event have in common, a shared narrative
+   paragraph is what a copy has. The containment shares (how much of one text is found in the other) are
+   measured here too and reported.
+4. :func:`reuse_kind` and :func:`is_credited`: how an outlet used a release (verbatim, edited, one paragraph)
+   and whether it said where the text came from ("rilis", "siaran pers", the office named in a credit line).
+
+Thresholds were chosen on the development pairs in tests/data/clusters/dev.json and scored on held-out pairs
+(tests/data/clusters/heldout.json); docs/clusters.md has the figures and bench/clusters.py measures them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+logger = logging.getLogger(__name__)
+
+SHINGLE_WORDS = 5
+NUM_PERM = 64
+MIN_PARAGRAPH_WORDS = 8
+# LSH bands for paragraph signatures: datasketch picks (bands, rows) for this Jaccard threshold. Low, because
+# confirmation (compare) is exact and cheap, and an outlet that merges two release paragraphs into one halves
+# their Jaccard.
+LSH_THRESHOLD = 0.4
+# Confirmation, either of two: (1) the smaller text's narrative (outside quotes) is at least this share
+# shared with the other: copies and edited copies, however short their paragraphs; (2) one run of this many
+# consecutive shared words within one paragraph, outside quotes: a one-paragraph pickup inside a story of the
+# outlet's own. Longer than the stock paragraphs unrelated stories share (an office's closing contact line, a
+# legal formula, 24-26 words in tests/data/clusters/dev.json); a release's lead paragraph is longer.
+MIN_NARRATIVE_SHARE = 0.4
+MIN_SHARED_RUN = 25
+# A paragraph whose near copies stand in this many other clusters is stock text (an office's closing contact
+# paragraph, a legal formula, a portal's standard disclaimer), not a pickup: it counts for neither rule.
+COMMON_PARAGRAPH_CLUSTERS = 2
+# Candidates confirmed per new article, those with the most colliding paragraphs first: bounds the cost when a
+# story has hundreds of near copies (the best match is among the closest anyway).
+MAX_CANDIDATES = 10
+PROFILE_CACHE = 1024
+# How a copy used its release (see reuse_kind).
+VERBATIM_SHARE = 0.9
+VERBATIM_OWN_SHARE = 0.15
+PARAGRAPH_REUSED = 0.5
+
+SEED = 1
+SCHEME = "affine32"
+_SIGNATURE_BYTES = NUM_PERM * 4
+
+ReuseKind = Literal["verbatim", "edited", "paragraph"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_QUOTE_CHARS = re.compile(r"[\"“”]")
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def _shingle_hash(data: bytes) -> int:
+    # CRC-32: stable across processes and machines (signatures are stored) and several times faster than
+    # datasketch's default SHA-1; MinHash's own random permutations spread its values.
+    return zlib.crc32(data)
+
+
+# ------------------------------------------------------------------------------------------------ text
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph's shingles in order, and for each whether it lies (partly) inside a direct quote."""
+
+    shingles: tuple[str, ...]
+    quoted: tuple[bool, ...]
+    words: int
+
+
+def _words_with_quote_flags(paragraph: str) -> list[tuple[str, bool]]:
+    """Lower-cased words, each flagged when it stands inside double quotes (straight or curly)."""
+    words: list[tuple[str, bool]] = []
+    inside = False
+    position = 0
+    for mark in _QUOTE_CHARS.finditer(paragraph):
+        words += [(word.lower(), inside) for word in _WORD.findall(paragraph[position:mark.start()])]
+        character = mark.group()
+        inside = True if character == "“" else False if character == "”" else not inside
+        position = mark.end()
+    words += [(word.lower(), inside) for word in _WORD.findall(paragraph[position:])]
+    return words
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """The text's paragraphs (newline-separated, as extraction stores them) as shingle sequences."""
+    result = []
+    for line in text.split("\n"):
+        flagged = _words_with_quote_flags(line)
+        if not flagged:
+            continue
+        words = [word for word, _ in flagged]
+        count = max(1, len(words) - SHINGLE_WORDS + 1)
+        if len(words) >= SHINGLE_WORDS:
+            shingles = tuple(map(" ".join, zip(*(words[offset:] for offset in range(SHINGLE_WORDS)))))
+        else:
+            shingles = (" ".join(words),)
+        if any(flag for _, flag in flagged):
+            # a shingle is quoted when any of its words is: a running count of quoted words across a window
+            inside = [0]
+            for _, flag in flagged:
+                inside.append(inside[-1] + flag)
+            quoted = tuple(inside[min(start + SHINGLE_WORDS, len(words))] > inside[start] for start in range(count))
+        else:
+            quoted = (False,) * count
+        result.append(Paragraph(shingles, quoted, len(words)))
+    return result
+
+
+# ------------------------------------------------------------------------------------------------ signatures
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """MinHash signatures (uint32 hash values) of an article's paragraphs long enough to count."""
+
+    signatures: tuple[np.ndarray, ...]
+
+    def to_bytes(self) -> bytes:
+        return b"".join(signature.astype("<u4").tobytes() for signature in self.signatures)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes | None) -> Fingerprint:
+        if not blob:
+            return cls(())
+        if len(blob) % _SIGNATURE_BYTES:
+            raise ValueError(f"a signature blob of {len(blob)} bytes is not a multiple of {_SIGNATURE_BYTES}")
+        values = np.frombuffer(blob, dtype="<u4").reshape(-1, NUM_PERM)
+        return cls(tuple(np.array(row, dtype=np.uint32) for row in values))
+
+    def minhashes(self) -> list[LeanMinHash]:
+        return [LeanMinHash(seed=SEED, hashvalues=signature, scheme=SCHEME) for signature in self.signatures]
+
+
+def fingerprint(text: str | Profile) -> Fingerprint:
+    """Paragraph MinHash signatures of a cleaned article body (the analysis workers call this)."""
+    signatures = []
+    for paragraph in (text.paragraphs if isinstance(text, Profile) else paragraphs(text)):
+        if paragraph.words < MIN_PARAGRAPH_WORDS:
+            continue
+        minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_PERMUTATIONS,
+                          hashfunc=_shingle_hash)
+        minhash.update_batch([shingle.encode("utf-8") for shingle in set(paragraph.shingles)])
+        signatures.append(np.asarray(minhash.hashvalues, dtype=np.uint32))
+    return Fingerprint(tuple(signatures))
+
+
+class CandidateIndex:
+    """Articles whose paragraphs may be near copies of a new article's paragraphs (datasketch MinHashLSH).
+
+    Keys are ``article_id * 256 + paragraph number`` (ints take less memory than tuples; paragraphs past the
+    256th are not indexed); candidates are article ids. In memory: built from the stored signatures when a
+    crawl (or ``clusters rebuild``) starts and topped up with what others stored since.
+    """
+
+    def __init__(self, threshold: float = LSH_THRESHOLD) -> None:
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.articles: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self.articles
+
+    def add(self, article_id: int, fingerprint: Fingerprint, minhashes: list[LeanMinHash] | None = None) -> None:
+        if article_id in self.articles:
+            return
+        self.articles.add(article_id)
+        for number, minhash in enumerate(minhashes if minhashes is not None else fingerprint.minhashes()):
+            if number >= 256:
+                break
+            self.lsh.insert(article_id * 256 + number, minhash, check_duplication=False)
+
+    def candidates(self, fingerprint: Fingerprint) -> set[int]:
+        found: set[int] = set()
+        for minhash in fingerprint.minhashes():
+            found.update(key >> 8 for key in self.lsh.query(minhash))
+        return found
+
+
+# ------------------------------------------------------------------------------------------------ comparison
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How two texts overlap. ``a_share``: share of a's shingles found in b (b's containment of a)."""
+
+    shared_run: int  # longest run of shared consecutive words within one paragraph, outside quotes (0: too
+    # few shingles shared for a qualifying run, not measured)
+    narrative_share: float  # shared share of the smaller text's shingles outside quotes
+    a_share: float
+    b_share: float
+    a_paragraphs_reused: int  # paragraphs of a with at least PARAGRAPH_REUSED of their shingles in b
+    b_own_share: float  # share of b's shingles not found in a
+
+    @property
+    def same_story(self) -> bool:
+        return self.narrative_share >= MIN_NARRATIVE_SHARE or self.shared_run >= MIN_SHARED_RUN
+
+
+class Profile:
+    """A text prepared for comparisons: its paragraphs and shingle set (build once, compare with many)."""
+
+    def __init__(self, text: str) -> None:
+        self.paragraphs = paragraphs(text)
+        self.paragraph_sets = [frozenset(paragraph.shingles) for paragraph in self.paragraphs]
+        self.shingles = {shingle for paragraph in self.paragraphs for shingle in paragraph.shingles}
+        self.narrative = {shingle for paragraph in self.paragraphs
+                          for shingle, quoted in zip(paragraph.shingles, paragraph.quoted) if not quoted}
+        long_paragraphs = [paragraph for paragraph in self.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
+        self.closing: frozenset[str] = frozenset(long_paragraphs[-1].shingles if long_paragraphs else ())
+
+
+def _longest_run(profile: Profile, other: Profile, ignore: Set[str]) -> int:
+    """Longest shared run of words within one paragraph, outside quotes, ``ignore`` and closing paragraphs.
+
+    A paragraph that closes both texts is left out: stories end with stock text (the office's contact line,
+    the legal articles a suspect is charged under, "Demikian siaran pers ..."), which unrelated stories share.
+    """
+    best = 0
+    for paragraph in profile.paragraphs:
+        run = 0
+        for shingle, quoted in zip(paragraph.shingles, paragraph.quoted):
+            counts = (shingle in other.shingles and not quoted and shingle not in ignore
+                      and not (shingle in profile.closing and shingle in other.closing))
+            run = run + 1 if counts else 0
+            best = max(best, run)
+    return best + SHINGLE_WORDS - 1 if best else 0
+
+
+def compare(a: Profile | str, b: Profile | str, ignore: Set[str] = frozenset()) -> Comparison:
+    """How texts a and b overlap; ``ignore``: stock shingles that count for neither rule of ``same_story``."""
+    a = a if isinstance(a, Profile) else Profile(a)
+    b = b if isinstance(b, Profile) else Profile(b)
+    shared = len(a.shingles & b.shingles)
+    if not shared:
+        return Comparison(0, 0.0, 0.0, 0.0, 0, 1.0)
+    a_narrative, b_narrative = a.narrative - ignore, b.narrative - ignore
+    reused = sum(1 for paragraph, shingle_set in zip(a.paragraphs, a.paragraph_sets)
+                 if paragraph.words >= MIN_PARAGRAPH_WORDS
+                 and len(shingle_set & b.shingles) >= PARAGRAPH_REUSED * len(shingle_set))
+    smaller = min(len(a_narrative), len(b_narrative))
+    # A qualifying run needs this many shared shingles; fewer, and the run is not measured (reported as 0).
+    could_run = shared >= MIN_SHARED_RUN - SHINGLE_WORDS + 1
+    return Comparison(
+        shared_run=min(_longest_run(a, b, ignore), _longest_run(b, a, ignore)) if could_run else 0,
+        narrative_share=len(a_narrative & b_narrative) / smaller if smaller else 0.0,
+        a_share=shared / len(a.shingles) if a.shingles else 0.0,
+        b_share=shared / len(b.shingles) if b.shingles else 0.0,
+        a_paragraphs_reused=reused,
+        b_own_share=1 - shared / len(b.shingles) if b.shingles else 1.0,
+    )
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where an article went: its cluster, and the stored article it was confirmed against (None: a new one)."""
+
+    article_id: int
+    cluster_id: int
+    matched_id: int | None = None
+    comparison: Comparison | None = None
+    fingerprint: Fingerprint | None = None  # the signatures used (computed here when none were given)
+
+
+class Clusterer:
+    """Incremental cluster assignment: each new article joins the cluster of the earlier article whose text it
+    reuses most (a confirmed candidate), or starts its own cluster (its id is its article id). Clusters are never
+    merged or split afterwards, so storing the same articles again changes no cluster.
+
+    ``load_texts(ids)`` gives the cleaned texts of candidate articles (storage reads them from SQL; the bench and
+    tests pass a dict's ``get``). ``known`` loads an article assigned before (from stored signatures).
+    """
+
+    def __init__(self, load_texts: Callable[[list[int]], Mapping[int, str]],
+                 threshold: float = LSH_THRESHOLD) -> None:
+        self.index = CandidateIndex(threshold)
+        self.cluster_of: dict[int, int] = {}
+        self.load_texts = load_texts
+        self.candidates_compared = 0
+        self._profiles: OrderedDict[int, Profile] = OrderedDict()  # recently compared candidates (LRU)
+
+    def _profiles_of(self, ids: list[int]) -> dict[int, Profile]:
+        found = {}
+        missing = []
+        for article_id in ids:
+            profile = self._profiles.get(article_id)
+            if profile is None:
+                missing.append(article_id)
+            else:
+                self._profiles.move_to_end(article_id)
+                found[article_id] = profile
+        if missing:
+            for article_id, text in self.load_texts(missing).items():
+                found[article_id] = self._remember(article_id, Profile(text))
+        return found
+
+    def _remember(self, article_id: int, profile: Profile) -> Profile:
+        self._profiles[article_id] = profile
+        if len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
+        return profile
+
+    def known(self, article_id: int, cluster_id: int, fingerprint: Fingerprint) -> None:
+        self.cluster_of[article_id] = cluster_id
+        self.index.add(article_id, fingerprint)
+
+    def assign(self, article_id: int, text: str, fingerprint_: Fingerprint | None = None) -> Assignment:
+        if article_id in self.cluster_of:
+            return Assignment(article_id, self.cluster_of[article_id])
+        # The text is only shingled here when some paragraph collides (most articles have no copy) or when the
+        # signatures must be computed (rebuild): the analysis workers already did that work for a crawl.
+        profile = Profile(text) if fingerprint_ is None else None
+        if fingerprint_ is None:
+            fingerprint_ = fingerprint(profile)
+        minhashes = fingerprint_.minhashes()
+        hits_per_paragraph = [{key >> 8 for key in self.index.lsh.query(minhash)} for minhash in minhashes]
+        collisions: Counter[int] = Counter()
+        common: set[str] = set()
+        if any(hits_per_paragraph):
+            profile = profile or Profile(text)
+            long_paragraphs = [p for p in profile.paragraphs if p.words >= MIN_PARAGRAPH_WORDS]
+            for paragraph, hits in zip(long_paragraphs, hits_per_paragraph):
+                collisions.update(hits)
+                if len({self.cluster_of[hit] for hit in hits if hit in self.cluster_of}
+                       ) >= COMMON_PARAGRAPH_CLUSTERS:
+                    common.update(paragraph.shingles)
+        best: tuple[int, Comparison] | None = None
+        if collisions:
+            ranked = sorted(collisions, key=lambda hit: (-collisions[hit], hit))[:MAX_CANDIDATES]
+            profiles = self._profiles_of(ranked)
+            for candidate in sorted(ranked):
+                other = profiles.get(candidate)
+                if other is None:
+                    continue
+                self.candidates_compared += 1
+                comparison = compare(other, profile, common)  # type: ignore[arg-type]
+                if comparison.same_story and (best is None or comparison.a_share > best[1].a_share):
+                    best = (candidate, comparison)
+        cluster_id = self.cluster_of[best[0]] if best else article_id
+        self.cluster_of[article_id] = cluster_id
+        self.index.add(article_id, fingerprint_, minhashes)
+        if profile is not None:
+            self._remember(article_id, profile)
+        return Assignment(article_id, cluster_id, best[0] if best else None, best[1] if best else None,
+                          fingerprint_)
+
+
+# ------------------------------------------------------------------------------------------------ pickups
+
+
+def reuse_kind(release_vs_copy: Comparison) -> ReuseKind:
+    """How a copy used the release: ``compare(release, copy)`` in, verbatim / edited / paragraph out."""
+    if release_vs_copy.a_share >= VERBATIM_SHARE and release_vs_copy.b_own_share <= VERBATIM_OWN_SHARE:
+        return "verbatim"
+    if release_vs_copy.a_paragraphs_reused <= 1:
+        return "paragraph"
+    return "edited"
+
+
+_CREDIT_WORDS = re.compile(
+    r"\b(rilis|rls|siaran pers|press release|keterangan (?:tertulis|resmi|pers)|pers ?rilis|release)\b",
+    re.IGNORECASE)
+_SOURCE_LINE = re.compile(r"^\W*(sumber|source|foto dan teks|teks)\s*:", re.IGNORECASE)
+CREDIT_LINE_WORDS = 12
+_CREDIT_SHAPE = re.compile(r"^[(\[].*[)\]]\W*$")
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def is_credited(text: str, byline: str | None, office_names: Sequence[str], release_text: str = "") -> bool:
+    """Whether a copy says it comes from the release: a credit word anywhere ("rilis", "siaran pers", "(rls)"),
+    or the office named in a credit line (a "Sumber:" line, a short closing line such as "(adv/diskominfokaltim)",
+    the byline). The office's name inside the story itself is not a credit: every copy of its release names it;
+    nor is a credit word the release itself contains (a release about writing "siaran pers").
+    """
+    if len(_CREDIT_WORDS.findall(text)) > len(_CREDIT_WORDS.findall(release_text)) or (
+            byline and _CREDIT_WORDS.search(byline)):
+        return True
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    # A credit line is short and looks like one: "(diskominfo/adv)", "rls/hms", "Sumber: Humas ...".
+    credit_lines = [line for line in lines[-2:] if len(_WORD.findall(line)) <= CREDIT_LINE_WORDS
+                    and (_CREDIT_SHAPE.match(line) or "/" in line)]
+    credit_lines += [line for line in lines if _SOURCE_LINE.match(line)]
+    if byline:
+        credit_lines.append(byline)
+    names = [_compact(name) for name in office_names if len(_compact(name)) >= 3]
+    return any(name in _compact(line) for line in credit_lines for name in names)

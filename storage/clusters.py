@@ -1,0 +1,497 @@
+"""Stores story clusters and press releases: the SQL side of crawler.clusters.
+
+:class:`ClusterStore` keeps one :class:`crawler.clusters.Clusterer` per process, loaded from the stored
+signatures, and writes one ``story_cluster`` row per newly clustered article. Why the LSH index lives in memory,
+rebuilt from ``story_cluster.signature`` when a crawl starts (the last ``CANDIDATE_WINDOW`` of them), rather than as band rows in SQL: a band table
+would hold ~10 paragraphs x 8 bands rows per article (tens of millions of rows at a million articles) and cost
+one indexed query per stored article, while an in-memory index answers from dictionaries; loading costs about
+0.85 ms per signature (bench/clusters.py), which is why a crawl loads only a window of them. Processes that crawl at the same time
+(the daemon's children, PostgreSQL-backed workers) see each other's articles because every batch first tops up
+the index with the rows others assigned since the last batch (``assigned_at``). Two processes storing copies of
+one story within the same second may still start two clusters; ``pantau clusters rebuild`` joins them.
+
+Press releases: an article of a source whose config has ``kind = "press-office"`` gets a ``press_release`` row
+when it is clustered; :func:`register_release` stores a release that is not online (``pantau releases add``)
+as an article of the hidden source ``releases``. Once a cluster holds a release, every other member is measured
+against it (share of the release reused, verbatim/edited/paragraph, credited); those columns may be filled in
+later (a release crawled after its copies), the cluster never changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler import clusters as logic
+from crawler.article import Article
+from storage.db import StorageError, as_utc, write_transaction
+from storage.models import Article as ArticleModel
+from storage.models import Entity, EntityAlias, PressRelease, Source, StoryCluster
+
+logger = logging.getLogger(__name__)
+
+article_table = ArticleModel.__table__
+cluster_table = StoryCluster.__table__
+release_table = PressRelease.__table__
+source_table = Source.__table__
+
+RELEASES_SOURCE_KEY = "releases"
+_IN_CHUNK = 500
+# Rows assigned by another process up to this long before our last look are read again (clock skew, commit lag).
+_TOP_UP_OVERLAP = dt.timedelta(seconds=30)
+# A crawl's index holds the articles published this long before the earliest article it assigns, or later:
+# copies of a release appear within days, and loading every signature of a large database costs a crawl start
+# about 2 ms per stored article (bench/clusters.py). A copy published later than this after its original starts
+# a cluster of its own; `pantau clusters rebuild` indexes everything.
+CANDIDATE_WINDOW = dt.timedelta(days=60)
+
+
+class UnknownAgencyError(StorageError):
+    pass
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _chunks(items: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass
+class AssignResult:
+    articles: int = 0  # newly clustered
+    joined: int = 0  # of which joined an existing cluster
+    releases: int = 0  # press_release rows added
+    measured: int = 0  # members measured against their release
+
+
+class ClusterStore:
+    """Cluster assignment for one process, against one database. Not thread-safe: use one writer thread."""
+
+    def __init__(self, engine: Engine, window: dt.timedelta | None = CANDIDATE_WINDOW) -> None:
+        self.engine = engine
+        self.window = window
+        self.clusterer = logic.Clusterer(self._load_texts)
+        self._loaded_until: dt.datetime | None = None
+        self._loaded_from: dt.datetime | None = None
+        self._queued: dict[str, bytes | None] = {}
+        self._press_offices: dict[int, str | None] | None = None
+
+    # -------------------------------------------------------------------------------------------- index
+
+    def reset(self) -> None:
+        self.clusterer = logic.Clusterer(self._load_texts)
+        self._loaded_until = self._loaded_from = None
+
+    def refresh(self, earliest: dt.datetime | None = None) -> int:
+        """Load stored signatures into the index; returns how many were added.
+
+        The first time, those of articles published within ``window`` before ``earliest`` (the earliest article
+        about to be assigned; now by default) or later; when a later batch reaches further back (a back-fill),
+        the older part too. Every time, the rows other processes assigned since the last look, whatever their age.
+        ``window=None`` loads everything.
+        """
+        sc = cluster_table.c
+        published = sa.func.coalesce(article_table.c.published_at, article_table.c.first_seen_at)
+        base = sa.select(sc.article_id, sc.cluster_id, sc.signature).select_from(cluster_table)
+        queries = []
+        if self._loaded_until is not None:
+            queries.append(base.where(sc.assigned_at >= self._loaded_until - _TOP_UP_OVERLAP))
+        if self.window is None:
+            if self._loaded_from is None:
+                queries.append(base)
+                self._loaded_from = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        else:
+            start = (earliest or _utc_now()) - self.window
+            if self._loaded_from is None or start < self._loaded_from:
+                windowed = base.join(article_table, article_table.c.id == sc.article_id).where(published >= start)
+                if self._loaded_from is not None:
+                    windowed = windowed.where(published < self._loaded_from)
+                queries.append(windowed)
+                self._loaded_from = start
+        started = _utc_now()
+        added = 0
+        with self.engine.connect() as connection:
+            for query in queries:
+                for row in connection.execute(query.execution_options(yield_per=5000)):
+                    if row.article_id in self.clusterer.cluster_of:
+                        continue
+                    self.clusterer.known(row.article_id, row.cluster_id,
+                                         logic.Fingerprint.from_bytes(row.signature))
+                    added += 1
+        self._loaded_until = started
+        return added
+
+    def _load_texts(self, ids: list[int]) -> dict[int, str]:
+        texts: dict[int, str] = {}
+        with self.engine.connect() as connection:
+            for chunk in _chunks(ids):
+                texts.update(connection.execute(sa.select(article_table.c.id, article_table.c.text)
+                                                .where(article_table.c.id.in_(chunk))).all())
+        return texts
+
+    # -------------------------------------------------------------------------------------------- crawl side
+
+    def queue(self, canonical_url: str, signature: bytes | None) -> None:
+        """Remember an analysed article until the article writer has stored it (see :meth:`assign_queued`)."""
+        self._queued[canonical_url] = signature
+
+    def assign_queued(self) -> AssignResult:
+        """Cluster the queued articles that are stored now (call after the article writer flushed)."""
+        if not self._queued:
+            return AssignResult()
+        urls = list(self._queued)
+        found: dict[str, int] = {}
+        with self.engine.connect() as connection:
+            for chunk in _chunks(urls):
+                found.update(connection.execute(
+                    sa.select(article_table.c.canonical_url, article_table.c.id)
+                    .where(article_table.c.canonical_url.in_(chunk))).all())
+        signatures = {found[url]: self._queued.pop(url) for url in urls if url in found}
+        return self.assign(list(signatures), signatures)
+
+    def assign_unclustered(self, since: dt.date | None = None) -> AssignResult:
+        """Cluster every stored article that has no story_cluster row (published on or after ``since``)."""
+        c = article_table.c
+        query = (sa.select(c.id).outerjoin(cluster_table, cluster_table.c.article_id == c.id)
+                 .where(cluster_table.c.article_id.is_(None)))
+        if since is not None:
+            start = dt.datetime.combine(since, dt.time(), dt.timezone.utc)
+            query = query.where(sa.func.coalesce(c.published_at, c.first_seen_at) >= start)
+        with self.engine.connect() as connection:
+            ids = list(connection.execute(query).scalars())
+        total = AssignResult()
+        for chunk in _chunks(ids, 2000):
+            result = self.assign(list(chunk))
+            for name in ("articles", "joined", "releases", "measured"):
+                setattr(total, name, getattr(total, name) + getattr(result, name))
+        return total
+
+    # -------------------------------------------------------------------------------------------- assignment
+
+    def assign(self, article_ids: list[int], signatures: Mapping[int, bytes | None] | None = None) -> AssignResult:
+        """Cluster these stored articles (earliest published first); already clustered ones are skipped."""
+        result = AssignResult()
+        if not article_ids:
+            return result
+        try:
+            c = article_table.c
+            rows: list[sa.Row[Any]] = []
+            with self.engine.connect() as connection:
+                done = set()
+                for chunk in _chunks(article_ids):
+                    done.update(connection.execute(sa.select(cluster_table.c.article_id)
+                                                   .where(cluster_table.c.article_id.in_(chunk))).scalars())
+                    rows += connection.execute(
+                        sa.select(c.id, c.text, c.source_id, c.published_at, c.first_seen_at)
+                        .where(c.id.in_(chunk))).all()
+            times = [as_utc(row.published_at) or as_utc(row.first_seen_at) for row in rows]
+            self.refresh(min(times) if times else None)
+            rows = [row for row in rows if row.id not in done and row.id not in self.clusterer.cluster_of]
+            rows.sort(key=lambda row: (as_utc(row.published_at) or as_utc(row.first_seen_at), row.id))
+            now = _utc_now()
+            offices = self._offices()
+            new_rows, release_rows, touched = [], [], set()
+            for row in rows:
+                blob = (signatures or {}).get(row.id)
+                fingerprint = logic.Fingerprint.from_bytes(blob) if blob else None
+                assignment = self.clusterer.assign(row.id, row.text, fingerprint)
+                fingerprint = assignment.fingerprint or logic.fingerprint(row.text)
+                new_rows.append({
+                    "article_id": row.id, "cluster_id": assignment.cluster_id,
+                    "matched_article_id": assignment.matched_id,
+                    "matched_share": assignment.comparison.a_share if assignment.comparison else None,
+                    "signature": fingerprint.to_bytes(), "assigned_at": now,
+                })
+                touched.add(assignment.cluster_id)
+                result.joined += assignment.matched_id is not None
+                if row.source_id in offices:
+                    release_rows.append({"article_id": row.id, "agency_id": offices[row.source_id],
+                                         "origin": "source", "registered_at": now})
+            with write_transaction(self.engine) as connection:
+                if new_rows:
+                    connection.execute(cluster_table.insert(), new_rows)
+                if release_rows:
+                    known = set(connection.execute(sa.select(release_table.c.article_id).where(
+                        release_table.c.article_id.in_([r["article_id"] for r in release_rows]))).scalars())
+                    release_rows = [r for r in release_rows if r["article_id"] not in known]
+                    if release_rows:
+                        connection.execute(release_table.insert(), release_rows)
+                result.measured = measure_against_releases(connection, touched)
+            result.articles, result.releases = len(new_rows), len(release_rows)
+        except SQLAlchemyError as error:
+            # Forget the in-memory state (it holds what was not stored); the next batch reloads what is stored.
+            self.reset()
+            raise StorageError(f"cannot store story clusters: {str(getattr(error, 'orig', error)).splitlines()[0]}"
+                               ) from None
+        if result.articles:
+            logger.info("clustered %d articles (%d joined a cluster, %d releases)", result.articles, result.joined,
+                        result.releases)
+        return result
+
+    def _offices(self) -> dict[int, str | None]:
+        """Source id -> agency of every press-office source (from the synced config)."""
+        if self._press_offices is None:
+            offices: dict[int, str | None] = {}
+            with self.engine.connect() as connection:
+                known = set(connection.execute(sa.select(Entity.__table__.c.id)).scalars())
+                for row in connection.execute(sa.select(source_table.c.id, source_table.c.config)):
+                    config = row.config or {}
+                    if config.get("kind") == "press-office":
+                        agency = config.get("agency")
+                        if agency is not None and agency not in known:
+                            logger.warning("press office %s names agency '%s', which is not in the dictionary",
+                                           config.get("key"), agency)
+                            agency = None
+                        offices[row.id] = agency
+            self._press_offices = offices
+        return self._press_offices
+
+
+def office_names(connection: Connection, agency_id: str | None) -> list[str]:
+    """The names an office goes by (name, acronym, explicit and derived aliases), for credit detection."""
+    if agency_id is None:
+        return []
+    entity = connection.execute(sa.select(Entity.__table__.c.name, Entity.__table__.c.acronym)
+                                .where(Entity.__table__.c.id == agency_id)).first()
+    names = [entity.name, entity.acronym] if entity else []
+    alias = EntityAlias.__table__.c
+    names += connection.execute(sa.select(alias.alias).where(alias.entity_id == agency_id)).scalars().all()
+    return [name for name in names if name]
+
+
+def measure_against_releases(connection: Connection, cluster_ids: Iterable[int]) -> int:
+    """For each cluster holding a release, measure every other member against the earliest release."""
+    cluster_ids = list(cluster_ids)
+    measured = 0
+    sc, a, pr = cluster_table.c, article_table.c, release_table.c
+    for chunk in _chunks(cluster_ids):
+        releases = connection.execute(
+            sa.select(sc.cluster_id, pr.article_id, pr.agency_id, a.text, a.published_at, a.first_seen_at)
+            .select_from(release_table).join(cluster_table, sc.article_id == pr.article_id)
+            .join(article_table, a.id == pr.article_id)
+            .where(sc.cluster_id.in_(chunk))).all()
+        earliest: dict[int, sa.Row[Any]] = {}
+        for row in releases:
+            moment = (as_utc(row.published_at) or as_utc(row.first_seen_at), row.article_id)
+            current = earliest.get(row.cluster_id)
+            if current is None or moment < (as_utc(current.published_at) or as_utc(current.first_seen_at),
+                                            current.article_id):
+                earliest[row.cluster_id] = row
+        release_ids = {row.article_id for row in releases}
+        for cluster_id, release in earliest.items():
+            members = connection.execute(
+                sa.select(sc.article_id, sc.release_article_id, a.text, a.byline)
+                .select_from(cluster_table).join(article_table, a.id == sc.article_id)
+                .where(sc.cluster_id == cluster_id)).all()
+            pending = [m for m in members if m.article_id not in release_ids
+                       and m.release_article_id != release.article_id]
+            if not pending:
+                continue
+            names = office_names(connection, release.agency_id)
+            profile = logic.Profile(release.text)
+            updates = []
+            for member in pending:
+                comparison = logic.compare(profile, logic.Profile(member.text))
+                updates.append({"b_article_id": member.article_id, "release_article_id": release.article_id,
+                                "release_share": round(comparison.a_share, 4),
+                                "reuse": logic.reuse_kind(comparison),
+                                "credited": logic.is_credited(member.text, member.byline, names, release.text)})
+            connection.execute(cluster_table.update().where(sc.article_id == sa.bindparam("b_article_id")),
+                               updates)
+            measured += len(updates)
+    return measured
+
+
+def rebuild(engine: Engine, since: dt.date | None = None) -> AssignResult:
+    """Recompute the clusters of articles published on or after ``since`` (every article without it).
+
+    Signatures are recomputed from the stored texts; older articles keep their clusters and are candidates.
+    One transaction deletes the rows; assignment then runs in batches of the earliest published first.
+    """
+    c = article_table.c
+    try:
+        with write_transaction(engine) as connection:
+            if since is None:
+                connection.execute(cluster_table.delete())
+            else:
+                start = dt.datetime.combine(since, dt.time(), dt.timezone.utc)
+                ids = sa.select(c.id).where(sa.func.coalesce(c.published_at, c.first_seen_at) >= start)
+                connection.execute(cluster_table.delete().where(cluster_table.c.article_id.in_(ids)))
+            # Rows measured against a release that is being re-clustered are measured again.
+            connection.execute(cluster_table.update().where(cluster_table.c.release_article_id.not_in(
+                sa.select(cluster_table.c.article_id))).values(release_article_id=None, release_share=None,
+                                                               reuse=None, credited=None))
+    except SQLAlchemyError as error:
+        raise StorageError(f"cannot rebuild story clusters: {str(getattr(error, 'orig', error)).splitlines()[0]}"
+                           ) from None
+    store = ClusterStore(engine, window=None)
+    return store.assign_unclustered(since)
+
+
+# ------------------------------------------------------------------------------------------------ releases
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    article_id: int
+    agency_id: str | None
+    title: str | None
+    published_at: dt.datetime | None
+    origin: str
+    canonical_url: str
+    source_key: str
+    pickups: int
+
+
+def _releases_source(connection: Connection) -> int:
+    row = connection.execute(sa.select(source_table.c.id).where(source_table.c.key == RELEASES_SOURCE_KEY)).first()
+    if row is not None:
+        return row.id
+    # Not in any config file: in_config false and disabled from the start, so config sync leaves it alone and
+    # no crawl ever runs it.
+    return connection.execute(source_table.insert().values(
+        key=RELEASES_SOURCE_KEY, name="Siaran pers terdaftar", home_url="file:///releases/", region=None,
+        scope="regional", timezone="Asia/Makassar", language="id", interval_minutes=60, cron=None,
+        enabled=False, in_config=False, config={"key": RELEASES_SOURCE_KEY, "kind": "press-office"},
+        updated_at=_utc_now()).returning(source_table.c.id)).scalar_one()
+
+
+def release_canonical_url(agency_id: str, title: str | None, text: str) -> str:
+    digest = hashlib.sha256(f"{title or ''}\n{text}".encode()).hexdigest()[:16]
+    return f"release:{agency_id}/{digest}"
+
+
+def register_release(engine: Engine, article: Article, agency_id: str, origin: str) -> tuple[int, bool]:
+    """Store a release that is not online (or fetched from a URL) and cluster it; (article id, newly stored)."""
+    from storage.repository.articles import _article_values
+
+    try:
+        with write_transaction(engine) as connection:
+            if connection.execute(sa.select(Entity.__table__.c.id)
+                                  .where(Entity.__table__.c.id == agency_id)).first() is None:
+                raise UnknownAgencyError(f"unknown agency '{agency_id}': use an entity id from "
+                                         "`pantau entities list`")
+            existing = connection.execute(sa.select(article_table.c.id).where(
+                article_table.c.canonical_url == article.canonical_url)).first()
+            if existing is not None:
+                article_id, new = existing.id, False
+            else:
+                source_id = _releases_source(connection)
+                now = _utc_now()
+                values = _article_values(article, dt.timezone(dt.timedelta(hours=8)))
+                values.update(source_id=source_id, canonical_url=article.canonical_url, fetched_at=now,
+                              first_seen_at=now, updated_at=None, http_status=None, last_crawl_run_id=None)
+                article_id = connection.execute(article_table.insert().values(**values)
+                                                .returning(article_table.c.id)).scalar_one()
+                new = True
+            if connection.execute(sa.select(release_table.c.article_id)
+                                  .where(release_table.c.article_id == article_id)).first() is None:
+                connection.execute(release_table.insert().values(article_id=article_id, agency_id=agency_id,
+                                                                 origin=origin, registered_at=_utc_now()))
+    except SQLAlchemyError as error:
+        raise StorageError(f"cannot store the release: {str(getattr(error, 'orig', error)).splitlines()[0]}"
+                           ) from None
+    # Articles not clustered yet (stored before clusters existed, or by a crawl whose assignment failed) are
+    # clustered with the release, earliest published first, so that copies stored before it join it.
+    ClusterStore(engine).assign_unclustered()
+    with write_transaction(engine) as connection:
+        cluster = connection.execute(sa.select(cluster_table.c.cluster_id)
+                                     .where(cluster_table.c.article_id == article_id)).scalar_one()
+        measure_against_releases(connection, [cluster])
+    return article_id, new
+
+
+def list_releases(engine: Engine, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                  release_id: int | None = None) -> list[ReleaseRecord]:
+    """Stored releases published in [since, until) (aware datetimes), with how many other articles ran each."""
+    a, pr, s = article_table.c, release_table.c, source_table.c
+    published = sa.func.coalesce(a.published_at, a.first_seen_at)
+    query = (sa.select(pr.article_id, pr.agency_id, pr.origin, a.title, published.label("published_at"),
+                       a.canonical_url, s.key.label("source_key"))
+             .select_from(release_table).join(article_table, a.id == pr.article_id)
+             .join(source_table, s.id == a.source_id)
+             .order_by(published, pr.article_id))
+    if since is not None:
+        query = query.where(published >= since)
+    if until is not None:
+        query = query.where(published < until)
+    if release_id is not None:
+        query = query.where(pr.article_id == release_id)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(query).all()
+            counts = dict(connection.execute(sa.text(
+                "SELECT release_article_id, count(*) FROM v_pickup GROUP BY release_article_id")).all())
+    except SQLAlchemyError as error:
+        raise StorageError(f"cannot read releases: {str(getattr(error, 'orig', error)).splitlines()[0]}") from None
+    return [ReleaseRecord(row.article_id, row.agency_id, row.title, as_utc(row.published_at), row.origin,
+                          row.canonical_url, row.source_key, counts.get(row.article_id, 0)) for row in rows]
+
+
+def cluster_snapshot(engine: Engine) -> dict[int, int]:
+    """article id -> cluster id, for tests and the bench (a second crawl must change none)."""
+    with engine.connect() as connection:
+        return dict(connection.execute(sa.select(cluster_table.c.article_id, cluster_table.c.cluster_id)).all())
+
+
+@dataclass(frozen=True)
+class PickupRecord:
+    """One article that ran a release (a row of v_pickup)."""
+
+    release_article_id: int
+    article_id: int
+    source_key: str
+    source_name: str
+    canonical_url: str
+    title: str | None
+    published_at: dt.datetime | None
+    published_utc_offset: int | None
+    delay_minutes: float | None
+    release_share: float | None
+    reuse: str | None
+    credited: bool | None
+    is_advertorial: bool
+
+
+def pickups(engine: Engine, release_ids: Sequence[int]) -> list[PickupRecord]:
+    """Every article that ran one of these releases, earliest first per release."""
+    records: list[PickupRecord] = []
+    try:
+        with engine.connect() as connection:
+            for chunk in _chunks(list(release_ids)):
+                rows = connection.execute(sa.text(
+                    "SELECT p.release_article_id, p.article_id, p.source_key, p.source_name, p.canonical_url, "
+                    "p.title, p.published_at, a.published_utc_offset, p.delay_minutes, p.release_share, p.reuse, "
+                    "p.credited, p.is_advertorial FROM v_pickup p JOIN article a ON a.id = p.article_id "
+                    "WHERE p.release_article_id IN :ids ORDER BY p.release_article_id, p.published_at, p.article_id"
+                ).bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(chunk)}).all()
+                records += [PickupRecord(
+                    row.release_article_id, row.article_id, row.source_key, row.source_name, row.canonical_url,
+                    row.title, as_utc(row.published_at), row.published_utc_offset,
+                    None if row.delay_minutes is None else float(row.delay_minutes),
+                    None if row.release_share is None else float(row.release_share), row.reuse,
+                    None if row.credited is None else bool(row.credited), bool(row.is_advertorial))
+                    for row in rows]
+    except SQLAlchemyError as error:
+        raise StorageError(f"cannot read pickups: {str(getattr(error, 'orig', error)).splitlines()[0]}") from None
+    return records
+
+
+def news_outlets(engine: Engine) -> dict[str, str]:
+    """Key -> name of the configured, enabled sources that are not press offices (who could run a release)."""
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(source_table.c.key, source_table.c.name, source_table.c.config)
+                                  .where(source_table.c.in_config.is_(True), source_table.c.enabled.is_(True))
+                                  .order_by(source_table.c.key)).all()
+    return {row.key: row.name for row in rows if (row.config or {}).get("kind", "news") != "press-office"}
