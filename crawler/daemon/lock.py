@@ -24,6 +24,9 @@ from storage.db import create_engine, safe_url
 
 logger = logging.getLogger(__name__)
 
+# Advisory locks are per database, but pg_locks lists every database's: one server may hold several Pantau
+# databases (staging and production), each with its own daemon.
+_THIS_DATABASE = "{table}database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 # pg_advisory_lock key of the daemon ("pantau-d" as an int64; the migrations use another key).
 DAEMON_LOCK_KEY = 0x70616E7461752D64
 APPLICATION_PREFIX = "pantau-daemon"
@@ -122,7 +125,7 @@ class DaemonLock:
                 holder = connection.execute(sa.text(
                     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                     "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :high AND l.objid = :low "
-                    "AND l.objsubid = 1"), _key_parts()).scalar()
+                    f"AND l.objsubid = 1 AND {_THIS_DATABASE.format(table='l.')}"), _key_parts()).scalar()
                 raise DaemonAlreadyRunning(
                     f"{holder or 'another daemon'} already holds the daemon lock of {safe_url(self.url)}; "
                     "stop it first (one daemon per database)")
@@ -195,7 +198,7 @@ def daemon_lock_held(database_url: str, engine: Engine | None = None) -> bool | 
         with engine.connect() as connection:
             return bool(connection.execute(sa.text(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = :high "
-                "AND objid = :low AND objsubid = 1"), _key_parts()).scalar())
+                f"AND objid = :low AND objsubid = 1 AND {_THIS_DATABASE.format(table='')}"), _key_parts()).scalar())
     except sa.exc.DBAPIError:
         return None
     finally:
