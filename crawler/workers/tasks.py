@@ -54,6 +54,14 @@ def crawl(self, source_key: str, since: str | None = None, until: str | None = N
     if backfill_part is None:
         status = context.runner.run_source(source_key, extra)
         logger.info("task %s: %s -> %s", self.request.id, source_key, status)
+        if context.runner.last_run_id() is not None:
+            # As the daemon does after each of its runs (never raises; sends are bounded). Not for back-fills:
+            # alerts are about news, not about an archive's old stories.
+            from crawler.alerts.hook import check_after_crawl
+
+            after = check_after_crawl(context.database_url, context.runner.config_dir(), engine=context.runner.engine)
+            if after is not None:
+                logger.info("task %s: %s", self.request.id, after.line)
         return status
     from storage import backfills
 
