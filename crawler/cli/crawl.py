@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from crawler.cli import EXIT_BAD_INPUT, AppContext, PantauError, cli
+from crawler.cli.db import open_database
 from crawler.config import SourceConfig, load_entities, load_sources, parse_sources_toml
 from crawler.settings import FAST_LOCAL_ENV
 
@@ -167,6 +168,7 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
             raise UnknownSourceError("no enabled sources to crawl (enable one in config/sources/*.toml)")
         if run_id is not None and len(sources) != 1:
             raise UnknownSourceError("--run-id needs exactly one source")
+        open_database(app, create=True).dispose()  # one line for a database that cannot be opened; says a new file
         from crawler.crawl import run_crawl  # Scrapy and the extraction stack: only once config is valid
 
         with _progress_bar(show_progress) as bar:

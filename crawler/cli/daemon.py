@@ -84,15 +84,38 @@ def daemon(ctx: click.Context, max_concurrent: int, time_limit: float, grace_per
         every=_seconds(every) if every else None, poll_seconds=poll_seconds,
         allow_private_addresses=allow_private_addresses, executor=executor, broker_url=broker,
     )
+    from storage.db import database_error
+
+    # Each refusal is logged once (stderr, and the log file an operator reads later); main() then only exits.
+    log = logging.getLogger("crawler.daemon")
     try:
+        _open_or_create(app)
         code = Daemon(options).run()
     except DaemonAlreadyRunning as error:
-        logging.getLogger("crawler.daemon").error("refusing to start: %s", error)
-        raise DaemonRefused(f"refusing to start: {error}") from None
+        log.error("refusing to start: %s", error)
+        raise DaemonRefused(f"refusing to start: {error}", already_reported=True) from None
     except ConfigError as error:
-        logging.getLogger("crawler.daemon").error("refusing to start: %s", error)
-        raise
+        log.error("refusing to start: %s", error)
+        raise DaemonRefused(str(error), exit_code=EXIT_BAD_INPUT, already_reported=True) from None
+    except Exception as error:
+        failure = database_error(app.database_url, error)
+        if failure is None:
+            raise
+        log.error("refusing to start: %s", failure)
+        raise DaemonRefused(str(failure), already_reported=True) from None
     sys.exit(code)
+
+
+def _open_or_create(app: AppContext) -> None:
+    """Open (creating a new SQLite file, and logging where) the database before taking the daemon's lock."""
+    from storage.db import connect, sqlite_file
+
+    new_file = sqlite_file(app.database_url)
+    if new_file is not None and new_file.exists():
+        new_file = None
+    connect(app.database_url).dispose()
+    if new_file is not None:
+        logging.getLogger("crawler.daemon").info("created a new SQLite database: %s", new_file)
 
 
 @cli.command()
@@ -108,7 +131,7 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
 
     Example: pantau status
     """
-    import storage
+    from crawler.cli.db import open_database
     from crawler.daemon.status import gather_status
 
     warning = None
@@ -116,7 +139,7 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
         sources = load_sources(app.config_dir)
     except ConfigError as error:
         sources, warning = None, f"the config has a mistake, showing the sources the database knows: {error}"
-    engine = storage.connect(app.database_url)
+    engine = open_database(app)
     try:
         report = gather_status(engine, app.database_url, sources)
     finally:

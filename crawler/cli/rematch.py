@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crawler.cli import AppContext, cli
 from crawler.cli.crawl import select_sources
+from crawler.cli.db import open_database
 from crawler.config import load_entities, load_sources
 
 
@@ -34,6 +35,7 @@ def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, 
     sources = load_sources(app.config_dir)
     if source_key is not None:
         select_sources(sources, (source_key,))  # one-line error for an unknown key
+    open_database(app).dispose()  # a one-line error for a database that is missing or cannot be opened
     console = Console(stderr=True)
     with Progress(TextColumn("[bold]re-matching"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
                   TimeElapsedColumn(), console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
