@@ -100,7 +100,7 @@ def print_summary(summaries: list[RunSummary], console: Console) -> None:
     for summary in summaries:
         by_entity.update(summary.mentions_by_entity)
     if by_entity:
-        agencies = Table(title="Mentions per agency in the articles stored by this crawl", title_justify="left")
+        agencies = Table(title="Mentions per agency in the articles this crawl stored", title_justify="left")
         agencies.add_column("agency")
         agencies.add_column("mentions", justify="right")
         for entity_id, count in by_entity.most_common(15):
