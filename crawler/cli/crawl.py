@@ -224,17 +224,22 @@ def sources_list(app: AppContext) -> None:
 @click.argument("keys", nargs=-1, metavar="[SOURCE]...")
 @click.pass_obj
 def sources_check(app: AppContext, online: bool, keys: tuple[str, ...]) -> None:
-    """Validate the source catalogue and the agency dictionary; one line per problem, exit 2 on a mistake.
+    """Validate every config file: sources, the agency dictionary, partner contracts; exit 2 on a mistake.
 
-    With --online, check the named sources (all enabled ones when none is named) against the live sites:
-    nothing is stored and no article is downloaded.
+    The first mistake is one line naming the file, line, entry and field. With --online, also check the named
+    sources (all enabled ones when none is named) against the live sites: nothing is stored and no article
+    is downloaded.
 
     Example: pantau --config ./my-config sources check --online tribun-kaltim kaltimpost
     """
-    found = load_sources(app.config_dir)
-    entities = load_entities(app.config_dir)
-    enabled = sum(source.enabled for source in found)
-    click.echo(f"OK: {len(found)} sources ({enabled} enabled), {len(entities)} agencies in {app.config_dir}")
+    from crawler.config_check import CONFIG_KINDS, check_config
+
+    check = check_config(app.config_dir)
+    found = check.loaded["sources"]
+    click.echo(f"OK: {', '.join(check.found.values())} in {app.config_dir}")
+    for folder in check.unread_folders:
+        click.echo(f"note: {app.config_dir / folder} is not a kind of config Pantau reads "
+                   f"({', '.join(CONFIG_KINDS)}); check its name", err=True)
     if online:
         _check_online(select_sources(found, keys))
     elif keys:
