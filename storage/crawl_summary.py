@@ -1,4 +1,5 @@
-"""What a finished crawl run stored, read back from the database for the crawl's printed summary.
+"""What crawls stored, read back from the database: for a crawl's printed summary, and the source keys that
+commands accept beside the config's (a source crawled with ``--demo`` or since removed from the config).
 
 The summary must count what the database holds, not what the crawl queued (a second Ctrl-C, or a batch the
 database refused, leaves the two apart). An article stored or rewritten by a run carries that run's id in
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.db import StorageError, safe_url
-from storage.models import Article, Mention
+from storage.models import Article, Mention, Source
 
 
 def mentions_by_entity_for_runs(engine: Engine, run_ids: Sequence[int]) -> dict[int, Counter[str]]:
@@ -36,3 +37,14 @@ def mentions_by_entity_for_runs(engine: Engine, run_ids: Sequence[int]) -> dict[
         raise StorageError(f"cannot read the crawl's mentions from {safe_url(engine.url)}: "
                            f"{str(getattr(error, 'orig', error)).splitlines()[0]}") from None
     return counts
+
+
+def stored_source_keys(engine: Engine) -> set[str]:
+    """The key of every source that has stored articles."""
+    query = sa.select(Source.key).where(sa.exists().where(Article.source_id == Source.id))
+    try:
+        with engine.connect() as connection:
+            return set(connection.execute(query).scalars())
+    except SQLAlchemyError as error:
+        raise StorageError(f"cannot read the sources of {safe_url(engine.url)}: "
+                           f"{str(getattr(error, 'orig', error)).splitlines()[0]}") from None

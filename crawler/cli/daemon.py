@@ -163,6 +163,8 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
             if last.status == "running":
                 result = "[cyan]running[/cyan]"
         every = source.every if source.enabled else f"{source.every} (disabled)"
+        if not source.in_config:
+            every = "not in config"
         table.add_row(source.key, every, _local(last.started_at, report.now) if last else "never", result,
                       str(last.new_articles) if last else "", str(last.mentions) if last else "",
                       _local(source.next_run, report.now) if source.next_run else
@@ -186,11 +188,12 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
 
 
 def _local(moment: dt.datetime | None, now: dt.datetime) -> str:
-    """Local time; the date only when it is not today."""
+    """The machine's local time with its zone (WITA, WIB, UTC…); the date only when it is not today."""
     if moment is None:
         return "-"
     local = moment.astimezone()
-    return local.strftime("%H:%M:%S" if local.date() == now.astimezone().date() else "%Y-%m-%d %H:%M")
+    shown = local.strftime("%H:%M:%S" if local.date() == now.astimezone().date() else "%Y-%m-%d %H:%M")
+    return f"{shown} {local.tzname() or local.strftime('%z')}"
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -204,7 +207,7 @@ def _as_json(report) -> dict:  # noqa: ANN001 - crawler.daemon.status.Status, im
                    "since": _iso(daemon.since), "heartbeat_at": _iso(daemon.heartbeat_at),
                    "stopped_at": _iso(daemon.stopped_at), "responding": daemon.responding},
         "sources": [{
-            "key": source.key, "every": source.every, "enabled": source.enabled,
+            "key": source.key, "every": source.every, "enabled": source.enabled, "in_config": source.in_config,
             "last_run": None if source.last_run is None else {
                 "id": source.last_run.id, "status": source.last_run.status, "trigger": source.last_run.trigger,
                 "started_at": _iso(source.last_run.started_at), "finished_at": _iso(source.last_run.finished_at),

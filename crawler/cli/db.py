@@ -62,6 +62,16 @@ def _cell(value: Any) -> str:
     return str(_plain(value))
 
 
+def csv_cell(value: Any) -> Any:
+    """A value as CSV text: booleans as true/false (what spreadsheets, pandas and COPY read as booleans, not
+    Python's True/False), lists and mappings as JSON, times as ISO 8601."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return _plain(value)
+
+
 def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_format: OutputFormat = "table",
                *, title: str | None = None) -> None:
     """Print rows to stdout as a rich table, CSV or a JSON array."""
@@ -69,8 +79,7 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_for
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else _plain(v)
-                             for v in row])
+            writer.writerow([csv_cell(value) for value in row])
     elif output_format == "json":
         records = [{name: _plain(value) for name, value in zip(columns, row)} for row in rows]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))

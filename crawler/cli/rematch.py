@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from crawler.cli import AppContext, cli
 from crawler.cli.crawl import select_sources
 from crawler.cli.db import open_database
+from storage.crawl_summary import stored_source_keys
 from crawler.config import load_entities, load_sources
 
 
@@ -33,9 +34,13 @@ def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, 
 
     entities = load_entities(app.config_dir)
     sources = load_sources(app.config_dir)
-    if source_key is not None:
-        select_sources(sources, (source_key,))  # one-line error for an unknown key
-    open_database(app).dispose()  # a one-line error for a database that is missing or cannot be opened
+    engine = open_database(app)  # a one-line error for a database that is missing or cannot be opened
+    try:
+        if source_key is not None and source_key not in {source.key for source in sources} \
+                and source_key not in stored_source_keys(engine):
+            select_sources(sources, (source_key,))  # one-line error for a key neither config nor database knows
+    finally:
+        engine.dispose()
     console = Console(stderr=True)
     with Progress(TextColumn("[bold]re-matching"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
                   TimeElapsedColumn(), console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
