@@ -34,10 +34,12 @@ def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, 
 
     entities = load_entities(app.config_dir)
     sources = load_sources(app.config_dir)
+    unknown_to_config = source_key is not None and source_key not in {source.key for source in sources}
+    if unknown_to_config and _missing_sqlite_file(app):
+        select_sources(sources, (source_key,))  # no database to know the key either: the config's error
     engine = open_database(app)  # a one-line error for a database that is missing or cannot be opened
     try:
-        if source_key is not None and source_key not in {source.key for source in sources} \
-                and source_key not in stored_source_keys(engine):
+        if unknown_to_config and source_key not in stored_source_keys(engine):
             select_sources(sources, (source_key,))  # one-line error for a key neither config nor database knows
     finally:
         engine.dispose()
@@ -51,3 +53,10 @@ def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, 
     change = result.mentions - result.mentions_before
     click.echo(f"Re-matched {result.articles} articles: {result.mentions} mentions "
                f"({'+' if change >= 0 else ''}{change} against before).")
+
+
+def _missing_sqlite_file(app: AppContext) -> bool:
+    from storage.db import sqlite_file
+
+    path = sqlite_file(app.database_url)
+    return path is not None and not path.exists()
