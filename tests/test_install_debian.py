@@ -66,6 +66,7 @@ def test_install_debian_failure_is_one_warning_line(tmp_path: Path) -> None:
 def test_run_all_uses_install_debian_and_ci_runs_run_all() -> None:
     root = SCRIPT.parents[1]
     assert "bash .ci/install-debian chromium" in (root / "tests" / "run-all.sh").read_text()
+    assert "bash .ci/install-debian redis-server" in (root / "tests" / "run-all.sh").read_text()
     assert "install-debian\" postgresql" in (root / ".ci" / "start-postgres").read_text()
     assert "apt-get install" not in (root / "tests" / "run-all.sh").read_text()
     assert "bash tests/run-all.sh" in (root / ".ci" / "run").read_text()
