@@ -24,6 +24,7 @@ class ConfigCheck:
     config_dir: Path
     found: dict[str, str] = field(default_factory=dict)
     unread_folders: list[str] = field(default_factory=list)
+    unavailable: list[str] = field(default_factory=list)  # kinds present that this installation cannot read
     loaded: dict[str, Any] = field(default_factory=dict)
 
 
@@ -46,14 +47,22 @@ def _partners(config_dir: Path, loaded: dict[str, Any]) -> tuple[Any, str]:
     return book, f"{len(book.partners)} partner contracts{office}"
 
 
+def _alerts(config_dir: Path, loaded: dict[str, Any]) -> tuple[Any, str]:
+    from crawler.alerts.rules import load_alert_config  # raises ModuleNotFoundError where alerts are not built in
+
+    config = load_alert_config(config_dir, loaded["entities"])
+    return config, f"{len(config.rules)} alert rules"
+
+
 # Folder name -> loader; in dependency order (a loader may use what an earlier one loaded).
 CONFIG_KINDS: dict[str, Callable[[Path, dict[str, Any]], tuple[Any, str]]] = {
     "sources": _sources,
     "entities": _entities,
     "partners": _partners,
+    "alerts": _alerts,
 }
-# Kinds a config folder may leave out (Pantau works without partner contracts).
-OPTIONAL_KINDS = {"partners"}
+# Kinds a config folder may leave out (Pantau works without partner contracts or alert rules).
+OPTIONAL_KINDS = {"partners", "alerts"}
 
 
 def check_config(config_dir: Path) -> ConfigCheck:
@@ -62,7 +71,12 @@ def check_config(config_dir: Path) -> ConfigCheck:
     for kind, loader in CONFIG_KINDS.items():
         if kind in OPTIONAL_KINDS and not (config_dir / kind).exists():
             continue
-        check.loaded[kind], check.found[kind] = loader(config_dir, check.loaded)
+        try:
+            check.loaded[kind], check.found[kind] = loader(config_dir, check.loaded)
+        except ModuleNotFoundError as error:
+            if not (error.name or "").startswith("crawler."):
+                raise
+            check.unavailable.append(kind)  # a kind this Pantau does not have yet
     if config_dir.is_dir():
         check.unread_folders = sorted(
             path.name for path in config_dir.iterdir()

@@ -44,7 +44,8 @@ BROKEN_PARTNERS = {
 def config_copy(tmp_path: Path) -> Path:
     target = tmp_path / "config"
     for kind in CONFIG_KINDS:
-        shutil.copytree(default_config_dir() / kind, target / kind)
+        if (default_config_dir() / kind).is_dir():
+            shutil.copytree(default_config_dir() / kind, target / kind)
     return target
 
 

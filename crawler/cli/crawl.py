@@ -237,6 +237,9 @@ def sources_check(app: AppContext, online: bool, keys: tuple[str, ...]) -> None:
     check = check_config(app.config_dir)
     found = check.loaded["sources"]
     click.echo(f"OK: {', '.join(check.found.values())} in {app.config_dir}")
+    for kind in check.unavailable:
+        click.echo(f"note: {app.config_dir / kind} is not checked: this Pantau cannot read {kind} yet "
+                   "(upgrade Pantau)", err=True)
     for folder in check.unread_folders:
         click.echo(f"note: {app.config_dir / folder} is not a kind of config Pantau reads "
                    f"({', '.join(CONFIG_KINDS)}); check its name", err=True)
