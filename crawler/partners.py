@@ -26,7 +26,6 @@ from crawler.config import (
     EntityConfig,
     _config_files,
     _first_error,
-    _line_of,
     default_config_dir,
     line_of_location,
     read_yaml,

@@ -180,7 +180,7 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
     if show_workers or os.environ.get("PANTAU_BROKER_URL"):
         from crawler.cli.workers import print_worker_status
 
-        engine = storage.connect(app.database_url)
+        engine = open_database(app)
         try:
             print_worker_status(console, engine, None)
         finally:
