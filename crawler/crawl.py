@@ -246,6 +246,8 @@ def _store_queued(context: CrawlContext) -> None:
     summary.dropped_pages = max(context.pages_in_flight, 0)
     try:
         context.write_thread.submit(context.writer.flush).result()
+        if context.fetch_state is not None:  # as StorePipeline.close_spider does, after the articles
+            context.write_thread.submit(context.fetch_state.flush).result()
     except Exception as error:  # noqa: BLE001 - the run must still be closed with what is stored
         logger.error("%s: could not store the last %d articles: %s", summary.source, context.writer.pending, error)
         summary.error_summary = f"could not store the last {context.writer.pending} articles: {error}"
