@@ -66,6 +66,19 @@ def _stored(database: Path, source_key: str) -> tuple[int, int]:
             "LEFT JOIN mention m ON m.article_id = a.id WHERE s.key = ?", (source_key,)).fetchone()
 
 
+def _summary_rows(stdout: str) -> dict[str, dict[str, str]]:
+    """The "Crawl summary" table as {source: {column: cell}}, read by its header."""
+    lines = stdout.split("Crawl summary", 1)[1].split("Mentions per agency", 1)[0].splitlines()
+    header = next(line for line in lines if "┃" in line and " source " in line)
+    columns = [cell.strip() for cell in header.strip("┃ ").split("┃")]
+    rows = {}
+    for line in lines:
+        if line.startswith("│"):
+            cells = [cell.strip() for cell in line.strip("│ ").split("│")]
+            rows[cells[0]] = dict(zip(columns, cells))
+    return rows
+
+
 def test_crawl_interrupt_ctrl_c_twice_stores_what_was_extracted(hanging_site: tuple[DemoSite, threading.Event],
                                                                  tmp_path: Path) -> None:
     site, hang_requested = hanging_site
@@ -112,12 +125,11 @@ def test_crawl_interrupt_ctrl_c_twice_stores_what_was_extracted(hanging_site: tu
         assert runs[key][0] in ("succeeded", "interrupted"), runs
 
     # The printed summary: each row's "new" and "mentions" are what the database holds.
-    rows = {match[0]: match[1:] for match in re.findall(
-        r"│ (\w+)\s+│ (\w+)\s+│\s+\d+ │\s+(\d+) │\s+\d+ │\s+(\d+) │", stdout)}
+    rows = _summary_rows(stdout)
     assert set(rows) == HEALTHY_OUTLETS | {"kabarrapuh"}, stdout
-    for key, (printed_status, printed_new, printed_mentions) in rows.items():
-        assert printed_status == runs[key][0]
-        assert (int(printed_new), int(printed_mentions)) == _stored(database, key), (key, stdout)
+    for key, row in rows.items():
+        assert row["status"] == runs[key][0]
+        assert (int(row["new"]), int(row["mentions"])) == _stored(database, key), (key, stdout)
     # ...and so is the per-agency table
     with sqlite3.connect(database) as connection:
         total_mentions = connection.execute("SELECT count(*) FROM mention").fetchone()[0]
