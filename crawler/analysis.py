@@ -105,6 +105,7 @@ class AnalysisPool:
         self.workers = workers or os.cpu_count() or 1
         # forkserver: forking the Scrapy process itself would copy the reactor's threads and sockets.
         context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["crawler.pool_signals"])  # workers ignore Ctrl-C from their first instant
         self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                              initializer=_init_worker, initargs=(sources, entities))
 

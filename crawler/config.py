@@ -277,7 +277,44 @@ def _construct_mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) ->
     return mapping
 
 
+def _construct_checked_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    # PyYAML raises a bare ValueError, without the line, for a date such as 2026-02-31.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as error:
+        raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a valid date ({error})",
+                                                node.start_mark) from None
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_checked_timestamp)
+
+
+def line_of_location(raw: Any, location: tuple[str | int, ...], text_lines: list[str], start: int) -> int:
+    """The 1-based line of the value at ``location`` (a pydantic error's ``loc``) inside ``raw``, a mapping
+    read by :func:`read_yaml`: the innermost mapping on the path gives its line, then the key or list item."""
+    line, current = start, raw
+    last_key: str | None = None
+    index: int | None = None
+    for part in location:
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            line, last_key, index = current.get("__line__", line), part, None
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            index = part
+            current = current[part]
+            if isinstance(current, dict):
+                line, last_key, index = current.get("__line__", line), None, None
+        else:
+            break
+    if last_key is not None:
+        line = _line_of(text_lines, line, last_key)
+    if index is not None:  # an item of a list of plain values: count the "- " lines after the key
+        items = [number for number in range(line + 1, len(text_lines) + 1)
+                 if text_lines[number - 1].strip().startswith("- ")]
+        if index < len(items):
+            line = items[index]
+    return line
 
 
 def read_yaml(file: Path) -> tuple[str, Any]:

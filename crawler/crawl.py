@@ -5,6 +5,11 @@ database, opens one crawl_run per source, runs one :class:`spiders.news.NewsSpid
 Scrapy process (Twisted's reactor cannot restart, so this runs once per process), shares one extraction pool
 and one writer thread between them, and closes every run with its counts. A source that fails is recorded as
 failed; it never stops the others.
+
+Ctrl-C: the first lets Scrapy finish the pages in flight (each run ends ``interrupted``); a second stops the
+reactor at once, and then whatever was extracted and handed to the writer is still stored before the runs are
+closed as ``interrupted``, with the pages that were still being analysed counted as dropped. The counts in each
+summary are what the database holds, never what was merely queued.
 """
 
 from __future__ import annotations
@@ -25,13 +30,14 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from sqlalchemy.engine import Engine
 
 import storage
-from crawler.analysis import AnalysisPool
+from crawler.analysis import Analysis, AnalysisPool
 from crawler.article import Mention
 from crawler.config import EntityConfig, SourceConfig
 from crawler.freshness import KnownUrl
 from crawler.settings import crawl_settings
 from spiders.news import NewsSpider
 from storage import daemon_state, fetch_state
+from storage.crawl_summary import mentions_by_entity_for_runs
 from storage.versions import ArticleChangeHook
 from storage.clusters import ClusterStore
 
@@ -58,8 +64,9 @@ class RunSummary:
     removed: int = 0  # of those, answered 404/410: article.removed_at set
     edited: int = 0  # of those, whose title or text changed: a row in article_version
     error_summary: str | None = None
-    mentions_by_entity: Counter[str] = field(default_factory=Counter)
+    mentions_by_entity: Counter[str] = field(default_factory=Counter)  # stored mentions, read from the database
     seconds: float = 0.0
+    dropped_pages: int = 0  # pages still being analysed when a second Ctrl-C stopped the crawl
 
 
 @dataclass
@@ -77,9 +84,22 @@ class CrawlContext:
     changes: ArticleChangeHook | None = None
     on_article: Callable[[], None] | None = None
     clusters: ClusterStore | None = None  # story-cluster assignment, shared by the crawl's sources
+    # Pages between the analysis pipeline and the writer: started and dropped are counted on the reactor
+    # thread, queued on the writer thread (each counter has one writer, so no lock is needed).
+    pages_started: int = 0
+    pages_dropped: int = 0
+    pages_queued: int = 0
+
+    @property
+    def pages_in_flight(self) -> int:
+        return self.pages_started - self.pages_dropped - self.pages_queued
+
+    def queue_article(self, analysis: Analysis, http_status: int | None, fetched_at: dt.datetime) -> None:
+        """Hand one analysed page to the writer; runs on the writer thread."""
+        self.writer.add(analysis.article, analysis.mentions, analysis.quotes, http_status, fetched_at)
+        self.pages_queued += 1
 
     def record_stored(self, mentions: list[Mention]) -> None:
-        self.summary.mentions_by_entity.update(mention.entity_id for mention in mentions)
         if self.on_article:
             self.on_article()
 
@@ -203,13 +223,34 @@ def run_crawl(
         for _, context in crawls:
             context.summary.status = "interrupted"
     finally:
-        pool.close()
-        write_thread.shutdown(wait=True)
-        read_thread.shutdown(wait=True)
+        try:
+            # A second Ctrl-C stops the reactor without closing the spiders, so their pipelines never flushed.
+            for _, context in crawls:
+                _store_queued(context)
+        finally:
+            pool.close()
+            write_thread.shutdown(wait=True)
+            read_thread.shutdown(wait=True)
     elapsed = time.monotonic() - started
     closed = {context.source.key: _close_run(engine, crawler, context, elapsed) for crawler, context in crawls}
+    stored_by_run = mentions_by_entity_for_runs(engine, [summary.run_id for summary in closed.values()])
+    for summary in closed.values():
+        summary.mentions_by_entity = stored_by_run.get(summary.run_id, Counter())
     engine.dispose()
     return [closed.get(source.key) or skipped[source.key] for source in sources]
+
+
+def _store_queued(context: CrawlContext) -> None:
+    """Write what the writer still holds (a no-op after a normal close); a failure is recorded, not raised."""
+    summary = context.summary
+    summary.dropped_pages = max(context.pages_in_flight, 0)
+    try:
+        context.write_thread.submit(context.writer.flush).result()
+        if context.fetch_state is not None:  # as StorePipeline.close_spider does, after the articles
+            context.write_thread.submit(context.fetch_state.flush).result()
+    except Exception as error:  # noqa: BLE001 - the run must still be closed with what is stored
+        logger.error("%s: could not store the last %d articles: %s", summary.source, context.writer.pending, error)
+        summary.error_summary = f"could not store the last {context.writer.pending} articles: {error}"
 
 
 def quiet_scrapy_logging() -> None:
@@ -265,14 +306,17 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
     summary.edited = context.changes.versions if context.changes else 0
     summary.seconds = elapsed
     errors = getattr(spider, "errors", [])
+    finish_reason = stats.get_value("finish_reason") if stats else None
+    if summary.status == "running" and finish_reason is None and spider is not None:
+        # The spider never closed: a second Ctrl-C (or signal) stopped the reactor under it.
+        summary.status = "interrupted"
     if summary.status == "interrupted":
-        summary.error_summary = "stopped by a signal before the crawl was complete"
+        summary.error_summary = _interrupted_summary(summary)
     elif summary.status != "failed":
-        finish_reason = stats.get_value("finish_reason") if stats else None
         nothing_reached = summary.pages == 0 and summary.errors > 0
         if finish_reason == "shutdown":  # Ctrl-C or SIGTERM: Scrapy finished the items in flight, then stopped
             summary.status = "interrupted"
-            summary.error_summary = "stopped by a signal before the crawl was complete"
+            summary.error_summary = _interrupted_summary(summary)
         elif nothing_reached or finish_reason != "finished":
             summary.status = "failed"
             if summary.error_summary is None:
@@ -287,3 +331,13 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
                               errors=summary.errors)
     storage.finish_run(engine, summary.run_id, summary.status, counts, error_summary=summary.error_summary)
     return summary
+
+
+def _interrupted_summary(summary: RunSummary) -> str:
+    if summary.error_summary and summary.error_summary.startswith("could not store"):
+        return f"stopped by a signal; {summary.error_summary}"
+    text = "stopped by a signal before the crawl was complete"
+    if summary.dropped_pages:
+        text += (f"; {summary.dropped_pages} page{'s' if summary.dropped_pages != 1 else ''} still being "
+                 "analysed were dropped (crawl again to fetch them)")
+    return text

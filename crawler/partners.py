@@ -26,8 +26,8 @@ from crawler.config import (
     EntityConfig,
     _config_files,
     _first_error,
-    _line_of,
     default_config_dir,
+    line_of_location,
     read_yaml,
 )
 
@@ -186,7 +186,7 @@ def load_partners(config_dir: Path | None = None, *, path: Path | None = None,
                                   entry=f"#{index + 1}")
             start = raw.get("__line__", 1)
             entry = str(raw.get("outlet", f"#{index + 1}"))
-            partner = _validate(PartnerConfig, _strip_lines(raw), file, lines, start, entry)
+            partner = _validate(PartnerConfig, raw, file, lines, start, entry)
             for assigned in partner.agencies:
                 _check_agency(assigned.agency, known, file, lines, start, entry, "agencies")
             if partner.key in seen:
@@ -211,7 +211,9 @@ def _validate(model: type[_Strict], raw: dict[str, Any], file: Path, lines: list
         return model.model_validate(_strip_lines(raw))
     except ValidationError as error:
         field, message = _first_error(error)
-        raise ConfigError(file, message, line=_line_of(lines, start, field), entry=entry, field=field) from None
+        # The line of the bad value itself, also inside a nested list of agencies (not the entry's first line).
+        line = line_of_location(raw, tuple(error.errors()[0]["loc"]), lines, start)
+        raise ConfigError(file, message, line=line, entry=entry, field=field) from None
 
 
 def _check_agency(agency: str, known: set[str] | None, file: Path, lines: list[str], start: int, entry: str,

@@ -19,6 +19,14 @@ class AnalysePipeline:
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         spider = self.crawler.spider
         context = spider.crawl_context
+        context.pages_started += 1  # until the writer has it (CrawlContext.pages_in_flight)
+        try:
+            return await self._analyse(item, spider, context)
+        except Exception:  # DropItem or a failure; not a coroutine closed unfinished after a second Ctrl-C
+            context.pages_dropped += 1
+            raise
+
+    async def _analyse(self, item: ArticleItem, spider, context) -> ArticleItem:  # noqa: ANN001
         analysis = await context.pool.analyse(item.html, item.final_url, item.source, item.fetched_at,
                                               item.more_pages or None)
         if analysis.error:

@@ -28,9 +28,7 @@ class StorePipeline:
             # Same thread, submitted first: the writer's before_write hook finds the page's validators.
             context.write_thread.submit(context.fetch_state.note_article, analysis.article.canonical_url, item.fetch)
         await asyncio.wrap_future(context.write_thread.submit(
-            context.writer.add, analysis.article, analysis.mentions, analysis.quotes, item.status,
-            item.fetched_at,
-        ))
+            context.queue_article, analysis, item.status, item.fetched_at))
         context.record_stored(analysis.mentions)
         return item
 

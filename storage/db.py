@@ -6,7 +6,10 @@ URLs use psycopg 3, and the schema is migrated to the newest Alembic revision th
 database. Two processes that start together are safe: the migration runs under a lock that the database itself
 holds (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL), so the second one waits and then finds
 nothing to do. Every expected failure is a :class:`StorageError` whose message is one line naming the URL
-(without its password) and saying what to do.
+(without its password) and saying what to do; :func:`database_error` turns a raw driver error (or a missing
+driver) into one, for front ends that must never show a traceback. ``connect(url, create=False)`` refuses a
+SQLite file that does not exist (:class:`DatabaseNotFound`) instead of creating an empty one: only the commands
+that store data create a database.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ WRITE_LOCK_KEY = 0x70616E746177
 WRITE_TRANSACTION = "pantau_write_transaction"
 
 URL_HINT = "use sqlite:///path/to/pantau.db or postgresql://user:password@host/dbname"
+POSTGRES_EXTRA_HINT = "PostgreSQL needs the postgres extra: pip install 'pantau[postgres]'"
 
 _migrated: set[str] = set()
 _migrated_lock = threading.Lock()
@@ -50,6 +54,10 @@ _migrated_lock = threading.Lock()
 
 class StorageError(Exception):
     """An expected storage failure; ``str(error)`` is the one-line message for the user."""
+
+
+class DatabaseNotFound(StorageError):
+    """A SQLite database file that does not exist, opened by a command that only reads (a mistyped path)."""
 
 
 def as_utc(value: Any) -> dt.datetime | None:
@@ -100,6 +108,24 @@ def _sqlite_path(url: URL) -> Path | None:
     return Path(database)
 
 
+def sqlite_file(url: str | URL) -> Path | None:
+    """The absolute path of a SQLite URL's database file; None for PostgreSQL and in-memory databases."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    path = _sqlite_path(parsed)
+    return None if path is None else path.expanduser().resolve()
+
+
+def require_existing(url: str | URL) -> None:
+    """Raise :class:`DatabaseNotFound` when ``url`` names a SQLite file that does not exist."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        raise DatabaseNotFound(
+            f"database file {path} does not exist (from {safe_url(url)}); check --database-url or "
+            "PANTAU_DATABASE_URL, or create it with pantau db upgrade (pantau crawl also creates it)")
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Take transaction control away from Python's sqlite3 module (which would not wrap DDL in a transaction);
     # the "begin" listener below emits BEGIN itself.
@@ -132,8 +158,7 @@ def create_engine(url: str | URL) -> Engine:
     try:
         parsed.get_dialect()
     except (NoSuchModuleError, ImportError) as error:
-        raise StorageError(f"cannot use {safe_url(parsed)}: {_first_line(error)}; {URL_HINT} "
-                           "(PostgreSQL needs pip install 'pantau[postgres]')") from None
+        raise _missing_driver(parsed, error) from None
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_path(parsed)
         if path is not None:
@@ -152,9 +177,19 @@ def create_engine(url: str | URL) -> Engine:
         # psycopg's pipelined executemany beats SQLAlchemy's multi-VALUES rewriting ("insertmanyvalues") here:
         # psycopg parses every placeholder of a statement in Python, and a 500-row article INSERT has 15,000
         # (bench/storage.py: 3.5x the articles per second at a fifth of the CPU).
-        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args,
-                                  use_insertmanyvalues=False, **options)
+        try:  # the dialect imports psycopg only here
+            engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args,
+                                      use_insertmanyvalues=False, **options)
+        except ImportError as error:
+            raise _missing_driver(parsed, error) from None
     return engine
+
+
+def _missing_driver(url: URL, error: BaseException) -> StorageError:
+    if url.get_backend_name() == "postgresql":
+        return StorageError(f"cannot use {safe_url(url)}: the psycopg driver is not installed; "
+                            f"{POSTGRES_EXTRA_HINT}")
+    return StorageError(f"cannot use {safe_url(url)}: {_first_line(error)}; {URL_HINT}")
 
 
 def _first_line(error: BaseException) -> str:
@@ -164,12 +199,39 @@ def _first_line(error: BaseException) -> str:
 
 
 def _unreachable(engine: Engine, error: BaseException) -> StorageError:
-    url = safe_url(engine.url)
-    if engine.dialect.name == "sqlite":
+    return _cannot_open(engine.url, error)
+
+
+def _cannot_open(url: URL, error: BaseException) -> StorageError:
+    reason = _first_line(error)
+    if url.get_backend_name() == "sqlite":
         hint = "check that the file is a Pantau SQLite database and that its folder is writable"
+    elif "does not exist" in reason and "database" in reason:
+        hint = f"create it first (createdb {url.database}) or correct the name in --database-url"
+    elif "password authentication failed" in reason or ("role" in reason and "does not exist" in reason):
+        hint = "check the user and password in --database-url"
     else:
         hint = "check that the server is running and the host, port, user, password and database name"
-    return StorageError(f"cannot open database {url}: {_first_line(error)}; {hint}")
+    return StorageError(f"cannot open database {safe_url(url)}: {reason}; {hint}")
+
+
+def database_error(url: str | URL, error: BaseException) -> StorageError | None:
+    """The one-line :class:`StorageError` for ``error`` met while using the database at ``url``, or None.
+
+    Covers what code outside storage may let through: a missing driver (psycopg) and a raw DBAPI error such as
+    a refused connection or a file that is not a database.
+    """
+    if isinstance(error, StorageError):
+        return error
+    try:
+        parsed = parse_url(url)
+    except StorageError as bad_url:
+        return bad_url
+    if isinstance(error, ImportError) and (error.name or "").split(".")[0] in ("psycopg", "psycopg2"):
+        return _missing_driver(parsed, error)
+    if isinstance(error, (DBAPIError, SQLAlchemyError)):
+        return _cannot_open(parsed, error)
+    return None
 
 
 @contextlib.contextmanager
@@ -302,8 +364,13 @@ def _known(script: ScriptDirectory, revision: str) -> bool:
         return False
 
 
-def connect(url: str | URL, *, migrate: bool = True) -> Engine:
-    """An engine for ``url``, checked to be reachable, with the schema migrated to head unless ``migrate=False``."""
+def connect(url: str | URL, *, migrate: bool = True, create: bool = True) -> Engine:
+    """An engine for ``url``, checked to be reachable, with the schema migrated to head unless ``migrate=False``.
+
+    ``create=False`` raises :class:`DatabaseNotFound` for a SQLite file that does not exist yet.
+    """
+    if not create:
+        require_existing(url)
     engine = create_engine(url)
     try:
         if migrate:

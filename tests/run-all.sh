@@ -6,17 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q -e ".[test]"
-# The HTML report test drives Debian's headless Chromium; install it where we may (CI runs as root).
-if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing chromium from Debian…" >&2
-  (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium) >&2 ||
-    echo "warning: could not install chromium; the browser test will fail under CI" >&2
+# The HTML report test drives Debian's headless Chromium; install it where we may (CI runs as root): only when
+# missing, without recommended packages, one line of output (.ci/install-debian).
+if ! command -v chromium >/dev/null 2>&1; then
+  bash .ci/install-debian chromium || echo "warning: without chromium the browser test will fail under CI" >&2
 fi
 # The distributed-crawl tests start their own Redis server (Debian's redis-server) on a free loopback port.
-if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing redis-server from Debian…" >&2
-  (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-    redis-server) >/dev/null 2>&1 || echo "warning: could not install redis-server; the worker tests will fail under CI" >&2
+if ! command -v redis-server >/dev/null 2>&1; then
+  bash .ci/install-debian redis-server || echo "warning: without redis-server the worker tests will fail under CI" >&2
 fi
 if [ -z "${PANTAU_TEST_POSTGRES_URL:-}" ]; then
   PANTAU_TEST_POSTGRES_URL=$(bash .ci/start-postgres)

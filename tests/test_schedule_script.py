@@ -5,6 +5,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,9 +77,11 @@ def test_daemon_refuses_a_broken_config_with_one_line_and_exit_2(tmp_path: Path,
     with pytest.raises(SystemExit) as exit_:
         main(["--database-url", f"sqlite:///{tmp_path / 'p.db'}", "--config", str(config), "daemon"])
     assert exit_.value.code == 2
-    error_lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Error:")]
-    assert error_lines == [f"Error: {config / 'sources' / 'news.toml'}:1: entry 'x': field 'home_url': "
-                           "required value is missing"]
+    # Logged once (stderr and the log file), not logged and then printed again.
+    error_lines = [line for line in capsys.readouterr().err.splitlines() if "required value is missing" in line]
+    assert len(error_lines) == 1
+    assert error_lines[0].endswith(f"refusing to start: {config / 'sources' / 'news.toml'}:1: entry 'x': "
+                                   "field 'home_url': required value is missing")
 
 
 def test_status_of_a_database_no_daemon_ever_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,6 +90,9 @@ def test_status_of_a_database_no_daemon_ever_used(tmp_path: Path, capsys: pytest
     (config / "entities").mkdir()
     (config / "sources" / "news.toml").write_text(
         "[[sources]]\nkey = 'diksi'\nname = 'Diksi'\nhome_url = 'https://diksi.example/'\n", encoding="utf-8")
+    with pytest.raises(SystemExit):  # status reads: the database must exist (pantau db upgrade creates it)
+        main(["--database-url", f"sqlite:///{tmp_path / 'p.db'}", "db", "upgrade"])
+    capsys.readouterr()
     with pytest.raises(SystemExit) as exit_:
         main(["--database-url", f"sqlite:///{tmp_path / 'p.db'}", "--config", str(config), "status", "--json"])
     assert exit_.value.code == 0
@@ -114,3 +122,35 @@ def test_log_file_rotates(tmp_path: Path, restore_logging: None) -> None:
         logging.getLogger("crawler.daemon.test").info("event %d %s", number, "x" * 40)
     assert sorted(path.name for path in log_file.parent.iterdir()) == ["daemon.log", "daemon.log.1", "daemon.log.2"]
     assert "event 99" in log_file.read_text()
+
+
+def _decoy_crawler(folder: Path) -> Path:
+    """A ``crawler`` package that must never be imported: it stops the process with a message."""
+    (folder / "crawler").mkdir(parents=True)
+    (folder / "crawler" / "__init__.py").write_text("raise SystemExit('decoy crawler imported')\n")
+    return folder
+
+
+def test_schedule_py_from_a_clone_runs_the_clones_code(tmp_path: Path) -> None:
+    # Another Pantau's code first on PYTHONPATH, and a run from another folder: the clone still wins.
+    decoy = _decoy_crawler(tmp_path / "other")
+    result = subprocess.run([sys.executable, str(ROOT / "schedule.py"), "--help"], capture_output=True, text=True,
+                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(decoy)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (f"schedule.py: running Pantau from this clone, {ROOT} "
+                                             "(not from any installed pantau)")
+    assert "Usage: pantau daemon" in result.stdout
+
+
+def test_schedule_py_copied_outside_a_clone_runs_the_installed_pantau(tmp_path: Path) -> None:
+    import crawler
+
+    copy = _decoy_crawler(tmp_path / "elsewhere") / "schedule.py"
+    shutil.copy(ROOT / "schedule.py", copy)
+    result = subprocess.run([sys.executable, str(copy), "--help"], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    installed_root = Path(crawler.__file__).resolve().parent.parent
+    assert result.stderr.splitlines()[0].startswith("schedule.py: running the installed Pantau ")
+    assert result.stderr.splitlines()[0].endswith(f" from {installed_root}")
+    assert "decoy" not in result.stderr

@@ -2,7 +2,8 @@
 
 Global options (``--database-url``, ``--config``) live here and reach every command through
 :class:`AppContext`. Library errors are specific exceptions; :func:`main` turns the expected ones into a
-one-line message on stderr and a non-zero exit code, never a traceback.
+one-line message on stderr and a non-zero exit code, never a traceback. Database failures are turned into
+that line here, in one place, for every command (:func:`storage.db.database_error` writes it).
 """
 
 from __future__ import annotations
@@ -31,9 +32,23 @@ class AppContext:
 
 
 class PantauError(Exception):
-    """An expected failure the CLI reports as one line (``exit_code`` says which kind)."""
+    """An expected failure the CLI reports as one line (``exit_code`` says which kind).
+
+    ``already_reported``: the line was already logged to stderr (the daemon logs its refusals), so
+    :func:`main` only exits.
+    """
 
     exit_code = EXIT_FAILED
+
+    def __init__(self, message: str, *, exit_code: int | None = None, already_reported: bool = False) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+        self.already_reported = already_reported
+
+
+# The --database-url of this invocation, for main's one-line database errors (set by the group callback).
+_database_url_in_use: str | None = None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -56,6 +71,8 @@ def cli(ctx: click.Context, database_url: str, config_dir: Path | None, verbose:
         # handler: records from child loggers are not checked against the root logger's level.
         for handler in logging.getLogger().handlers:
             handler.setLevel(level)
+    global _database_url_in_use
+    _database_url_in_use = database_url
     ctx.obj = AppContext(database_url=database_url, config_dir=config_dir or default_config_dir())
 
 
@@ -78,8 +95,25 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except PantauError as error:
-        click.echo(f"Error: {error}", err=True)
+        if not error.already_reported:
+            click.echo(f"Error: {error}", err=True)
         sys.exit(error.exit_code)
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
+    except Exception as error:
+        _exit_on_database_error(error)
+        raise
     sys.exit(0)
+
+
+def _exit_on_database_error(error: Exception) -> None:
+    """Exit with one line when ``error`` is a database failure (any command, however deep it was raised)."""
+    if _database_url_in_use is None:
+        return
+    from storage.db import DatabaseNotFound, database_error
+
+    translated = database_error(_database_url_in_use, error)
+    if translated is None:
+        return
+    click.echo(f"Error: {translated}", err=True)
+    sys.exit(EXIT_BAD_INPUT if isinstance(translated, DatabaseNotFound) else EXIT_FAILED)

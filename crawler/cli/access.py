@@ -31,6 +31,15 @@ def grant_readonly(app: AppContext, role: str, password_env: str | None, no_logi
         password = os.environ.get(password_env)
         if password is None:
             raise click.ClickException(f"environment variable {password_env} is not set; export it first")
+    from storage.db import create_engine
+
+    with storage_errors():  # SQLite has no roles: say so before anything else (even for a missing file)
+        probe = create_engine(app.database_url)
+        try:
+            if probe.dialect.name != "postgresql":
+                grant_read_only(probe, role, password, login=not no_login)
+        finally:
+            probe.dispose()
     engine = open_database(app)
     try:
         with storage_errors():

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from crawler.cli import EXIT_BAD_INPUT, AppContext, PantauError, cli
+from crawler.cli.db import open_database
 from crawler.config import SourceConfig, load_entities, load_sources, parse_sources_toml
 from crawler.settings import FAST_LOCAL_ENV
 
@@ -99,7 +100,7 @@ def print_summary(summaries: list[RunSummary], console: Console) -> None:
     for summary in summaries:
         by_entity.update(summary.mentions_by_entity)
     if by_entity:
-        agencies = Table(title="Mentions per agency in the articles stored by this crawl", title_justify="left")
+        agencies = Table(title="Mentions per agency in the articles this crawl stored", title_justify="left")
         agencies.add_column("agency")
         agencies.add_column("mentions", justify="right")
         for entity_id, count in by_entity.most_common(15):
@@ -167,6 +168,7 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
             raise UnknownSourceError("no enabled sources to crawl (enable one in config/sources/*.toml)")
         if run_id is not None and len(sources) != 1:
             raise UnknownSourceError("--run-id needs exactly one source")
+        open_database(app, create=True).dispose()  # one line for a database that cannot be opened; says a new file
         from crawler.crawl import run_crawl  # Scrapy and the extraction stack: only once config is valid
 
         with _progress_bar(show_progress) as bar:
@@ -222,17 +224,25 @@ def sources_list(app: AppContext) -> None:
 @click.argument("keys", nargs=-1, metavar="[SOURCE]...")
 @click.pass_obj
 def sources_check(app: AppContext, online: bool, keys: tuple[str, ...]) -> None:
-    """Validate the source catalogue and the agency dictionary; one line per problem, exit 2 on a mistake.
+    """Validate every config file: sources, the agency dictionary, partner contracts; exit 2 on a mistake.
 
-    With --online, check the named sources (all enabled ones when none is named) against the live sites:
-    nothing is stored and no article is downloaded.
+    The first mistake is one line naming the file, line, entry and field. With --online, also check the named
+    sources (all enabled ones when none is named) against the live sites: nothing is stored and no article
+    is downloaded.
 
     Example: pantau --config ./my-config sources check --online tribun-kaltim kaltimpost
     """
-    found = load_sources(app.config_dir)
-    entities = load_entities(app.config_dir)
-    enabled = sum(source.enabled for source in found)
-    click.echo(f"OK: {len(found)} sources ({enabled} enabled), {len(entities)} agencies in {app.config_dir}")
+    from crawler.config_check import CONFIG_KINDS, check_config
+
+    check = check_config(app.config_dir)
+    found = check.loaded["sources"]
+    click.echo(f"OK: {', '.join(check.found.values())} in {app.config_dir}")
+    for kind in check.unavailable:
+        click.echo(f"note: {app.config_dir / kind} is not checked: this Pantau cannot read {kind} yet "
+                   "(upgrade Pantau)", err=True)
+    for folder in check.unread_folders:
+        click.echo(f"note: {app.config_dir / folder} is not a kind of config Pantau reads "
+                   f"({', '.join(CONFIG_KINDS)}); check its name", err=True)
     if online:
         _check_online(select_sources(found, keys))
     elif keys:

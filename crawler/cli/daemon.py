@@ -84,15 +84,38 @@ def daemon(ctx: click.Context, max_concurrent: int, time_limit: float, grace_per
         every=_seconds(every) if every else None, poll_seconds=poll_seconds,
         allow_private_addresses=allow_private_addresses, executor=executor, broker_url=broker,
     )
+    from storage.db import database_error
+
+    # Each refusal is logged once (stderr, and the log file an operator reads later); main() then only exits.
+    log = logging.getLogger("crawler.daemon")
     try:
+        _open_or_create(app)
         code = Daemon(options).run()
     except DaemonAlreadyRunning as error:
-        logging.getLogger("crawler.daemon").error("refusing to start: %s", error)
-        raise DaemonRefused(f"refusing to start: {error}") from None
+        log.error("refusing to start: %s", error)
+        raise DaemonRefused(f"refusing to start: {error}", already_reported=True) from None
     except ConfigError as error:
-        logging.getLogger("crawler.daemon").error("refusing to start: %s", error)
-        raise
+        log.error("refusing to start: %s", error)
+        raise DaemonRefused(str(error), exit_code=EXIT_BAD_INPUT, already_reported=True) from None
+    except Exception as error:
+        failure = database_error(app.database_url, error)
+        if failure is None:
+            raise
+        log.error("refusing to start: %s", failure)
+        raise DaemonRefused(str(failure), already_reported=True) from None
     sys.exit(code)
+
+
+def _open_or_create(app: AppContext) -> None:
+    """Open (creating a new SQLite file, and logging where) the database before taking the daemon's lock."""
+    from storage.db import connect, sqlite_file
+
+    new_file = sqlite_file(app.database_url)
+    if new_file is not None and new_file.exists():
+        new_file = None
+    connect(app.database_url).dispose()
+    if new_file is not None:
+        logging.getLogger("crawler.daemon").info("created a new SQLite database: %s", new_file)
 
 
 @cli.command()
@@ -108,7 +131,7 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
 
     Example: pantau status
     """
-    import storage
+    from crawler.cli.db import open_database
     from crawler.daemon.status import gather_status
 
     warning = None
@@ -116,7 +139,7 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
         sources = load_sources(app.config_dir)
     except ConfigError as error:
         sources, warning = None, f"the config has a mistake, showing the sources the database knows: {error}"
-    engine = storage.connect(app.database_url)
+    engine = open_database(app)
     try:
         report = gather_status(engine, app.database_url, sources)
     finally:
@@ -140,6 +163,8 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
             if last.status == "running":
                 result = "[cyan]running[/cyan]"
         every = source.every if source.enabled else f"{source.every} (disabled)"
+        if not source.in_config:
+            every = "not in config"
         table.add_row(source.key, every, _local(last.started_at, report.now) if last else "never", result,
                       str(last.new_articles) if last else "", str(last.mentions) if last else "",
                       _local(source.next_run, report.now) if source.next_run else
@@ -155,7 +180,7 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
     if show_workers or os.environ.get("PANTAU_BROKER_URL"):
         from crawler.cli.workers import print_worker_status
 
-        engine = storage.connect(app.database_url)
+        engine = open_database(app)
         try:
             print_worker_status(console, engine, None)
         finally:
@@ -163,11 +188,12 @@ def status(app: AppContext, as_json: bool, show_workers: bool) -> None:
 
 
 def _local(moment: dt.datetime | None, now: dt.datetime) -> str:
-    """Local time; the date only when it is not today."""
+    """The machine's local time with its zone (WITA, WIB, UTC…); the date only when it is not today."""
     if moment is None:
         return "-"
     local = moment.astimezone()
-    return local.strftime("%H:%M:%S" if local.date() == now.astimezone().date() else "%Y-%m-%d %H:%M")
+    shown = local.strftime("%H:%M:%S" if local.date() == now.astimezone().date() else "%Y-%m-%d %H:%M")
+    return f"{shown} {local.tzname() or local.strftime('%z')}"
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -181,7 +207,7 @@ def _as_json(report) -> dict:  # noqa: ANN001 - crawler.daemon.status.Status, im
                    "since": _iso(daemon.since), "heartbeat_at": _iso(daemon.heartbeat_at),
                    "stopped_at": _iso(daemon.stopped_at), "responding": daemon.responding},
         "sources": [{
-            "key": source.key, "every": source.every, "enabled": source.enabled,
+            "key": source.key, "every": source.every, "enabled": source.enabled, "in_config": source.in_config,
             "last_run": None if source.last_run is None else {
                 "id": source.last_run.id, "status": source.last_run.status, "trigger": source.last_run.trigger,
                 "started_at": _iso(source.last_run.started_at), "finished_at": _iso(source.last_run.finished_at),

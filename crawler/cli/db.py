@@ -2,7 +2,9 @@
 
 Also home of the row output shared by every command that prints rows (``--table``, ``--csv``, ``--json``):
 :func:`output_options` adds the options and :func:`print_rows` prints. Storage failures reach the user as one
-line (``Error: …``) and exit code 1.
+line (``Error: …``) and exit code 1 (2 for a SQLite file that does not exist). :func:`open_database` is how every
+command opens the database: commands that only read refuse a missing SQLite file; those that store data
+(crawl, daemon, db upgrade) create it and say where.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
-from crawler.cli import AppContext, cli
+from crawler.cli import EXIT_BAD_INPUT, AppContext, cli
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -61,6 +62,16 @@ def _cell(value: Any) -> str:
     return str(_plain(value))
 
 
+def csv_cell(value: Any) -> Any:
+    """A value as CSV text: booleans as true/false (what spreadsheets, pandas and COPY read as booleans, not
+    Python's True/False), lists and mappings as JSON, times as ISO 8601."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return _plain(value)
+
+
 def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_format: OutputFormat = "table",
                *, title: str | None = None) -> None:
     """Print rows to stdout as a rich table, CSV or a JSON array."""
@@ -68,8 +79,7 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_for
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else _plain(v)
-                             for v in row])
+            writer.writerow([csv_cell(value) for value in row])
     elif output_format == "json":
         records = [{name: _plain(value) for name, value in zip(columns, row)} for row in rows]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
@@ -89,21 +99,34 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_for
 
 @contextlib.contextmanager
 def storage_errors() -> Iterator[None]:
-    """Turn a :class:`storage.StorageError` into the CLI's one-line error and exit code 1."""
-    from storage import StorageError
+    """Turn a :class:`storage.StorageError` into the CLI's one-line error and exit code 1 (2: no such file)."""
+    from storage.db import DatabaseNotFound, StorageError
 
     try:
         yield
     except StorageError as error:
-        raise click.ClickException(str(error)) from None
+        failure = click.ClickException(str(error))
+        if isinstance(error, DatabaseNotFound):
+            failure.exit_code = EXIT_BAD_INPUT
+        raise failure from None
 
 
-def open_database(app: AppContext, *, migrate: bool = True) -> Engine:
-    """The engine for ``--database-url``, migrated to head unless ``migrate=False``."""
-    from storage import connect
+def open_database(app: AppContext, *, migrate: bool = True, create: bool = False) -> Engine:
+    """The engine for ``--database-url``, migrated to head unless ``migrate=False``.
+
+    A SQLite file that does not exist is refused unless ``create`` (commands that store data), which creates
+    it and says where on stderr.
+    """
+    from storage.db import connect, sqlite_file
 
     with storage_errors():
-        return connect(app.database_url, migrate=migrate)
+        new_file = sqlite_file(app.database_url) if create else None
+        if new_file is not None and new_file.exists():
+            new_file = None
+        engine = connect(app.database_url, migrate=migrate, create=create)
+    if new_file is not None:
+        click.echo(f"Created a new SQLite database: {new_file}", err=True)
+    return engine
 
 
 # ---------------------------------------------------------------------------------------------- pantau db …
@@ -127,9 +150,12 @@ def db_upgrade(app: AppContext) -> None:
 
     Example: pantau --database-url postgresql://pantau@localhost/pantau db upgrade
     """
-    from storage import current_revision, create_engine, safe_url, upgrade
+    from storage.db import create_engine, current_revision, safe_url, sqlite_file, upgrade
 
     with storage_errors():
+        new_file = sqlite_file(app.database_url)
+        if new_file is not None and new_file.exists():
+            new_file = None
         engine = create_engine(app.database_url)
         try:
             before = current_revision(engine)
@@ -137,6 +163,8 @@ def db_upgrade(app: AppContext) -> None:
         finally:
             engine.dispose()
     where = safe_url(app.database_url)
+    if new_file is not None:
+        click.echo(f"Created a new SQLite database: {new_file}", err=True)
     if before == after:
         click.echo(f"{where} is already at schema revision {after}.")
     else:
@@ -144,17 +172,6 @@ def db_upgrade(app: AppContext) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- pantau query
-
-
-def _require_sqlite_file(database_url: str) -> None:
-    from storage.db import parse_url
-
-    with storage_errors():
-        url = parse_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
-            and not url.database.startswith("file:") and not Path(url.database).exists():
-        raise click.ClickException(f"database file {url.database} does not exist; run a crawl "
-                                   "(pantau crawl --demo) or pantau db upgrade first, or check --database-url")
 
 
 @cli.command("query")
@@ -173,7 +190,6 @@ def query(app: AppContext, sql: str, params: tuple[tuple[str, str], ...], output
     """
     import sqlalchemy as sa  # imported here so that `pantau --help` stays quick
 
-    _require_sqlite_file(app.database_url)
     engine = open_database(app, migrate=False)
     try:
         with engine.connect() as connection:

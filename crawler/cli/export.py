@@ -17,7 +17,7 @@ from typing import IO, Any
 import click
 
 from crawler.cli import AppContext, PantauError, cli
-from crawler.cli.db import open_database, storage_errors
+from crawler.cli.db import csv_cell, open_database, storage_errors
 
 
 def _plain(value: Any) -> Any:
@@ -114,8 +114,7 @@ def export(app: AppContext, kind: str, since: str | None, until: str | None, out
                     for batch in normalised:
                         for record in batch:
                             if output_format == "csv":
-                                writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
-                                                 for v in record.values()])
+                                writer.writerow([csv_cell(value) for value in record.values()])
                             else:
                                 stream.write(json.dumps(record, ensure_ascii=False) + "\n")
                             count += 1

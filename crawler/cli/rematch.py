@@ -11,6 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crawler.cli import AppContext, cli
 from crawler.cli.crawl import select_sources
+from crawler.cli.db import open_database
+from storage.crawl_summary import stored_source_keys
 from crawler.config import load_entities, load_sources
 
 
@@ -32,8 +34,15 @@ def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, 
 
     entities = load_entities(app.config_dir)
     sources = load_sources(app.config_dir)
-    if source_key is not None:
-        select_sources(sources, (source_key,))  # one-line error for an unknown key
+    unknown_to_config = source_key is not None and source_key not in {source.key for source in sources}
+    if unknown_to_config and _missing_sqlite_file(app):
+        select_sources(sources, (source_key,))  # no database to know the key either: the config's error
+    engine = open_database(app)  # a one-line error for a database that is missing or cannot be opened
+    try:
+        if unknown_to_config and source_key not in stored_source_keys(engine):
+            select_sources(sources, (source_key,))  # one-line error for a key neither config nor database knows
+    finally:
+        engine.dispose()
     console = Console(stderr=True)
     with Progress(TextColumn("[bold]re-matching"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
                   TimeElapsedColumn(), console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
@@ -44,3 +53,10 @@ def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, 
     change = result.mentions - result.mentions_before
     click.echo(f"Re-matched {result.articles} articles: {result.mentions} mentions "
                f"({'+' if change >= 0 else ''}{change} against before).")
+
+
+def _missing_sqlite_file(app: AppContext) -> bool:
+    from storage.db import sqlite_file
+
+    path = sqlite_file(app.database_url)
+    return path is not None and not path.exists()

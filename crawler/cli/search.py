@@ -47,5 +47,6 @@ def search(app: AppContext, query: str, since: str | None, source_key: str | Non
     rows = [(hit.article_id, *(() if table else (round(hit.score, 6),)), hit.published_date, hit.source_key,
              hit.title, hit.snippet, hit.canonical_url) for hit in result.hits]
     if table:
-        click.echo(f"{result.total} articles match; showing {len(rows)}.", err=True)
+        click.echo(f"{result.total} {'article matches' if result.total == 1 else 'articles match'}; "
+                   f"showing {len(rows)}.", err=True)
     print_rows(columns, rows, output_format, title=f"Search: {query}" if table else None)

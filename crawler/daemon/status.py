@@ -7,6 +7,7 @@ tests can feed it any history with any ``now``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class SourceStatus:
     running_run: int | None
     failures_in_a_row: int
     recent: list[RunRecord] = field(default_factory=list)
+    in_config: bool = True  # False: only its past runs know it (removed from the config, or crawl --demo)
 
     @property
     def failing(self) -> bool:
@@ -119,8 +121,9 @@ def gather_status(engine: Engine, database_url: str, sources: list[SourceConfig]
     runs = daemon_state.runs_by_source(engine, per_source=10)
     known = {key for key, _every, _enabled in rows}
     rows += [(key, "-", False) for key in sorted(runs) if key not in known]  # removed from the config since
-    return Status(daemon=daemon, sources=summarise(rows, runs, state.schedule if state else {}, daemon.running),
-                  now=now)
+    summaries = [dataclasses.replace(summary, in_config=summary.key in known)
+                 for summary in summarise(rows, runs, state.schedule if state else {}, daemon.running)]
+    return Status(daemon=daemon, sources=summaries, now=now)
 
 
 def _when(moment: dt.datetime | None) -> str:

@@ -16,6 +16,13 @@ MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Ag
              "November", "Desember"]
 DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 ZONE_LABELS = {"title": "judul", "lead": "teras", "body": "isi", "quote": "kutipan"}
+# What the HTML reports call each table column (CSV and JSON keep the column names, which scripts read).
+COLUMN_LABELS = {
+    "agency_id": "Kode instansi", "agency_name": "Instansi", "entity_id": "Kode instansi", "entity_name": "Instansi",
+    "articles": "Artikel", "mentions": "Sebutan", "advertorial": "Advertorial", "share": "Pangsa",
+    "outlet": "Kode media", "outlet_name": "Media", "speaker": "Narasumber", "quotes": "Kutipan",
+    "outlets": "Media",
+}
 
 
 class ReportError(Exception):
@@ -37,6 +44,7 @@ class Chart:
     name: str
     title: str
     png: bytes
+    labels: tuple[str, ...] = ()  # what the axis and legend say, as drawn (tests read them: a PNG cannot be)
 
     @property
     def data_uri(self) -> str:
@@ -66,11 +74,30 @@ class Report:
         environment.filters["date_id"] = date_id
         environment.filters["local_time"] = local_time
         environment.filters["zone_label"] = lambda zone: ZONE_LABELS.get(zone, zone)
-        environment.filters["percent"] = lambda value: "–" if value is None else f"{value * 100:.0f}%"
+        environment.filters["percent"] = percent_id
+        environment.filters["column_label"] = column_label
         generated = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="minutes")
         return environment.get_template(self.template).render(
             report=self, charts={chart.name: chart for chart in self.charts}, generated_at=generated,
             **self.context)
+
+
+def percent_id(value: float | None) -> str:
+    """A fraction as the reports show it, in tables and charts alike: 0.1481 -> "14.8 %"."""
+    return "–" if value is None else f"{value * 100:.1f} %"
+
+
+def day_label(day: dt.date) -> str:
+    """A day in a table header or chart axis: "Sen 16" (Indonesian day abbreviation and day of month)."""
+    return f"{DAYS_ID[day.weekday()][:3]} {day.day}"
+
+
+def column_label(column: str) -> str:
+    """The Indonesian heading of a report column; ISO dates become day labels ("Sen 16")."""
+    try:
+        return day_label(dt.date.fromisoformat(column))
+    except ValueError:
+        return COLUMN_LABELS.get(column, column)
 
 
 def date_id(day: dt.date | None) -> str:
@@ -166,7 +193,7 @@ def stacked_bar_chart(name: str, title: str, labels: list[str], series: dict[str
         axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_title(title, fontsize=10)
-    return Chart(name, title, _png(figure))
+    return Chart(name, title, _png(figure), labels=(*labels, *series))
 
 
 def horizontal_bar_chart(name: str, title: str, labels: list[str], values: list[float],
@@ -182,4 +209,5 @@ def horizontal_bar_chart(name: str, title: str, labels: list[str], values: list[
             axes.text(value, position, " " + value_format.format(value), va="center", fontsize=8)
         axes.set_xlim(0, max(values) * 1.2 if max(values) > 0 else 1)
     axes.set_title(title, fontsize=10)
-    return Chart(name, title, _png(figure))
+    return Chart(name, title, _png(figure),
+                 labels=tuple(f"{label}: {value_format.format(value)}" for label, value in zip(labels, values)))

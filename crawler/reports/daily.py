@@ -1,20 +1,22 @@
 """The daily e-kliping: the day's articles that name the office's agencies, grouped by agency.
 
 The day is the publication's own local calendar day. Each agency group lists its articles by publication
-time with the outlet, the most prominent zone of the mention (title, lead, body, quote), a snippet and the
-link; advertorials are marked, and so are stories a re-fetch found edited ("diubah") or taken down
-("dihapus"). An article that names three agencies appears in three groups.
+time with the outlet, the most prominent zone of the mention (title, lead, body, quote), the passage of the
+story that names the agency (not the title again, which the clipping already shows) and the link;
+advertorials are marked, and so are stories a re-fetch found edited ("diubah") or taken down ("dihapus").
+An article that names three agencies appears in three groups.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import Engine
 
 from crawler.reports.common import Report, ReportTable, date_id, select_agencies
+from storage.passages import passages_naming
 from storage.reports import AgencyArticle, agency_articles, agency_names
 from storage.versions import article_changes
 
@@ -37,6 +39,10 @@ def build_daily_report(engine: Engine, day: dt.date, *, agencies: Sequence[str] 
     keys = select_agencies(agencies, office_agencies, names, lineage)
     articles = agency_articles(engine, day, day + dt.timedelta(days=1), agencies=keys,
                                key="lineage_id" if lineage else "entity_id")
+    passages = passages_naming(engine, [(article.article_id, article.entity_id) for article in articles
+                                        if article.top_zone == "title"])
+    articles = [replace(article, snippet=passages.get((article.article_id, article.entity_id), article.snippet))
+                for article in articles]
     by_agency: dict[str, list[AgencyArticle]] = {}
     for article in articles:
         by_agency.setdefault(article.agency_id, []).append(article)

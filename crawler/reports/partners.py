@@ -92,9 +92,11 @@ def build_partner_report(engine: Engine, book: PartnerBook, month: Month, *, lin
     for partner in partners:
         missing = [assigned.agency for assigned in partner.agencies if assigned.agency not in names]
         if missing:
-            warnings.append(f"agency {', '.join(missing)} of {partner.outlet} is not in the database yet")
+            warnings.append(f"Instansi {', '.join(missing)} (kontrak {partner.outlet}) belum ada di basis data: "
+                            "tayangannya belum bisa dihitung.")
         if partner.outlet not in sources:
-            warnings.append(f"outlet {partner.outlet} is not a crawled source: its pieces cannot be counted")
+            warnings.append(f"Media {partner.outlet} belum dirayapi (bukan sumber yang dipantau): tayangannya "
+                            "belum bisa dihitung.")
     keys = sorted({key_of(assigned.agency) for partner in partners for assigned in partner.agencies})
     articles = agency_articles(engine, month.first_day, month.next_first_day, agencies=keys,
                                sources=sorted({partner.outlet for partner in partners}),

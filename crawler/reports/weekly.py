@@ -17,12 +17,13 @@ from crawler.reports.common import (
     Report,
     ReportTable,
     date_id,
+    day_label,
     horizontal_bar_chart,
     select_agencies,
     stacked_bar_chart,
     week_start,
 )
-from storage.reports import agency_articles, agency_names, share_of_voice, top_speakers
+from storage.reports import SpeakerCount, agency_articles, agency_names, share_of_voice, top_speakers
 
 TOP = 10
 CHART_SERIES = 7
@@ -72,8 +73,8 @@ def build_weekly_report(engine: Engine, week: dt.date, *, agencies: Sequence[str
         rest = voices[TOP:]
         voice_rows.append(("(lainnya)", f"{len(rest)} instansi lain", sum(v.articles for v in rest),
                            sum(v.mentions for v in rest), round(sum(v.share for v in rest), 4)))
-    voice_table = ReportTable("share_of_voice", "Share of voice", ["entity_id", "entity_name", "articles",
-                                                                   "mentions", "share"], voice_rows)
+    voice_table = ReportTable("share_of_voice", "Pangsa pemberitaan", ["entity_id", "entity_name", "articles",
+                                                                       "mentions", "share"], voice_rows)
 
     speakers = top_speakers(engine, monday, end, limit=TOP)
     speaker_rows = [(speaker.speaker, speaker.entity_id, speaker.entity_name, speaker.quotes, speaker.articles,
@@ -82,18 +83,19 @@ def build_weekly_report(engine: Engine, week: dt.date, *, agencies: Sequence[str
                                 ["speaker", "entity_id", "entity_name", "quotes", "articles", "outlets"],
                                 speaker_rows)
 
-    series = {agency: [per_day[agency][day] for day in days]
+    # Charts name agencies and people as readers know them, never by id.
+    series = {(names[agency].name if agency in names else agency): [per_day[agency][day] for day in days]
               for agency in agency_order[:CHART_SERIES]}
     if len(agency_order) > CHART_SERIES:
         series["lainnya"] = [sum(per_day[agency][day] for agency in agency_order[CHART_SERIES:]) for day in days]
     charts = [
-        stacked_bar_chart("daily", "Artikel per hari per instansi", [f"{day:%a %d}" for day in days], series),
+        stacked_bar_chart("daily", "Artikel per hari per instansi", [day_label(day) for day in days], series),
         horizontal_bar_chart("outlets", "Media teratas (artikel)", [row[1] for row in outlet_rows],
                              [row[2] for row in outlet_rows]),
-        horizontal_bar_chart("share_of_voice", "Share of voice (% sebutan)", [row[0] for row in voice_rows],
-                             [row[4] * 100 for row in voice_rows], "{:.1f}%"),
+        horizontal_bar_chart("share_of_voice", "Pangsa pemberitaan (% sebutan)", [row[1] for row in voice_rows],
+                             [row[4] * 100 for row in voice_rows], "{:.1f} %"),
         horizontal_bar_chart("speakers", "Narasumber paling banyak dikutip (kutipan)",
-                             [row[0] for row in speaker_rows], [row[3] for row in speaker_rows]),
+                             speaker_labels(speakers), [row[3] for row in speaker_rows]),
     ]
     sunday = monday + dt.timedelta(days=6)
     iso = monday.isocalendar()
@@ -102,3 +104,11 @@ def build_weekly_report(engine: Engine, week: dt.date, *, agencies: Sequence[str
                   charts=charts, context={"monday": monday, "sunday": sunday, "days": days,
                                           "office_name": office_name,
                                           "article_count": len({a.article_id for a in articles})})
+
+
+def speaker_labels(speakers: Sequence[SpeakerCount]) -> list[str]:
+    """Chart labels for speakers: the name, and the agency too when the same name appears more than once
+    (one person quoted for two agencies, or two people of one name), so that no two bars look the same."""
+    repeated = {name for name, count in Counter(speaker.speaker for speaker in speakers).items() if count > 1}
+    return [f"{speaker.speaker} ({speaker.entity_name or 'tanpa instansi'})" if speaker.speaker in repeated
+            else speaker.speaker for speaker in speakers]
