@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import psutil
 import pytest
 import sqlalchemy as sa
 
+from crawler.config import default_config_dir
 from crawler.urls import canonical_url
 from crawler.workers.backfill import month_ranges
 from tests.fixtures.news_site import write_demo_config
@@ -106,9 +108,11 @@ def kill_tree(pid: int, signum: int) -> None:
 
 
 @pytest.fixture
-def cluster(tmp_path, news_site, postgres_url, redis_url):
+def cluster(tmp_path, news_site, postgres_url, redis_url, webhook_receiver):
     config_dir = write_demo_config(news_site, tmp_path / "config")
+    shutil.copytree(default_config_dir() / "alerts", config_dir / "alerts")  # alerts go to the test's receiver
     cluster = Cluster(tmp_path, postgres_url, config_dir, redis_url)
+    cluster.env["PANTAU_ALERT_WEBHOOK"] = webhook_receiver.url
     yield cluster
     cluster.close()
 
@@ -132,7 +136,7 @@ def test_month_ranges_split_the_archive_newest_first_without_overlap():
         month_ranges(dt.date(2025, 1, 2), dt.date(2025, 1, 1))
 
 
-def test_three_workers_and_a_leader_crawl_a_backfill_and_every_outlet_once(cluster, news_site):
+def test_three_workers_and_a_leader_crawl_a_backfill_and_every_outlet_once(cluster, news_site, webhook_receiver):
     for name in ("w1", "w2", "w3"):
         cluster.worker(name)
     # An archive back-fill first: the national portal's October-November 2024 stories, one run per month.
@@ -161,6 +165,11 @@ def test_three_workers_and_a_leader_crawl_a_backfill_and_every_outlet_once(clust
                     if "crawl " in (cluster.tmp_path / f"{name}.log").read_text() and
                     " started (run " in (cluster.tmp_path / f"{name}.log").read_text()]
     assert len(workers_used) >= 2, "the runs were spread over the workers"
+    # The workers check the alert rules after their live runs: the demo's planted events arrive, once each.
+    planted = sorted((event["rule"], tuple(sorted(event["urls"]))) for event in news_site.truth()["planted_alerts"])
+    arrived = sorted((hook["rule"], tuple(sorted(article["url"] for article in hook["articles"])))
+                     for hook in webhook_receiver.wait_for(len(planted)))
+    assert arrived == planted
     status = cluster.run("status", "--workers")
     assert status.returncode == 0, status.stderr
     assert "Workers: 3 answering" in status.stdout
