@@ -3,8 +3,10 @@
 :func:`run_crawl` is what ``pantau crawl`` and the daemon's child processes call. It syncs the config into the
 database, opens one crawl_run per source, runs one :class:`spiders.news.NewsSpider` per source in a single
 Scrapy process (Twisted's reactor cannot restart, so this runs once per process), shares one extraction pool
-and one writer thread between them, and closes every run with its counts. A source that fails is recorded as
-failed; it never stops the others.
+and one writer thread between them, and closes every run with its counts and its fetch errors (the pages a
+run stored resolve their earlier errors; the unresolved article URLs are asked for again by the next run). A
+source that fails is recorded as failed; it never stops the others. The only non-public addresses a crawl
+may connect to are its sources' configured hosts and ports (``PANTAU_OWN_ENDPOINTS``).
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from sqlalchemy.engine import Engine
 
 import storage
+from crawler.addresses import source_endpoints
 from crawler.analysis import AnalysisPool
 from crawler.article import Mention
 from crawler.config import EntityConfig, SourceConfig
 from crawler.freshness import KnownUrl
 from crawler.settings import crawl_settings
 from spiders.news import NewsSpider
-from storage import daemon_state, fetch_state
+from storage import daemon_state, fetch_errors, fetch_state
 from storage.versions import ArticleChangeHook
 
 logger = logging.getLogger(__name__)
@@ -75,9 +78,11 @@ class CrawlContext:
     fetch_state: fetch_state.FetchStateRecorder | None = None
     changes: ArticleChangeHook | None = None
     on_article: Callable[[], None] | None = None
+    stored_urls: set[str] = field(default_factory=set)  # as asked for and as finally fetched
 
-    def record_stored(self, mentions: list[Mention]) -> None:
+    def record_stored(self, mentions: list[Mention], urls: tuple[str, ...] = ()) -> None:
         self.summary.mentions_by_entity.update(mention.entity_id for mention in mentions)
+        self.stored_urls.update(urls)
         if self.on_article:
             self.on_article()
 
@@ -156,8 +161,10 @@ def run_crawl(
     """
     engine = storage.connect(database_url)
     storage.sync_config(engine, sources, entities)
-    settings = crawl_settings(fast_local=fast_local, **(settings_overrides or {}))
-    pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"])
+    overrides = {"PANTAU_OWN_ENDPOINTS": own_endpoints(sources), **(settings_overrides or {})}
+    settings = crawl_settings(fast_local=fast_local, **overrides)
+    pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"],
+                        timeout=settings["PANTAU_ANALYSIS_TIMEOUT"])
     write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
     read_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-planner")
     process = CrawlerProcess(settings)
@@ -189,7 +196,9 @@ def run_crawl(
             crawls.append((crawler, context))
             _watch_scheduling(crawler, progress, crawls)
             deferred = process.crawl(crawler, source=source, since=since, until=until, max_articles=max_articles,
-                                     fetch_planning=planning, crawl_context=context)
+                                     fetch_planning=planning,
+                                     retry_urls=fetch_errors.open_article_errors(engine, source.key),
+                                     crawl_context=context)
             deferred.addErrback(_crawl_failed, summary)
         if crawls:
             process.start()
@@ -206,6 +215,13 @@ def run_crawl(
     closed = {context.source.key: _close_run(engine, crawler, context, elapsed) for crawler, context in crawls}
     engine.dispose()
     return [closed.get(source.key) or skipped[source.key] for source in sources]
+
+
+def own_endpoints(sources: list[SourceConfig]) -> list[str]:
+    """``host:port`` of every URL the sources' config names: the private addresses their crawl may reach."""
+    urls = [url for source in sources
+            for url in (source.home_url, *source.sitemaps, *source.feeds, *source.listing_pages)]
+    return sorted(f"[{host}]:{port}" if ":" in host else f"{host}:{port}" for host, port in source_endpoints(urls))
 
 
 def quiet_scrapy_logging() -> None:
@@ -278,8 +294,21 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
     if summary.error_summary is None and errors:
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         summary.error_summary = "; ".join(errors[:3]) + more
+    _record_fetch_errors(engine, context, getattr(spider, "failures", []),
+                         getattr(spider, "recovered_urls", set()))
     counts = storage.RunStats(pages=summary.pages, new_articles=summary.new_articles,
                               updated_articles=summary.updated_articles, mentions=summary.mentions,
                               errors=summary.errors)
     storage.finish_run(engine, summary.run_id, summary.status, counts, error_summary=summary.error_summary)
     return summary
+
+
+def _record_fetch_errors(engine: Engine, context: CrawlContext, failures: list, recovered: set[str]) -> None:
+    """The run's failures into ``fetch_error``, then the pages it stored (or fetched when asked again) resolve
+    theirs. Never fails the run."""
+    key, run_id = context.source.key, context.summary.run_id
+    try:
+        fetch_errors.record_fetch_errors(engine, key, run_id, failures)
+        fetch_errors.resolve_fetch_errors(engine, key, context.stored_urls | recovered)
+    except storage.StorageError as error:
+        logger.error("%s: the fetch errors of run %d were not recorded: %s", key, run_id, error)

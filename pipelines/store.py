@@ -31,7 +31,7 @@ class StorePipeline:
             context.writer.add, analysis.article, analysis.mentions, analysis.quotes, item.status,
             item.fetched_at,
         ))
-        context.record_stored(analysis.mentions)
+        context.record_stored(analysis.mentions, (item.url, item.final_url))
         return item
 
     async def close_spider(self) -> None:
