@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_kill_9_of_a_crawl_leaves_no_orphan_process(tmp_path):
-    site = HostileSite(slow_page=True)  # keeps a worker busy for ~20 s
+    site = HostileSite(slow_page=True)  # a heavy page keeps the workers busy
     try:
         config = site.write_config(tmp_path / "config")
         crawl = subprocess.Popen(
