@@ -4,6 +4,12 @@ signature, together.
 Extraction is the crawl's CPU cost (DESIGN.md decision 2), so :class:`AnalysisPool` runs :func:`analyse_page`
 in worker processes: each worker builds the Aho-Corasick matcher once (in its initializer) and sends back only
 the results, never the automaton. The same function runs in-process for ``pantau rematch``-style work and tests.
+
+Each page has a time limit in the pool (``PANTAU_ANALYSIS_TIMEOUT``): pathological HTML can make extraction
+take minutes, so a page over the limit is given up as failed, the worker process stuck on it is killed and the
+pool replaced (pages in flight on the old pool are submitted again), and the crawl goes on. At most one page
+per worker is submitted at a time, and a new pool's workers are started (dictionary loaded) before the clock
+runs, so the limit measures the page's own work, not its wait in the queue or a worker's start-up.
 """
 
 from __future__ import annotations
@@ -14,13 +20,17 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from crawler.article import Article, Mention, Quote
 from crawler.clusters import fingerprint
 from crawler.config import EntityConfig, SourceConfig
 from crawler.extract import ExtractionError, extract_article
+from crawler import lifeline
 from crawler.mentions import Matcher
 from crawler.quotes import find_quotes
 
@@ -82,9 +92,11 @@ def ignore_stop_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def _init_worker(sources: list[SourceConfig], entities: list[EntityConfig]) -> None:
+def _init_worker(sources: list[SourceConfig], entities: list[EntityConfig], parent_pid: int | None = None) -> None:
     global _worker_analyser
     ignore_stop_signals()
+    if parent_pid is not None:
+        lifeline.die_with(parent_pid)  # a kill -9 of the crawl must not leave this worker running
     _worker_analyser = PageAnalyser(sources, entities)
 
 
@@ -98,21 +110,84 @@ def _analyse_in_worker(html: str, url: str, source_key: str, fetched_at: dt.date
         return Analysis(url=url, error=f"{url}: analysis failed ({type(error).__name__}: {error})")
 
 
-class AnalysisPool:
-    """A process pool of :class:`PageAnalyser` workers, awaited from the Scrapy (asyncio) reactor."""
+def _worker_started() -> int:
+    return os.getpid()
 
-    def __init__(self, sources: list[SourceConfig], entities: list[EntityConfig], workers: int = 0) -> None:
+
+class AnalysisPool:
+    """A process pool of :class:`PageAnalyser` workers, awaited from the Scrapy (asyncio) reactor.
+
+    ``timeout`` (seconds, 0 for none) bounds each page; ``replaced`` counts the pools replaced because a page
+    went over it. ``work`` is the module-level function a worker runs per page (``_analyse_in_worker``; tests
+    give another with the same signature).
+    """
+
+    def __init__(self, sources: list[SourceConfig], entities: list[EntityConfig], workers: int = 0,
+                 timeout: float = 0.0, work: Callable[..., Analysis] | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
-        # forkserver: forking the Scrapy process itself would copy the reactor's threads and sockets.
+        self.timeout = timeout
+        self._work = work or _analyse_in_worker
+        self.replaced = 0
+        self._initargs = (sources, entities, os.getpid())
+        self._executor = self._new_executor()
+        self._slots: asyncio.Semaphore | None = None
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        # forkserver: forking the Scrapy process itself would copy the reactor's threads and sockets. The
+        # forkserver imports crawler.lifeline first, which ends it when this process dies (no orphans).
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.pool_signals"])  # workers ignore Ctrl-C from their first instant
-        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                             initializer=_init_worker, initargs=(sources, entities))
+        os.environ[lifeline.PARENT_ENV] = str(os.getpid())
+        # crawler.pool_signals: workers ignore Ctrl-C from their first instant; crawler.lifeline: see above.
+        context.set_forkserver_preload(["crawler.pool_signals", "crawler.lifeline"])
+        executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker,
+                                       initargs=self._initargs)
+        # One no-op per worker: each new worker runs the initializer (imports, the matcher) before its first
+        # page, and that start-up must not count against a page's time limit.
+        self._started = [executor.submit(_worker_started) for _ in range(self.workers)]
+        return executor
 
     async def analyse(self, html: str, url: str, source_key: str, fetched_at: dt.datetime,
                       more_pages: list[str] | None = None) -> Analysis:
-        future = self._executor.submit(_analyse_in_worker, html, url, source_key, fetched_at, more_pages)
-        return await asyncio.wrap_future(future)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.workers)  # made here: it belongs to the running event loop
+        async with self._slots:
+            for _ in range(3):  # a pool replaced under a page in flight: submit it again to the new one
+                executor = self._executor
+                try:
+                    for ready in self._started:
+                        await asyncio.wrap_future(ready)
+                    started = time.monotonic()
+                    future = executor.submit(self._work, html, url, source_key, fetched_at, more_pages)
+                    waited = asyncio.wrap_future(future)
+                    return await (asyncio.wait_for(waited, self.timeout) if self.timeout else waited)
+                except (BrokenProcessPool, RuntimeError):
+                    # RuntimeError: "cannot schedule new futures after shutdown" on a pool just replaced
+                    if executor is self._executor:
+                        self._replace(executor, f"{url}: a worker process died")
+                except asyncio.TimeoutError:
+                    seconds = time.monotonic() - started
+                    self._replace(executor, f"{url}: analysis took over {self.timeout:g} s")
+                    return Analysis(url=url, error=f"{url}: analysis took over {self.timeout:g} s "
+                                                   f"(gave up after {seconds:.1f} s; PANTAU_ANALYSIS_TIMEOUT)")
+            return Analysis(url=url, error=f"{url}: analysis failed (the worker processes kept dying)")
+
+    def _replace(self, executor: ProcessPoolExecutor, why: str) -> None:
+        """Kill ``executor``'s workers (one is stuck or dead) and start a new pool in its place."""
+        if executor is not self._executor:
+            return
+        logger.warning("%s: replacing the analysis worker processes", why)
+        self.replaced += 1
+        self._executor = self._new_executor()
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            try:
+                process.kill()
+            except (OSError, ValueError):
+                pass
+        executor.shutdown(wait=False)
+
+    def worker_pids(self) -> list[int]:
+        """The pids of the current pool's worker processes (for tests and diagnostics)."""
+        return sorted((getattr(self._executor, "_processes", None) or {}).keys())
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

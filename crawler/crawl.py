@@ -3,8 +3,10 @@
 :func:`run_crawl` is what ``pantau crawl`` and the daemon's child processes call. It syncs the config into the
 database, opens one crawl_run per source, runs one :class:`spiders.news.NewsSpider` per source in a single
 Scrapy process (Twisted's reactor cannot restart, so this runs once per process), shares one extraction pool
-and one writer thread between them, and closes every run with its counts. A source that fails is recorded as
-failed; it never stops the others.
+and one writer thread between them, and closes every run with its counts and its fetch errors (the pages a
+run stored resolve their earlier errors; the unresolved article URLs are asked for again by the next run). A
+source that fails is recorded as failed; it never stops the others. The only non-public addresses a crawl
+may connect to are its sources' configured hosts and ports (``PANTAU_OWN_ENDPOINTS``).
 
 Ctrl-C: the first lets Scrapy finish the pages in flight (each run ends ``interrupted``); a second stops the
 reactor at once, and then whatever was extracted and handed to the writer is still stored before the runs are
@@ -30,13 +32,14 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from sqlalchemy.engine import Engine
 
 import storage
+from crawler.addresses import source_endpoints
 from crawler.analysis import Analysis, AnalysisPool
 from crawler.article import Mention
 from crawler.config import EntityConfig, SourceConfig
 from crawler.freshness import KnownUrl
 from crawler.settings import crawl_settings
 from spiders.news import NewsSpider
-from storage import daemon_state, fetch_state
+from storage import daemon_state, fetch_errors, fetch_state
 from storage.crawl_summary import mentions_by_entity_for_runs
 from storage.versions import ArticleChangeHook
 from storage.clusters import ClusterStore
@@ -86,6 +89,7 @@ class CrawlContext:
     clusters: ClusterStore | None = None  # story-cluster assignment, shared by the crawl's sources
     # Pages between the analysis pipeline and the writer: started and dropped are counted on the reactor
     # thread, queued on the writer thread (each counter has one writer, so no lock is needed).
+    stored_urls: set[str] = field(default_factory=set)  # as asked for and as finally fetched
     pages_started: int = 0
     pages_dropped: int = 0
     pages_queued: int = 0
@@ -99,7 +103,8 @@ class CrawlContext:
         self.writer.add(analysis.article, analysis.mentions, analysis.quotes, http_status, fetched_at)
         self.pages_queued += 1
 
-    def record_stored(self, mentions: list[Mention]) -> None:
+    def record_stored(self, mentions: list[Mention], urls: tuple[str, ...] = ()) -> None:
+        self.stored_urls.update(urls)
         if self.on_article:
             self.on_article()
 
@@ -178,8 +183,10 @@ def run_crawl(
     """
     engine = storage.connect(database_url)
     storage.sync_config(engine, sources, entities)
-    settings = crawl_settings(fast_local=fast_local, **(settings_overrides or {}))
-    pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"])
+    overrides = {"PANTAU_OWN_ENDPOINTS": own_endpoints(sources), **(settings_overrides or {})}
+    settings = crawl_settings(fast_local=fast_local, **overrides)
+    pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"],
+                        timeout=settings["PANTAU_ANALYSIS_TIMEOUT"])
     write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
     read_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-planner")
     clusters = ClusterStore(engine)
@@ -213,7 +220,9 @@ def run_crawl(
             crawls.append((crawler, context))
             _watch_scheduling(crawler, progress, crawls)
             deferred = process.crawl(crawler, source=source, since=since, until=until, max_articles=max_articles,
-                                     fetch_planning=planning, crawl_context=context)
+                                     fetch_planning=planning,
+                                     retry_urls=fetch_errors.open_article_errors(engine, source.key),
+                                     crawl_context=context)
             deferred.addErrback(_crawl_failed, summary)
         if crawls:
             process.start()
@@ -251,6 +260,13 @@ def _store_queued(context: CrawlContext) -> None:
     except Exception as error:  # noqa: BLE001 - the run must still be closed with what is stored
         logger.error("%s: could not store the last %d articles: %s", summary.source, context.writer.pending, error)
         summary.error_summary = f"could not store the last {context.writer.pending} articles: {error}"
+
+
+def own_endpoints(sources: list[SourceConfig]) -> list[str]:
+    """``host:port`` of every URL the sources' config names: the private addresses their crawl may reach."""
+    urls = [url for source in sources
+            for url in (source.home_url, *source.sitemaps, *source.feeds, *source.listing_pages)]
+    return sorted(f"[{host}]:{port}" if ":" in host else f"{host}:{port}" for host, port in source_endpoints(urls))
 
 
 def quiet_scrapy_logging() -> None:
@@ -326,6 +342,8 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
     if summary.error_summary is None and errors:
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         summary.error_summary = "; ".join(errors[:3]) + more
+    _record_fetch_errors(engine, context, getattr(spider, "failures", []),
+                         getattr(spider, "recovered_urls", set()))
     counts = storage.RunStats(pages=summary.pages, new_articles=summary.new_articles,
                               updated_articles=summary.updated_articles, mentions=summary.mentions,
                               errors=summary.errors)
@@ -341,3 +359,14 @@ def _interrupted_summary(summary: RunSummary) -> str:
         text += (f"; {summary.dropped_pages} page{'s' if summary.dropped_pages != 1 else ''} still being "
                  "analysed were dropped (crawl again to fetch them)")
     return text
+
+
+def _record_fetch_errors(engine: Engine, context: CrawlContext, failures: list, recovered: set[str]) -> None:
+    """The run's failures into ``fetch_error``, then the pages it stored (or fetched when asked again) resolve
+    theirs. Never fails the run."""
+    key, run_id = context.source.key, context.summary.run_id
+    try:
+        fetch_errors.record_fetch_errors(engine, key, run_id, failures)
+        fetch_errors.resolve_fetch_errors(engine, key, context.stored_urls | recovered)
+    except storage.StorageError as error:
+        logger.error("%s: the fetch errors of run %d were not recorded: %s", key, run_id, error)

@@ -1,12 +1,15 @@
 """Scrapy settings for every Pantau crawl, in one place (components read them in ``from_crawler``).
 
 Politeness is on by default (DESIGN.md decision 7): robots.txt obeyed, AutoThrottle, at most two concurrent
-requests per domain, an honest User-Agent. Tests and ``--demo`` raise the per-domain limits and allow
-loopback addresses through :func:`crawl_settings` arguments rather than by editing this module.
+requests per domain, an honest User-Agent. Tests and ``--demo`` raise the per-domain limits through
+:func:`crawl_settings` arguments rather than by editing this module. Hostile input is bounded here too: body
+size (inflated gzip included), redirects, time per request and per page's analysis, and the addresses a crawl
+may connect to (checked on the resolved address: :mod:`spiders.resolver`).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from crawler.identity import user_agent, warn_without_contact
@@ -36,13 +39,19 @@ LOG_LEVEL = "WARNING"
 # The application (CLI, daemon) configures logging; Scrapy must not add its own root handler.
 LOG_INSTALL_ROOT_HANDLER = False
 LOG_FORMATTER = "pipelines.logformatter.PantauLogFormatter"
-# Pages bigger than this are not news articles (and would stall extraction).
+# Pages bigger than this are not news articles (and would stall extraction). Scrapy applies the limit to the
+# decompressed size of gzip/deflate/br bodies too, and the spider to gzipped sitemaps (crawler.sitemaps).
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 0
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 
 DOWNLOADER_MIDDLEWARES = {
-    "spiders.middlewares.PrivateAddressGuardMiddleware": 50,
+    # Scrapy's offsite middleware lets dont_filter requests and their redirects through: ours checks them all.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "spiders.middlewares.SourceOffsiteMiddleware": 50,
+    "spiders.middlewares.PrivateAddressGuardMiddleware": 51,
 }
+# Every connection's resolved addresses are checked against PANTAU_OWN_ENDPOINTS (spiders.resolver).
+TWISTED_DNS_RESOLVER = "spiders.resolver.GuardedHostnameResolver"
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.analyse.AnalysePipeline": 300,
@@ -51,8 +60,14 @@ ITEM_PIPELINES = {
 }
 
 # Pantau's own settings.
-# Let crawls reach loopback and private addresses (the demo site, tests). Never on in production.
+# Let crawls reach any loopback or private address. Never on in production; tests and the demo do not need it.
 PANTAU_ALLOW_PRIVATE_ADDRESSES = False
+# "host:port" of the sources' own configured URLs: the only private addresses a crawl may reach (crawler.crawl
+# fills it from the sources of the run).
+PANTAU_OWN_ENDPOINTS: list[str] = []
+# Seconds one page's extraction and matching may take in the analysis pool; a page over it is recorded as
+# failed and its worker process replaced.
+PANTAU_ANALYSIS_TIMEOUT = 60.0
 # Worker processes for extraction and matching; 0 means one per CPU.
 PANTAU_ANALYSIS_WORKERS = 0
 # Articles written per database transaction.
@@ -63,19 +78,24 @@ PANTAU_MAX_LISTING_PAGES = 50
 PANTAU_MAX_REST_PAGES = 100
 
 
+# Environment variable that overrides PANTAU_ANALYSIS_TIMEOUT (seconds) for one crawl process.
+ANALYSIS_TIMEOUT_ENV = "PANTAU_ANALYSIS_TIMEOUT"
 # Environment variable for tests and local demo crawls: when set (not "0"), crawls use ``fast_local`` settings.
 FAST_LOCAL_ENV = "PANTAU_FAST_LOCAL"
 
 
 def crawl_settings(*, fast_local: bool = False, **overrides: Any) -> dict[str, Any]:
-    """The settings dict for a crawl. ``fast_local`` drops politeness delays for loopback test sites."""
-    settings = {name: value for name, value in globals().items() if name.isupper() and name != "FAST_LOCAL_ENV"}
+    """The settings dict for a crawl. ``fast_local`` drops politeness delays for loopback test sites (the
+    addresses they may reach are still only the sources' own: ``PANTAU_OWN_ENDPOINTS``)."""
+    settings = {name: value for name, value in globals().items()
+                if name.isupper() and name not in ("FAST_LOCAL_ENV", "ANALYSIS_TIMEOUT_ENV")}
     settings["USER_AGENT"] = user_agent()  # the environment at crawl time, not at import time
     if not fast_local and "USER_AGENT" not in overrides:
         warn_without_contact()
+    if os.environ.get(ANALYSIS_TIMEOUT_ENV):
+        settings["PANTAU_ANALYSIS_TIMEOUT"] = float(os.environ[ANALYSIS_TIMEOUT_ENV])
     if fast_local:
         settings.update(
-            PANTAU_ALLOW_PRIVATE_ADDRESSES=True,
             AUTOTHROTTLE_ENABLED=False,
             DOWNLOAD_DELAY=0,
             CONCURRENT_REQUESTS_PER_DOMAIN=8,

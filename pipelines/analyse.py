@@ -30,7 +30,7 @@ class AnalysePipeline:
         analysis = await context.pool.analyse(item.html, item.final_url, item.source, item.fetched_at,
                                               item.more_pages or None)
         if analysis.error:
-            spider._record_error(item.final_url, analysis.error)
+            spider._record_error(item.url, analysis.error, kind="article", http_status=item.status)
             raise DropItem(analysis.error)
         published = analysis.article.published_at
         if context.since is not None and published is not None and published.date() < context.since:

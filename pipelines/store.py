@@ -29,7 +29,7 @@ class StorePipeline:
             context.write_thread.submit(context.fetch_state.note_article, analysis.article.canonical_url, item.fetch)
         await asyncio.wrap_future(context.write_thread.submit(
             context.queue_article, analysis, item.status, item.fetched_at))
-        context.record_stored(analysis.mentions)
+        context.record_stored(analysis.mentions, (item.url, item.final_url))
         return item
 
     async def close_spider(self) -> None:

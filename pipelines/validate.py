@@ -18,10 +18,14 @@ class ValidatePipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         if item.status != 200:
-            raise DropItem(f"{item.url}: HTTP {item.status}")
+            self._refuse(item, f"HTTP {item.status}")
         if item.content_type and "html" not in item.content_type.lower():
-            raise DropItem(f"{item.url}: not HTML ({item.content_type})")
+            self._refuse(item, f"not an HTML page ({item.content_type})")
         if len(item.html.strip()) < 200:
-            self.crawler.stats.inc_value("pantau/errors")
-            raise DropItem(f"{item.url}: page is (nearly) empty")
+            self._refuse(item, "page is (nearly) empty")
         return item
+
+    def _refuse(self, item: ArticleItem, reason: str) -> None:
+        """Every dropped page is a fetch error (counted, logged, kept for the fetch_error table)."""
+        self.crawler.spider._record_error(item.url, reason, kind="article", http_status=item.status)
+        raise DropItem(f"{item.url}: {reason}")

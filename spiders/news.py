@@ -12,8 +12,10 @@ joined with ``article``, through the crawl's ``fetch_planning``); a stored URL i
 newer than the one seen when it was fetched, and stored articles whose refetch schedule has come are requested
 at the start whether or not discovery lists them (a removed story is listed nowhere). Re-fetches carry
 If-None-Match / If-Modified-Since; 304 is "unchanged", 404/410 "removed". Canonical duplicates within one crawl
-(AMP and mobile twins, tracking parameters) are fetched once. Every failure is counted and logged with its URL;
-none stops the crawl.
+(AMP and mobile twins, tracking parameters) are fetched once. Article URLs whose fetch failed in an earlier
+run and were never stored (``retry_urls``) are asked for again. Every failure is counted, logged with its URL
+and kept as a :class:`crawler.fetch_failures.FetchFailure` (``failures``) for the ``fetch_error`` table; none
+stops the crawl.
 """
 
 from __future__ import annotations
@@ -28,17 +30,27 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
 from lxml import etree
+from scrapy import exceptions as scrapy_exceptions
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
+from twisted.internet.defer import TimeoutError as DeferTimeoutError
+from twisted.internet.error import TimeoutError as ConnectTimeoutError
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseNeverReceived
 
+from crawler.addresses import url_endpoint
+from crawler.charsets import page_encoding
 from crawler.config import SourceConfig
 from crawler.extract import find_continuation_pages, is_single_page_url
+from crawler.fetch_failures import FetchFailure, FetchKind
 from crawler.freshness import FetchInfo, KnownUrl, conditional_headers, parse_lastmod, plan_fetch
+from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.urls import canonical_url
 from spiders.items import ArticleItem
+from spiders.resolver import refusal_for
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +69,9 @@ ARTICLE_SHAPES = (
     re.compile(r"/(read|berita|news|artikel|detail|post)/(\d+|[\w-]+-[\w-]+)", re.IGNORECASE),
     re.compile(r"/[\w]+(-[\w]+){3,}/?(\.html?)?$"),
 )
+# Time-outs as Twisted and (since 2.13) Scrapy's download handlers raise them.
+TIMEOUTS: tuple[type[BaseException], ...] = (ConnectTimeoutError, DeferTimeoutError, TimeoutError) + tuple(
+    getattr(scrapy_exceptions, name) for name in ("DownloadTimeoutError",) if hasattr(scrapy_exceptions, name))
 # A story split over more pages than this is a listing in disguise.
 MAX_STORY_PAGES = 20
 PAGINATION = re.compile(r"(/page/\d+/?$)|([?&](page|hal|halaman|p)=\d+)", re.IGNORECASE)
@@ -74,7 +89,8 @@ class NewsSpider(scrapy.Spider):
     name = "news"
 
     def __init__(self, source: SourceConfig, since: dt.date | None = None, max_articles: int | None = None,
-                 until: dt.date | None = None, fetch_planning: Any = None, **kwargs: Any) -> None:
+                 until: dt.date | None = None, fetch_planning: Any = None, retry_urls: list[str] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(name=f"news:{source.key}", **kwargs)
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
@@ -86,12 +102,25 @@ class NewsSpider(scrapy.Spider):
         self._article_pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
         self._seen_canonical: set[str] = set()
         self._listing_pages = 0
+        self._listing_urls: set[str] = set()  # pagination pages already followed (the cap counts distinct ones)
+        self.retry_urls = list(retry_urls or [])
         self.articles_scheduled = 0
         self.skipped_known = 0
         self.refetches = 0
         self.not_modified = 0
         self.removed = 0
         self.errors: list[str] = []
+        self.failures: list[FetchFailure] = []
+        self._failed: dict[str, str] = {}  # URL -> first failure reason, this run
+        # URL -> the requests whose redirect to it the duplicate filter dropped (it was already requested)
+        self._redirected_here: dict[str, list[tuple[str, FetchKind]]] = {}
+        self.recovered_urls: set[str] = set()  # discovery pages that failed, then answered when asked again
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
+        return spider
 
     # ------------------------------------------------------------------ discovery
 
@@ -104,6 +133,9 @@ class NewsSpider(scrapy.Spider):
                 request = self._schedule(known.url, known.canonical_url, known, None, "due")
                 if request is not None:
                     yield request
+        # Pages that failed in an earlier run and were never stored: they were found once, must not be forgotten.
+        for request in await self._article_requests([(url, None) for url in self.retry_urls]):
+            yield request
         if self.source.wordpress_api == "auto":
             yield await self._rest_request(1)
             return
@@ -114,19 +146,23 @@ class NewsSpider(scrapy.Spider):
         source = self.source
         named = [*source.sitemaps, *source.feeds, *source.listing_pages]
         for url in source.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
+                                 meta={"pantau_kind": "sitemap"})
         for url in source.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error)
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, meta={"pantau_kind": "feed"})
         for url in source.listing_pages:
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, dont_filter=True,
+                                 meta={"pantau_kind": "listing"})
         if not named:
             home = source.home_url
             yield scrapy.Request(urljoin(home, "/robots.txt"), callback=self.parse_robots,
-                                 errback=self.on_quiet_error)
+                                 errback=self.on_quiet_error, meta={"pantau_kind": "robots"})
             for path in FALLBACK_DISCOVERY_PATHS:
-                callback = self.parse_feed if path == "/feed/" else self.parse_sitemap
-                yield scrapy.Request(urljoin(home, path), callback=callback, errback=self.on_quiet_error)
-            yield scrapy.Request(home, callback=self.parse_listing, errback=self.on_error, dont_filter=True)
+                callback, kind = (self.parse_feed, "feed") if path == "/feed/" else (self.parse_sitemap, "sitemap")
+                yield scrapy.Request(urljoin(home, path), callback=callback, errback=self.on_quiet_error,
+                                     meta={"pantau_kind": kind})
+            yield scrapy.Request(home, callback=self.parse_listing, errback=self.on_error, dont_filter=True,
+                                 meta={"pantau_kind": "listing"})
 
     # ------------------------------------------------------------------ WordPress REST API
 
@@ -166,7 +202,8 @@ class NewsSpider(scrapy.Spider):
                 for request in self._discovery_requests():
                     yield request
             else:
-                self._record_error(response.url, "WordPress REST API page is not a JSON list of posts")
+                self._record_error(response.url, "WordPress REST API page is not a JSON list of posts",
+                                   kind="listing", http_status=response.status)
             return
         # modified_gmt is UTC without a zone, as WordPress writes it.
         candidates = [(str(post["link"]), parse_lastmod(str(post.get("modified_gmt") or "")))
@@ -191,47 +228,51 @@ class NewsSpider(scrapy.Spider):
     def on_rest_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         page = failure.request.meta["pantau_rest"][0] if getattr(failure, "request", None) else 1
         if page != 1:
-            self.on_error(failure)
+            yield from self.on_error(failure)
             return
         reason = (f"HTTP {failure.value.response.status}" if failure.check(HttpError)
                   else failure.getErrorMessage() or failure.type.__name__)
         logger.info("%s: WordPress REST API not available (%s); using sitemaps and feeds", self.source.key, reason)
         yield from self._discovery_requests()
 
+    def _note_recovered(self, response: Response) -> None:
+        if response.meta.get("pantau_second_round"):
+            self.recovered_urls.add(response.meta.get("pantau_asked", response.url))
+
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
+                                 meta={"pantau_kind": "sitemap"})
 
     async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            body = gunzip(body)
+        self._note_recovered(response)
         try:
-            sitemap = Sitemap(body)
-        except (StopIteration, etree.XMLSyntaxError):
-            self._record_error(response.url, "not a sitemap (malformed XML)")
+            sitemap = read_sitemap(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except SitemapError as error:
+            self._record_error(response.url, str(error), kind="sitemap", http_status=response.status)
             return
+        if sitemap.problem:  # damaged, but its good entries are still followed
+            self._record_error(response.url, sitemap.problem, kind="sitemap", http_status=response.status)
         candidates: list[tuple[str, dt.datetime | None]] = []
-        for entry in sitemap:
-            location = (entry.get("loc") or "").strip()
-            if not location:
-                continue
+        for entry in sitemap.entries:
             if sitemap.type == "sitemapindex":
                 # A sitemap last modified before --since holds nothing newer (an archive's old months).
-                if not self._modified_before_since(entry.get("lastmod")):
-                    yield scrapy.Request(location, callback=self.parse_sitemap, errback=self.on_error)
-            elif not self._modified_outside_range(entry.get("lastmod")):
-                candidates.append((location, parse_lastmod(entry.get("lastmod"))))
+                if not self._modified_before_since(entry.lastmod):
+                    yield scrapy.Request(entry.loc, callback=self.parse_sitemap, errback=self.on_error,
+                                         meta={"pantau_kind": "sitemap"})
+            elif not self._modified_outside_range(entry.lastmod):
+                candidates.append((entry.loc, parse_lastmod(entry.lastmod)))
         for request in await self._article_requests(candidates):
             yield request
 
     async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        self._note_recovered(response)
         try:
             root = etree.fromstring(response.body, etree.XMLParser(recover=True, resolve_entities=False))
         except etree.XMLSyntaxError:
             root = None
         if root is None:
-            self._record_error(response.url, "not a feed (malformed XML)")
+            self._record_error(response.url, "not a feed (malformed XML)", kind="feed", http_status=response.status)
             return
         candidates: list[tuple[str, dt.datetime | None]] = [(link, None) for link in root.xpath("//item/link/text()")]
         if not candidates:
@@ -246,6 +287,7 @@ class NewsSpider(scrapy.Spider):
             yield request
 
     async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        self._note_recovered(response)
         if not hasattr(response, "xpath"):
             return
         urls = [urljoin(response.url, href.strip()) for href in response.xpath("//a/@href").getall()]
@@ -258,10 +300,15 @@ class NewsSpider(scrapy.Spider):
         if articles and known == articles:
             return  # every story listed here was stored by an earlier crawl: older pages hold nothing new
         for url in self._pagination_links(response):
+            key = url.split("#")[0]
+            if key in self._listing_urls or key == response.url.split("#")[0]:
+                continue  # the same page linked twice (numbers and "next") is one page of the cap, fetched once
             if self._listing_pages >= self.settings.getint("PANTAU_MAX_LISTING_PAGES", 50):
                 break
+            self._listing_urls.add(key)
             self._listing_pages += 1
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error)
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
+                                 meta={"pantau_kind": "listing"})
 
     def _pagination_links(self, response: Response) -> list[str]:
         links = response.xpath("//link[@rel='next']/@href | //a[@rel='next']/@href").getall()
@@ -326,7 +373,7 @@ class NewsSpider(scrapy.Spider):
             return None
         self._seen_canonical.add(canonical)
         self.articles_scheduled += 1
-        meta: dict[str, Any] = {"pantau_lastmod": lastmod, "pantau_reason": reason}
+        meta: dict[str, Any] = {"pantau_lastmod": lastmod, "pantau_reason": reason, "pantau_kind": "article"}
         if known is None:
             return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
         self.refetches += 1
@@ -346,7 +393,9 @@ class NewsSpider(scrapy.Spider):
                 return
             self.fetch_planning.record(known, 200, self.now())
         if not hasattr(response, "text"):
-            self._record_error(response.url, "not an HTML page")
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type"
+            self._record_error(_asked_url(response), f"not an HTML page ({content_type})", kind="article",
+                               http_status=response.status)
             return
         item = ArticleItem(
             source=self.source.key,
@@ -354,7 +403,7 @@ class NewsSpider(scrapy.Spider):
             final_url=response.url,
             status=response.status,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            html=response.text,
+            html=page_text(response),
             fetched_at=self.now(),
             fetch=FetchInfo(url=response.request.url if response.request else response.url,
                             etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
@@ -372,21 +421,24 @@ class NewsSpider(scrapy.Spider):
                 if url.split("#")[0] not in fetched:
                     fetched.add(url.split("#")[0])
                     yield scrapy.Request(url, callback=self.parse_continuation, errback=self.on_continuation_error,
-                                         cb_kwargs={"item": item}, dont_filter=True)
+                                         cb_kwargs={"item": item}, dont_filter=True,
+                                         meta={"pantau_kind": "continuation"})
                     return
         yield item
 
     def parse_continuation(self, response: Response, item: ArticleItem) -> Iterator[ArticleItem | scrapy.Request]:
+        text = page_text(response)
         if is_single_page_url(response.url):
-            item.html = response.text  # the whole story on one page replaces the first page
+            item.html = text  # the whole story on one page replaces the first page
             item.more_pages = []
             yield item
             return
-        item.more_pages.append(response.text)
+        item.more_pages.append(text)
         yield from self._next_page_or_item(item, response)
 
     def on_continuation_error(self, failure: Failure) -> Iterator[ArticleItem]:
-        self.on_error(failure)
+        for _ in self.on_error(failure):  # continuation pages are not asked again (kind "continuation")
+            pass
         yield failure.request.cb_kwargs["item"]  # keep the pages we have
 
     # ------------------------------------------------------------------ helpers
@@ -401,25 +453,91 @@ class NewsSpider(scrapy.Spider):
         return modified is not None and ((self.since is not None and modified < self.since)
                                          or (self.until is not None and modified > self.until))
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """Errback: record the failure; a discovery page (sitemap, feed, listing) that failed on a server error
+        or time-out is asked for once more at the end of the queue, so that one bad minute of a category page
+        does not hide its stories until the next run."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        meta = request.meta if request is not None else {}
+        # The URL the spider asked for (before redirects): the one a later run asks for again.
+        asked = (meta.get("redirect_urls") or [url])[0]
+        attempts = int(meta.get("retry_times", 0)) + 1
+        status = None
         if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        elif (endpoint := url_endpoint(url)) and refusal_for(*endpoint):  # Scrapy wraps the DNS error
+            reason = refusal_for(*endpoint) or ""
+            self.crawler.stats.inc_value("pantau/refused_address")
+        elif failure.check(IgnoreRequest) and "max redirections" in (failure.getErrorMessage() or ""):
+            reason = f"redirect loop or chain longer than {self.settings.getint('REDIRECT_MAX_TIMES')} redirects"
+        elif failure.check(*TIMEOUTS):
+            reason = f"timed out after {self.settings.getfloat('DOWNLOAD_TIMEOUT'):g} s"
+        elif failure.check(ResponseNeverReceived):
+            reason = f"no response ({_first_reason(failure)})"
         else:
             reason = failure.getErrorMessage() or failure.type.__name__
-        self._record_error(url, reason)
+        if attempts > 1:
+            reason += f" (after {attempts} attempts)"
+        if asked != url and not reason.startswith(("off-site redirect", "redirect loop")):
+            reason += f" (redirected to {url})"
+        kind = meta.get("pantau_kind", "article")
+        self._failed.setdefault(url, reason)  # the address itself, when a redirect led there
+        for origin, origin_kind in self._redirected_here.pop(url, []):
+            self._record_error(origin, f"redirected to {url}, which failed: {reason}", kind=origin_kind)
+        transient = (status is not None and (status >= 500 or status in (408, 429))) or failure.check(
+            *TIMEOUTS, ResponseNeverReceived) is not None
+        again = (request is not None and transient and kind in ("sitemap", "feed", "listing")
+                 and not meta.get("pantau_second_round"))
+        if again:
+            reason += "; asked again later in this run"
+        self._record_error(asked, reason, kind=kind, http_status=status, attempts=attempts)
+        if again:
+            assert request is not None
+            retry_meta = {key: value for key, value in meta.items()
+                          if key not in ("retry_times", "redirect_urls", "redirect_times", "redirect_ttl",
+                                         "redirect_reasons", "download_slot")}
+            yield request.replace(url=asked, dont_filter=True, priority=request.priority - 100,
+                                  meta={**retry_meta, "pantau_second_round": True, "pantau_asked": asked})
 
-    def on_quiet_error(self, failure: Failure) -> None:
+    def on_request_dropped(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
+        """A redirect back to an address already fetched is dropped by the duplicate filter, without an
+        errback: a redirect loop, recorded here."""
+        redirects = request.meta.get("redirect_urls") or []
+        if spider is not self or not redirects:
+            return
+        kind = request.meta.get("pantau_kind", "article")
+        if request.url in redirects:
+            chain = " -> ".join([*redirects, request.url])
+            self._record_error(redirects[0], f"redirect loop ({chain})", kind=kind)
+        elif request.url in self._failed:  # a redirect to an address that already failed in this run
+            self._record_error(redirects[0], f"redirected to {request.url}, which failed: {self._failed[request.url]}",
+                               kind=kind)
+        else:  # a redirect to an address already on its way: its outcome decides (see on_error)
+            self._redirected_here.setdefault(request.url, []).append((redirects[0], kind))
+
+    def on_quiet_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         """Errback for guessed discovery URLs: a 404 on /wp-sitemap.xml is normal, not an error."""
         if failure.check(HttpError) and failure.value.response.status in (404, 410, 403):
             return
-        self.on_error(failure)
+        yield from self.on_error(failure)
 
-    def _record_error(self, url: str, reason: str) -> None:
+    def _record_error(self, url: str, reason: str, *, kind: FetchKind = "article", http_status: int | None = None,
+                      attempts: int = 1) -> None:
         self.errors.append(f"{url}: {reason}")
+        self._failed.setdefault(url, reason)
+        self.failures.append(FetchFailure(url=url, kind=kind, reason=reason, http_status=http_status,
+                                          attempts=attempts))
         self.crawler.stats.inc_value("pantau/errors")
         logger.warning("%s: %s: %s", self.source.key, url, reason)
+
+
+def _lastmod_day(lastmod: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(lastmod.strip()[:10]) if lastmod else None
+    except ValueError:
+        return None
 
 
 def _lastmod_day(lastmod: str | None) -> dt.date | None:
@@ -432,3 +550,32 @@ def _lastmod_day(lastmod: str | None) -> dt.date | None:
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1").strip() or None if value else None
+
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\s;\"']+)", re.I)
+
+
+def page_text(response: Response) -> str:
+    """The page's text: Scrapy's decoding, unless the header's charset disagrees with the bytes
+    (:func:`crawler.charsets.page_encoding`: then the page's own meta charset, or charset-normalizer)."""
+    header = response.headers.get("Content-Type", b"").decode("latin-1")
+    declared = _HEADER_CHARSET.search(header)
+    encoding = page_encoding(response.body, declared.group(1) if declared else None)
+    if encoding is None:
+        return response.text
+    return response.body.decode(encoding, errors="replace")
+
+
+def _asked_url(response: Response) -> str:
+    """The URL the spider asked for, before any redirect."""
+    request = response.request
+    if request is None:
+        return response.url
+    return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
+def _first_reason(failure: Failure) -> str:
+    reasons = getattr(failure.value, "reasons", None) or []
+    if reasons:
+        return reasons[0].getErrorMessage() or reasons[0].type.__name__
+    return failure.getErrorMessage() or failure.type.__name__

@@ -455,3 +455,34 @@ class PressRelease(Base):
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("entity.id"), comment="the office that issued it")
     origin: Mapped[str] = mapped_column(comment="source (a press-office source), file or url (releases add)")
     registered_at: Mapped[dt.datetime]
+
+
+FETCH_ERROR_KINDS = ("article", "continuation", "sitemap", "feed", "listing", "robots")
+
+
+class FetchError(Base):
+    """A page or sitemap that could not be fetched or read, one row per source and URL (issue #17).
+
+    Written by storage/fetch_errors.py: the latest failing run, its reason and HTTP status, and how many
+    download attempts failed so far, over every run. A later run that stores the page sets ``resolved_at``;
+    the spider asks again for every unresolved article URL, so a failure is retried, never forgotten.
+    """
+
+    __tablename__ = "fetch_error"
+    __table_args__ = (
+        UniqueConstraint("source_id", "url"),
+        CheckConstraint(f"kind IN {FETCH_ERROR_KINDS!r}", name="kind"),
+        Index(None, "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id"))
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str]
+    reason: Mapped[str] = mapped_column(Text)
+    http_status: Mapped[int | None]
+    attempts: Mapped[int] = mapped_column(default=1)
+    first_failed_at: Mapped[dt.datetime]
+    last_tried_at: Mapped[dt.datetime]
+    resolved_at: Mapped[dt.datetime | None]

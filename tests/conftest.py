@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.demo_crawl",
     "tests.fixtures.redis_server",
     "tests.fixtures.receivers",
+    "tests.fixtures.hostile_site",
 ]

@@ -6,6 +6,7 @@ The real child (``python -m crawler crawl``) is exercised by tests/test_daemon_i
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sys
 import textwrap
@@ -183,3 +184,26 @@ def _is_zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+def test_child_stderr_reaches_the_daemon_log(engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    """#21 item 8: every line the child writes to stderr is in the daemon's log, at the level it names."""
+    runner = make_runner(engine, """
+        for number in range(300):  # more than any tail: nothing may be dropped
+            print(f"2026-12-02 10:00:00,000 WARNING spiders.news: diksi: http://x/{number}: HTTP 503",
+                  file=sys.stderr)
+        print("2026-12-02 10:00:01,000 ERROR crawler.crawl: crawl of diksi crashed", file=sys.stderr)
+        print("Traceback (most recent call last): boom", file=sys.stderr)
+        import storage
+        engine = storage.connect(database_url)
+        storage.finish_run(engine, run_id, "succeeded", {"pages": 1})
+    """)
+    with caplog.at_level(logging.DEBUG, logger="crawler.daemon.child"):
+        assert runner.run_source("diksi") == "succeeded"
+    relayed = [record for record in caplog.records if record.name == "crawler.daemon.child"]
+    messages = [record.getMessage() for record in relayed]
+    assert sum("HTTP 503" in message for message in messages) == 300
+    assert all("crawl diksi (run " in message for message in messages)
+    levels = {message.rsplit(": ", 1)[-1]: record.levelno for message, record in zip(messages, relayed)}
+    assert levels["crawl of diksi crashed"] == logging.ERROR
+    assert any(record.levelno == logging.WARNING and "Traceback" in record.getMessage() for record in relayed)

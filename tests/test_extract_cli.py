@@ -96,7 +96,7 @@ def test_extract_cli_json_lines_bad_line_gives_error_and_others_go_on():
         json.dumps({"html": html, "url": WITA_URL, "fetched_at": FETCHED}),
     ]) + "\n"
     result = run_pantau_stdin(stdin, "extract", "-")
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad input (bad JSON, a missing file) among the lines
     records = _lines(result.stdout)
     assert len(records) == 5
     assert records[0]["title"] == "Diskominfo Kaltim Gelar Pelatihan Humas"
@@ -110,7 +110,8 @@ def test_extract_cli_json_lines_bad_line_gives_error_and_others_go_on():
 
 def test_extract_cli_url_fetches_every_page_of_a_story(news_server):
     _NewsHandler.user_agents.clear()
-    result = run_pantau("extract", news_server + STORY_PATH, "--fetched-at", FETCHED, timeout=120)
+    result = run_pantau("extract", news_server + STORY_PATH, "--fetched-at", FETCHED,
+                        "--allow-address", news_server.removeprefix("http://"), timeout=120)
     assert result.returncode == 0, result.stderr
     [record] = _lines(result.stdout)
     assert record["pages"] == 3
@@ -121,14 +122,15 @@ def test_extract_cli_url_fetches_every_page_of_a_story(news_server):
 
 def test_extract_cli_url_in_json_lines(news_server):
     stdin = json.dumps({"url": news_server + "/news/2025/10/22/pelatihan-humas", "fetched_at": FETCHED}) + "\n"
-    result = run_pantau_stdin(stdin, "extract", "-")
+    result = run_pantau_stdin(stdin, "extract", "-", "--allow-address", news_server.removeprefix("http://"))
     assert result.returncode == 0, result.stderr
     [record] = _lines(result.stdout)
     assert record["title"] == "Diskominfo Kaltim Gelar Pelatihan Humas"
 
 
 def test_extract_cli_url_failure_is_one_line(news_server):
-    result = run_pantau("extract", news_server + "/no/such/story", news_server + STORY_PATH, timeout=120)
+    result = run_pantau("extract", news_server + "/no/such/story", news_server + STORY_PATH,
+                        "--allow-address", news_server.removeprefix("http://"), timeout=120)
     assert result.returncode == 1
     failed, fetched = _lines(result.stdout)
     assert failed["error"] == f"could not fetch {news_server}/no/such/story: HTTP 404 Not Found"
@@ -138,7 +140,8 @@ def test_extract_cli_url_failure_is_one_line(news_server):
 
 def test_extract_cli_unreachable_url_is_one_line():
     # Port 9 (discard) on loopback: nothing listens there in the test environment, so the connection is refused.
-    result = run_pantau("extract", "http://127.0.0.1:9/story", "--timeout", "5", timeout=120)
+    result = run_pantau("extract", "http://127.0.0.1:9/story", "--timeout", "5", "--allow-address", "127.0.0.1:9",
+                        timeout=120)
     assert result.returncode == 1
     [record] = _lines(result.stdout)
     assert record["error"].startswith("could not fetch http://127.0.0.1:9/story:")

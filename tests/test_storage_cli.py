@@ -64,8 +64,8 @@ def test_cli_query_prints_table_csv_and_json(database_url: str) -> None:
 def test_cli_query_cannot_write(database_url: str) -> None:
     _seed(database_url)
     result = run_pantau("query", "DELETE FROM source", database_url=database_url)
-    assert result.returncode == 1
-    assert result.stderr.startswith("Error: query failed:") and result.stderr.count("\n") == 1
+    assert result.returncode == 2  # refused before it reaches the database (tests/test_query_hostile.py)
+    assert result.stderr.startswith("Error: query refused:") and result.stderr.count("\n") == 1
     check = run_pantau("query", "SELECT count(*) AS n FROM source", "--csv", database_url=database_url)
     assert check.stdout.splitlines() == ["n", "1"]
 
@@ -73,7 +73,9 @@ def test_cli_query_cannot_write(database_url: str) -> None:
 def test_cli_query_bad_sql_is_one_line(database_url: str) -> None:
     _seed(database_url)
     result = run_pantau("query", "SELEC 1", database_url=database_url)
-    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert result.returncode == 2 and result.stderr.count("\n") == 1  # not a read statement: refused
+    result = run_pantau("query", "SELECT FROM WHERE 1", database_url=database_url)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1  # the database's own syntax error
     assert "Traceback" not in result.stderr
 
 

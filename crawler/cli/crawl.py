@@ -252,12 +252,12 @@ def sources_check(app: AppContext, online: bool, keys: tuple[str, ...]) -> None:
 def _check_online(chosen: list[SourceConfig]) -> None:
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.crawl import quiet_scrapy_logging
+    from crawler.crawl import own_endpoints, quiet_scrapy_logging
     from crawler.settings import crawl_settings
     from spiders.discovery_check import DiscoveryCheckSpider
 
     settings = crawl_settings(fast_local=os.environ.get(FAST_LOCAL_ENV, "") not in ("", "0"),
-                              ITEM_PIPELINES={}, RETRY_TIMES=0)
+                              ITEM_PIPELINES={}, RETRY_TIMES=0, PANTAU_OWN_ENDPOINTS=own_endpoints(chosen))
     process = CrawlerProcess(settings)
     quiet_scrapy_logging()
     crawler = process.create_crawler(DiscoveryCheckSpider)

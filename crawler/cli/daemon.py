@@ -51,9 +51,9 @@ def _seconds(value: float) -> dt.timedelta:
 @click.option("--broker", default=None,
               help="Redis broker URL for --executor celery (default: $PANTAU_BROKER_URL or redis://127.0.0.1:6379/0).")
 @click.option("--allow-private-addresses", is_flag=True,
-              help="Crawl with `pantau crawl --demo`'s local settings (no politeness delays, loopback links "
-                   "allowed; PANTAU_FAST_LOCAL=1 for the children): only for `pantau demo serve` and tests, "
-                   "never for real sites.")
+              help="Crawl with `pantau crawl --demo`'s local settings (no politeness delays; "
+                   "PANTAU_FAST_LOCAL=1 for the children): only for `pantau demo serve` and tests, never for real "
+                   "sites. Crawls reach loopback only at the sources' own configured host:port, with or without it.")
 @click.pass_context
 def daemon(ctx: click.Context, max_concurrent: int, time_limit: float, grace_period: float, every: float | None,
            poll_seconds: float, log_format: str, log_file: Path | None, executor: str, broker: str | None,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
-from crawler.cli import EXIT_BAD_INPUT, AppContext, cli
+from crawler.cli import EXIT_BAD_INPUT, AppContext, PantauError, cli
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -174,56 +174,47 @@ def db_upgrade(app: AppContext) -> None:
 # ---------------------------------------------------------------------------------------------- pantau query
 
 
+class RefusedQueryError(PantauError):
+    exit_code = EXIT_BAD_INPUT
+
+
 @cli.command("query")
 @click.argument("sql")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
               help="Bind :NAME in the SQL to VALUE (repeatable).")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Stop the statement after this long (0: no limit).")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1), metavar="N",
+              help="Print at most N rows (a note on stderr says when there were more).")
 @output_options
 @click.pass_obj
-def query(app: AppContext, sql: str, params: tuple[tuple[str, str], ...], output_format: OutputFormat) -> None:
+def query(app: AppContext, sql: str, params: tuple[tuple[str, str], ...], timeout: float, max_rows: int,
+          output_format: OutputFormat) -> None:
     """Run one read-only SQL statement and print its rows.
 
-    The statement runs in a read-only transaction, so it cannot change the database. Tables and views are
-    described in docs/schema.md.
+    Exactly one statement (SELECT, WITH, VALUES, EXPLAIN…; anything after the first is refused), run in a
+    read-only transaction it cannot end (SQLite: a read-only connection that refuses writes, ATTACH, PRAGMA
+    writes and load_extension), with a time limit and a row limit. Tables and views are described in
+    docs/schema.md.
 
     Example: pantau query "SELECT entity_id, count(*) AS n FROM mention GROUP BY entity_id ORDER BY n DESC" --csv
     """
-    import sqlalchemy as sa  # imported here so that `pantau --help` stays quick
+    from storage import StorageError
+    from storage.query import QueryRefused, run_read_only
 
-    engine = open_database(app, migrate=False)
+    open_database(app, migrate=False).dispose()  # a missing SQLite file or a bad URL: one line, here
     try:
-        with engine.connect() as connection:
-            sqlite = connection.dialect.name == "sqlite"
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA query_only = ON")
-                connection.commit()
-            try:
-                with connection.begin():
-                    if not sqlite:
-                        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-                    result = connection.execute(sa.text(sql), dict(params))
-                    if not result.returns_rows:
-                        columns: list[str] = []
-                        rows: list[Sequence[Any]] = []
-                    else:
-                        columns, rows = list(result.keys()), [tuple(row) for row in result]
-            finally:
-                if sqlite:
-                    connection.rollback()
-                    connection.exec_driver_sql("PRAGMA query_only = OFF")
-                    connection.commit()
-    except sa.exc.DBAPIError as error:
-        first = next((line for line in str(error.orig).splitlines() if line.strip()), type(error.orig).__name__)
-        raise click.ClickException(f"query failed: {first.strip()}") from None
-    except sa.exc.StatementError as error:  # e.g. a :name without --param
-        message = re.sub(r"\s*\(Background on this error.*", "", str(error.orig or error).splitlines()[0])
-        raise click.ClickException(f"query failed: {message} (bind it with --param NAME VALUE)") from None
-    finally:
-        engine.dispose()
-    if not columns:
+        result = run_read_only(app.database_url, sql, params, timeout=timeout, max_rows=max_rows)
+    except QueryRefused as error:  # bad input (exit 2), not a failure of the database
+        raise RefusedQueryError(f"query refused: {error}") from None
+    except StorageError as error:
+        raise click.ClickException(str(error)) from None
+    if not result.columns:
         click.echo("The statement returned no rows.", err=True)
         return
-    print_rows(columns, rows, output_format)
+    print_rows(result.columns, result.rows, output_format)
+    if result.truncated:
+        click.echo(f"Only the first {max_rows} rows are shown; raise --max-rows or add LIMIT/WHERE.", err=True)
 
 
 # ----------------------------------------------------------------------------------------------- pantau runs
@@ -231,17 +222,28 @@ def query(app: AppContext, sql: str, params: tuple[tuple[str, str], ...], output
 
 @cli.command("runs")
 @click.option("-n", "--limit", default=20, show_default=True, type=click.IntRange(min=1),
-              help="How many runs to show, newest first.")
+              help="How many runs (or, with --errors, fetch errors) to show, newest first.")
 @click.option("--source", "source_key", default=None, metavar="KEY", help="Only runs of this source.")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="Show the pages and sitemaps that failed (the fetch_error table) instead of the runs.")
+@click.option("--run", "run_id", default=None, type=int, metavar="ID", help="With --errors: only this run's.")
+@click.option("--resolved", "include_resolved", is_flag=True,
+              help="With --errors: also the failures a later run got past.")
 @output_options
 @click.pass_obj
-def runs(app: AppContext, limit: int, source_key: str | None, output_format: OutputFormat) -> None:
-    """Show recent crawl runs: when, how they ended, and what they stored.
+def runs(app: AppContext, limit: int, source_key: str | None, show_errors: bool, run_id: int | None,
+         include_resolved: bool, output_format: OutputFormat) -> None:
+    """Show recent crawl runs: when, how they ended, and what they stored; or, with --errors, what failed.
 
-    Example: pantau runs --limit 5 --source diksi
+    A failed page stays listed under --errors (and is asked for again by every run) until a run stores it.
+
+    Example: pantau runs --errors --source diksi
     """
     from storage import recent_runs
 
+    if show_errors:
+        _print_fetch_errors(app, limit, source_key, run_id, include_resolved, output_format)
+        return
     engine = open_database(app)
     try:
         with storage_errors():
@@ -262,3 +264,29 @@ def runs(app: AppContext, limit: int, source_key: str | None, output_format: Out
         click.echo("No crawl runs recorded yet. Start one with: pantau crawl --demo")
         return
     print_rows(columns, rows, output_format, title="Recent crawl runs" if table else None)
+
+
+def _print_fetch_errors(app: AppContext, limit: int, source_key: str | None, run_id: int | None,
+                        include_resolved: bool, output_format: OutputFormat) -> None:
+    from storage.fetch_errors import recent_fetch_errors
+
+    engine = open_database(app)
+    try:
+        with storage_errors():
+            records = recent_fetch_errors(engine, limit=limit, source_key=source_key, run_id=run_id,
+                                          include_resolved=include_resolved)
+    finally:
+        engine.dispose()
+    table = output_format == "table"
+    columns = ["run", "source", "kind", "url", "reason", "http_status", "attempts", "last_tried_at",
+               "resolved_at"]
+    rows = [(
+        record.run_id, record.source_key, record.kind, record.url,
+        (record.reason[:100] if table else record.reason), record.http_status, record.attempts,
+        record.last_tried_at.astimezone() if table else record.last_tried_at,
+        (record.resolved_at.astimezone() if table and record.resolved_at else record.resolved_at),
+    ) for record in records]
+    if table and not rows:
+        click.echo("No open fetch errors: every page the crawls found was fetched and read.")
+        return
+    print_rows(columns, rows, output_format, title="Fetch errors" if table else None)

@@ -6,28 +6,35 @@ for tools.
 prints its object. ``pantau extract -`` reads JSON Lines on stdin, each ``{"path": …, "url": …}``,
 ``{"html": …, "url": …}`` or just ``{"url": …}`` to fetch (optionally ``"source"`` and ``"fetched_at"``), and
 writes one JSON object per input line, in order. An input that cannot be read gives a line ``{"error": …}`` and
-the others go on; the exit code is then 1.
+the others go on, whatever is wrong with it (bad JSON, a field of the wrong type, a truncated .gz, a file that
+is not an HTML page); the exit code is then 2 for bad input (a missing or non-HTML file, a bad record) and 1
+when a page could not be fetched or held no article. URLs are fetched under the crawl's address rule
+(:mod:`crawler.fetching`): no loopback or private address unless ``--allow-address HOST:PORT`` names it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gzip
+import io
 import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+import http.client
 import urllib.error
 import urllib.request
 
 import click
 
+from crawler.addresses import Endpoint
 from crawler.article import Article
 from crawler.cli import EXIT_BAD_INPUT, EXIT_FAILED, AppContext, PantauError, cli
 from crawler.config import SourceConfig, load_sources
-from crawler.settings import USER_AGENT
+from crawler.fetching import AddressRefused, guarded_opener, looks_like_html, reason_of
+from crawler.settings import DOWNLOAD_MAXSIZE, USER_AGENT
+from crawler.sitemaps import SitemapError, inflate
 
 MAX_STORY_PAGES = 10  # pages 2..N fetched for one multi-page story at most
 
@@ -46,11 +53,25 @@ def article_record(article: Article) -> dict[str, Any]:
     return record
 
 
+class InputError(ValueError):
+    """An input Pantau cannot use (a bad record, a file that is not a page): exit code 2."""
+
+
 def read_page(path: Path) -> bytes:
-    """The bytes of a saved page (``.gz`` files are decompressed)."""
+    """The bytes of a saved page (``.gz`` files are decompressed, up to DOWNLOAD_MAXSIZE)."""
     data = path.read_bytes()
     if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        if data[:2] != b"\x1f\x8b":
+            raise InputError(f"{path} is not gzip-compressed (rename it or gunzip it first)")
+        try:
+            data, problem = inflate(data, DOWNLOAD_MAXSIZE)
+        except SitemapError as error:
+            raise InputError(f"{path}: {error}") from None
+        if problem:
+            raise InputError(f"{path}: {problem}; the file is cut short (copy it again)")
+    if not looks_like_html(data):
+        start = data[:12]
+        raise InputError(f"{path} is not an HTML page (it starts with {start!r}); give a saved .html page")
     return data
 
 
@@ -58,21 +79,33 @@ class FetchError(OSError):
     """A URL could not be fetched; ``str(error)`` is one line naming the URL and the reason."""
 
 
+# host:port pairs ``pantau extract`` may fetch from although they are loopback or private (--allow-address).
+_allowed_addresses: set[Endpoint] = set()
+
+
 def is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
 def fetch_page(url: str, timeout: float) -> tuple[bytes, str]:
-    """The body of ``url`` and the address it finally came from (after redirects), fetched politely."""
+    """The body of ``url`` and the address it finally came from (after redirects), fetched politely, under the
+    address rule and the size limit."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http/https checked)
-            return response.read(), response.geturl()
+        with guarded_opener(_allowed_addresses).open(request, timeout=timeout) as response:
+            body = response.read(DOWNLOAD_MAXSIZE + 1)
+            if len(body) > DOWNLOAD_MAXSIZE:
+                raise FetchError(f"could not fetch {url}: the page is larger than {DOWNLOAD_MAXSIZE} bytes")
+            return body, response.geturl()
     except urllib.error.HTTPError as error:
         raise FetchError(f"could not fetch {url}: HTTP {error.code} {error.reason}") from None
     except urllib.error.URLError as error:
-        raise FetchError(f"could not fetch {url}: {error.reason}") from None
-    except (TimeoutError, OSError) as error:
+        raise FetchError(f"could not fetch {url}: {reason_of(error)}") from None
+    except AddressRefused as error:
+        raise FetchError(f"could not fetch {url}: {error}") from None
+    except FetchError:
+        raise
+    except (TimeoutError, OSError, http.client.HTTPException) as error:
         raise FetchError(f"could not fetch {url}: {error or type(error).__name__}") from None
 
 
@@ -95,21 +128,25 @@ def fetch_story(url: str, timeout: float) -> tuple[bytes, str, list[bytes]]:
     return html, final_url, more
 
 
-def _fetched_at(value: str | None) -> dt.datetime | None:
-    if not value:
+def _fetched_at(value: Any) -> dt.datetime | None:
+    if value is None or value == "":
         return None
+    if not isinstance(value, str):
+        raise InputError(f"fetched_at must be an ISO 8601 string such as \"2025-11-22T03:00:00Z\", not {value!r}")
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"fetched_at is not an ISO 8601 time: {value!r}") from None
+        raise InputError(f"fetched_at is not an ISO 8601 time: {value!r}") from None
     if parsed.tzinfo is None:
-        raise ValueError(f"fetched_at needs a UTC offset: {value!r}")
+        raise InputError(f"fetched_at needs a UTC offset: {value!r}")
     return parsed
 
 
-def _source(sources: dict[str, SourceConfig], key: str | None) -> SourceConfig | None:
+def _source(sources: dict[str, SourceConfig], key: Any) -> SourceConfig | None:
     if key is None:
         return None
+    if not isinstance(key, str):
+        raise InputError(f"source must be a source key (a string), not {key!r:.60}")
     if key not in sources:
         known = ", ".join(sorted(sources)) or "none"
         raise UnknownSourceError(f"unknown source '{key}' (known: {known}; see pantau sources list)")
@@ -120,7 +157,12 @@ def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig], defau
                  timeout: float = 30.0) -> dict[str, Any]:
     url = record.get("url")
     if not isinstance(url, str) or not url:
-        raise ValueError("each input needs a \"url\"")
+        raise InputError("each input needs a \"url\" (a string)")
+    for name in ("html", "path"):
+        if record.get(name) is not None and not isinstance(record[name], str):
+            raise InputError(f"\"{name}\" must be a string, not {type(record[name]).__name__}")
+    source = _source(sources, record.get("source") or default_source)
+    fetched_at = _fetched_at(record.get("fetched_at"))
     more_pages: list[bytes] = []
     if isinstance(record.get("html"), str):
         html: str | bytes = record["html"]
@@ -128,14 +170,14 @@ def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig], defau
         html = read_page(Path(record["path"]))
     elif is_url(url):
         html, url, more_pages = fetch_story(url, timeout)
+        if not looks_like_html(html):
+            raise FetchError(f"{url} is not an HTML page (it starts with {html[:12]!r})")
     else:
-        raise ValueError("each input needs \"path\" (a saved page), \"html\" (the page itself) or an http(s) "
+        raise InputError("each input needs \"path\" (a saved page), \"html\" (the page itself) or an http(s) "
                          "\"url\" to fetch")
     from crawler.extract import extract_article  # see extract_command
 
-    source = _source(sources, record.get("source") or default_source)
-    article = extract_article(html, url, source, fetched_at=_fetched_at(record.get("fetched_at")),
-                              more_pages=list(more_pages) or None)
+    article = extract_article(html, url, source, fetched_at=fetched_at, more_pages=list(more_pages) or None)
     return article_record(article)
 
 
@@ -153,42 +195,57 @@ def _write(out: TextIO, record: dict[str, Any]) -> None:
               help="When the page was fetched (bounds dates, resolves '2 jam yang lalu'); default: now.")
 @click.option("--timeout", default=30.0, show_default=True, metavar="SECONDS",
               help="How long to wait for each page when an input is a URL.")
+@click.option("--allow-address", "allow_addresses", multiple=True, metavar="HOST:PORT",
+              help="Let URL inputs reach this loopback or private host and port (a page served on this machine); "
+                   "repeatable. Other such addresses are refused, whatever their spelling.")
 @click.pass_obj
 def extract_command(app: AppContext, inputs: tuple[str, ...], url: str | None, source_key: str | None,
-                    fetched_at: str | None, timeout: float) -> None:
+                    fetched_at: str | None, timeout: float, allow_addresses: tuple[str, ...]) -> None:
     """Extract the article from saved pages or URLs and print one JSON object per input.
 
     PAGE.html or PAGE.html.gz prints one object (use --url to give its address); an http(s) URL is fetched
     (with Pantau's User-Agent; the other pages of a multi-page story too). "-" reads JSON Lines
     {"path": ..., "url": ...}, {"html": ..., "url": ...} or {"url": ...} on stdin and writes one object per line,
-    in order; an input that cannot be read gives {"error": ...} and the others go on.
+    in order; an input that cannot be read gives {"error": ...} and the others go on. Exit code 2 when an input
+    was unusable (a missing or non-HTML file, a bad record), 1 when a page could not be fetched or held no
+    article. URLs on loopback or private addresses are refused unless --allow-address names them.
 
     Example: pantau extract story.html.gz --url https://diksi.co/news/2025/10/22/banjir --source diksi
     """
-    # The extractor (trafilatura, lxml, dateparser) takes ~0.2 s to import: only this command pays for it, not
-    # every start of the CLI.
-    from crawler.extract import ExtractionError
+    # The extractor (trafilatura, lxml, dateparser) takes ~0.2 s to import: only this command pays for it (in
+    # _extract_one), not every start of the CLI.
+    from crawler.addresses import url_endpoint
 
+    for value in allow_addresses:
+        endpoint = url_endpoint(f"http://{value}")
+        if endpoint is None or ":" not in value:
+            raise click.BadParameter(f"{value!r} is not HOST:PORT (e.g. 127.0.0.1:8080)",
+                                     param_hint="--allow-address")
+        _allowed_addresses.add(endpoint)
     sources = {source.key: source for source in load_sources(app.config_dir)} if (
         source_key or "-" in inputs) else {}
     _source(sources, source_key)  # an unknown --source is a usage error, before any work
-    failures = 0
+    bad_inputs = failures = 0
     out = sys.stdout
     for argument in inputs:
         if argument == "-":
-            for number, line in enumerate(sys.stdin, 1):
+            for number, line in enumerate(_stdin_lines(), 1):
                 if not line.strip():
                     continue
                 record: Any = None
                 try:
                     record = json.loads(line)
                     if not isinstance(record, dict):
-                        raise ValueError("not a JSON object")
+                        raise InputError("not a JSON object")
                     _write(out, _extract_one(record, sources, source_key, timeout))
-                except (ValueError, OSError, ExtractionError, UnknownSourceError) as error:
-                    failures += 1
+                except Exception as error:  # noqa: BLE001 - one bad record must never stop the others
+                    if _is_bad_input(error):
+                        bad_inputs += 1
+                    else:
+                        failures += 1
                     reference = record.get("url") if isinstance(record, dict) else None
-                    _write(out, {"line": number, "url": reference, "error": _one_line(error)})
+                    _write(out, {"line": number, "url": reference if isinstance(reference, str) else None,
+                                 "error": _one_line(error)})
             continue
         if is_url(argument):
             record = {"url": argument, "fetched_at": fetched_at}
@@ -196,17 +253,48 @@ def extract_command(app: AppContext, inputs: tuple[str, ...], url: str | None, s
             record = {"path": argument, "url": url or Path(argument).resolve().as_uri(), "fetched_at": fetched_at}
         try:
             _write(out, _extract_one(record, sources, source_key, timeout))
-        except (ValueError, OSError, ExtractionError) as error:
-            failures += 1
+        except Exception as error:  # noqa: BLE001 - every input gets its line
+            if _is_bad_input(error):
+                bad_inputs += 1
+            else:
+                failures += 1
             failed = {"path": argument} if "path" in record else {}
             _write(out, {**failed, "url": record["url"], "error": _one_line(error)})
+    if bad_inputs:
+        sys.exit(EXIT_BAD_INPUT)
     if failures:
         sys.exit(EXIT_FAILED)
+
+
+def _stdin_lines():  # noqa: ANN202 - a generator of str
+    """Lines of stdin, undecodable bytes replaced (a bad byte is a bad record, not the end of the input)."""
+    stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") if hasattr(
+        sys.stdin, "buffer") else sys.stdin
+    yield from stream
+
+
+def _is_bad_input(error: Exception) -> bool:
+    """Input errors (exit 2) as opposed to pages that could not be fetched or held no article (exit 1)."""
+    if isinstance(error, FetchError):
+        return False
+    if isinstance(error, InputError | UnknownSourceError | json.JSONDecodeError | RecursionError):
+        return True
+    return isinstance(error, FileNotFoundError | IsADirectoryError | NotADirectoryError | PermissionError)
 
 
 def _one_line(error: Exception) -> str:
     if isinstance(error, json.JSONDecodeError):
         return f"not valid JSON ({error.msg} at column {error.colno})"
+    if isinstance(error, RecursionError):
+        return "not usable: nested too deeply (JSON or HTML)"
     if isinstance(error, FileNotFoundError):
         return f"file not found: {error.filename}"
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
+    if isinstance(error, IsADirectoryError | NotADirectoryError | PermissionError):
+        return f"cannot read {error.filename}: {error.strerror}"
+    from crawler.extract import ExtractionError
+
+    text = str(error).splitlines()[0] if str(error) else ""
+    if isinstance(error, InputError | FetchError | ExtractionError | UnknownSourceError):
+        return text or type(error).__name__
+    return f"extraction failed ({type(error).__name__}: {text})" if text else \
+        f"extraction failed ({type(error).__name__})"

@@ -4,7 +4,10 @@ Each crawl is ``python -m crawler … crawl KEY --trigger scheduled --run-id N``
 crash or a leak in Scrapy never reaches the daemon). The daemon claims the crawl_run row first (so a source
 already being crawled, by the daemon or by an ad-hoc ``pantau crawl``, is skipped), and settles it after the
 child ends: a time limit or a shutdown sends SIGTERM (Scrapy then finishes its in-flight items), and SIGKILL to
-the whole group after the grace period; a child that wrote no result leaves its run ``failed``.
+the whole group after the grace period; a child that wrote no result leaves its run ``failed``. Everything the
+child writes to stderr (its log: warnings about broken pages, tracebacks) is relayed line by line into the
+daemon's own log (logger ``crawler.daemon.child``, at the level the line states), and its last lines explain
+a failure.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +34,11 @@ from crawler.settings import FAST_LOCAL_ENV
 from storage import daemon_state
 
 logger = logging.getLogger(__name__)
+child_logger = logging.getLogger("crawler.daemon.child")
 
 OUTPUT_TAIL_BYTES = 4096
+OUTPUT_TAIL_LINES = 40
+_LOG_LEVEL = re.compile(r"\b(DEBUG|INFO|WARNING|ERROR|CRITICAL)\b")
 
 
 @dataclass
@@ -107,28 +114,33 @@ class CrawlRunner:
             return "skipped: already being crawled"
         self._this_thread.run_id = claim.run_id
         config_dir = self.config_dir()
-        with tempfile.TemporaryFile() as output:
-            try:
-                child = subprocess.Popen([*self.command(source_key, claim.run_id, config_dir), *extra_args],
-                                         stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=output, start_new_session=True,
-                                         env={**os.environ, **self.child_env()})
-            except OSError as error:
-                daemon_state.settle_run(self.engine, claim.run_id, "failed", f"cannot start the crawl process: {error}")
-                logger.error("crawl %s (run %d) could not start: %s", source_key, claim.run_id, error)
-                return "failed"
-            run = ActiveRun(source_key=source_key, run_id=claim.run_id, pid=child.pid, started=time.monotonic(),
-                            config_dir=config_dir)
+        try:
+            child = subprocess.Popen([*self.command(source_key, claim.run_id, config_dir), *extra_args],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True, env={**os.environ, **self.child_env()})
+        except OSError as error:
+            daemon_state.settle_run(self.engine, claim.run_id, "failed", f"cannot start the crawl process: {error}")
+            logger.error("crawl %s (run %d) could not start: %s", source_key, claim.run_id, error)
+            return "failed"
+        run = ActiveRun(source_key=source_key, run_id=claim.run_id, pid=child.pid, started=time.monotonic(),
+                        config_dir=config_dir)
+        tail: deque[str] = deque(maxlen=OUTPUT_TAIL_LINES)
+        relay = threading.Thread(target=_relay_output, args=(child.stderr, run, tail), daemon=True,
+                                 name=f"pantau-child-{run.run_id}")
+        relay.start()
+        with self._lock:
+            self.active[run.run_id] = run
+        try:
+            storage.set_run_pid(self.engine, run.run_id, child.pid)
+            logger.info("crawl %s started (run %d, pid %d)", source_key, run.run_id, child.pid)
+            returncode = self._watch(child, run)
+        finally:
             with self._lock:
-                self.active[run.run_id] = run
-            try:
-                storage.set_run_pid(self.engine, run.run_id, child.pid)
-                logger.info("crawl %s started (run %d, pid %d)", source_key, run.run_id, child.pid)
-                returncode = self._watch(child, run)
-            finally:
-                with self._lock:
-                    self.active.pop(run.run_id, None)
-            status = self._settle(run, returncode, _tail(output))
+                self.active.pop(run.run_id, None)
+            relay.join(timeout=10)  # the pipe ends when the process group is gone (_watch kills stragglers)
+            if child.stderr is not None:
+                child.stderr.close()
+        status = self._settle(run, returncode, "\n".join(tail)[-OUTPUT_TAIL_BYTES:])
         if self.on_finished:
             self.on_finished(run)
         return status
@@ -224,8 +236,16 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
-def _tail(output) -> str:  # noqa: ANN001 - a binary file object
-    output.seek(0, os.SEEK_END)
-    size = output.tell()
-    output.seek(max(0, size - OUTPUT_TAIL_BYTES))
-    return output.read().decode("utf-8", errors="replace")
+def _relay_output(stream, run: ActiveRun, tail: deque[str]) -> None:  # noqa: ANN001 - a binary pipe
+    """Log each stderr line of a child crawl in the daemon's log, at the level the line names (else WARNING)."""
+    try:
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", errors="replace").rstrip()
+            if not line:
+                continue
+            tail.append(line)
+            found = _LOG_LEVEL.search(line[:80])
+            level = logging.getLevelName(found.group(1)) if found else logging.WARNING
+            child_logger.log(level, "crawl %s (run %d): %s", run.source_key, run.run_id, line)
+    except (OSError, ValueError):  # the pipe closed under us at shutdown
+        pass
