@@ -81,7 +81,7 @@ def test_cli_query_bad_sql_is_one_line(database_url: str) -> None:
 
 def test_cli_query_missing_sqlite_file_is_one_line(tmp_path) -> None:
     result = run_pantau("query", "SELECT 1", database_url=f"sqlite:///{tmp_path / 'none.db'}")
-    assert result.returncode == 1 and "does not exist" in result.stderr and result.stderr.count("\n") == 1
+    assert result.returncode == 2 and "does not exist" in result.stderr and result.stderr.count("\n") == 1
     assert not (tmp_path / "none.db").exists()
 
 
@@ -101,6 +101,7 @@ def test_cli_runs_lists_recent_runs(database_url: str) -> None:
 
 
 def test_cli_runs_on_empty_database_says_how_to_start(sqlite_url: str) -> None:
+    assert run_pantau("db", "upgrade", database_url=sqlite_url).returncode == 0  # read commands create nothing
     result = run_pantau("runs", database_url=sqlite_url)
     assert result.returncode == 0 and "No crawl runs recorded yet" in result.stdout
 
