@@ -339,7 +339,12 @@ class ToneRules:
         lexicon = self.lexicon
         clause_tokens = [i for i, c in enumerate(clauses) if c == clause]
         span = (tokens[clause_tokens[0]].start, tokens[clause_tokens[-1]].end)
-        part = text[span[0]:span[1]]
+        # Agency names themselves ("Dewan Perwakilan Rakyat Daerah …") are not words that refer back.
+        masked = list(text)
+        for item in named:
+            for token in tokens[item.first:item.last]:
+                masked[token.start:token.end] = "_" * (token.end - token.start)
+        part = "".join(masked[span[0]:span[1]])
         candidates = [n.entity_id for n in named] + [e for e in reversed(context.recent)]
         for kind, pattern in lexicon.anaphors.items():
             if not pattern.search(part):
