@@ -141,14 +141,21 @@ class ToneRules:
         focus: str | None = None  # the agency the story was last about (subject of the last naming sentence)
         recent: list[str] = []  # entity ids in the order last named
         paragraph_focus: dict[int, str] = {}
-        for sentence in split_sentences(article):
+        sentences = split_sentences(article)
+        in_paragraph: dict[int, set[str]] = {}
+        for sentence in sentences:
+            in_paragraph.setdefault(sentence.paragraph, set()).update(
+                m.entity_id for m in counted if m.field == sentence.field and sentence.start <= m.start < sentence.end)
+        for sentence in sentences:
             inside = [m for m in counted if m.field == sentence.field and sentence.start <= m.start < sentence.end]
+            named_here = in_paragraph.get(sentence.paragraph, set())
             tokens = [_Token(t.start(), t.end(), t.group().lower()) for t in _TOKEN.finditer(sentence.text)]
             if not tokens:
                 continue
             named = [self._named(m, sentence, tokens) for m in sorted(inside, key=lambda m: m.start)]
             context = _Context(focus=paragraph_focus.get(sentence.paragraph) if sentence.zone != "title" else None,
-                               article_focus=focus, recent=list(recent))
+                               article_focus=focus, recent=list(recent),
+                               only=next(iter(named_here)) if len(named_here) == 1 else None)
             judgements += self._sentence(sentence, tokens, named, context)
             if named:
                 subject = next((n for n in named if self._addressee(tokens, n) is None), named[0])
@@ -298,7 +305,9 @@ class ToneRules:
         def usable(item: _Named) -> bool:
             preposition = self._addressee(tokens, item)
             # a preposition inside the cue itself ("kecewa dengan X") makes X the object, not an addressee
-            return group.kepada or preposition is None or first <= preposition < last
+            # praise "kepada X" is for X; criticism of things told "kepada X" is not about X
+            return (group.kepada or group.polarity == "positive" or preposition is None
+                    or first <= preposition < last)
 
         if group.role == "object":
             after = [n for n in same if n.first >= last and n.first - last <= _OBJECT_REACH and usable(n)]
@@ -308,34 +317,33 @@ class ToneRules:
             before = [n for n in same if n.last <= first and usable(n)]
             if before:
                 subject = before[-1]
-                # A negated predicate ("… belum juga terealisasi") judges the subject whatever verbs stand between.
-                verb = None if tokens[first].lower in self.lexicon.negators else self._actor_verb(
-                    tokens, subject, actors, first)
+                # A negated predicate ("… belum juga terealisasi") judges the subject whatever verbs stand between;
+                # praise after an actor's verb is still the actor's ("Pemkot menuntaskan proyek lebih cepat").
+                verb = None if (tokens[first].lower in self.lexicon.negators or group.polarity == "positive") \
+                    else self._actor_verb(tokens, subject, actors, first)
                 if verb is None:
-                    if group.reach is not None and first - subject.last > group.reach:
-                        return [], False
-                    return [subject.entity_id], False
-                objects = [n for n in named if n.first > verb and n is not subject and usable(n)
-                           and self._actor_verb(tokens, n, actors, len(tokens)) is None]
-                if group.reach is not None:
-                    objects = [n for n in objects if abs(n.first - last) <= group.reach + 2 or abs(first - n.last)
-                               <= group.reach + 2]
-                return [n.entity_id for n in objects[:1]], False
+                    if group.reach is None or first - subject.last <= group.reach:
+                        return [subject.entity_id], False
+                else:
+                    # the actor acts on someone: the cue judges the agency its verb acts on, if one is named
+                    objects = [n for n in named if n.first > verb and n is not subject and usable(n)
+                               and self._actor_verb(tokens, n, actors, len(tokens)) is None]
+                    return [n.entity_id for n in objects[:1]], False
             after = [n for n in same if n.first >= last and usable(n)]
             if after and (group.reach is None or (after[0].first - last <= group.reach and all(
                     t.lower in _LINK_AFTER for t in tokens[last:after[0].first]))):
                 return [after[0].entity_id], False
-            if after or any(n.last <= first for n in same):
+            if after or (any(n.last <= first for n in same) and group.reach is None):
                 return [], False
         # No agency named where the cue can reach: a word that refers back to one.
-        referred = self._referred(text, tokens, clauses, clause, named, context)
+        referred = self._referred(text, tokens, clauses, clause, named, context, crime=group.reach is not None)
         if referred is None:
             return [], False
         entity_id, inherited = referred
         return [entity_id], inherited
 
     def _referred(self, text: str, tokens: list[_Token], clauses: list[int], clause: int, named: list[_Named],
-                  context: _Context) -> tuple[str, bool] | None:
+                  context: _Context, crime: bool = False) -> tuple[str, bool] | None:
         lexicon = self.lexicon
         clause_tokens = [i for i, c in enumerate(clauses) if c == clause]
         span = (tokens[clause_tokens[0]].start, tokens[clause_tokens[-1]].end)
@@ -361,6 +369,8 @@ class ToneRules:
                 return chosen, not named
         if not named and context.focus and tokens[clause_tokens[0]].lower in lexicon.contrast:
             return context.focus, True
+        if not named and context.only is not None and not crime:
+            return context.only, True  # the one agency its paragraph names (a quote's complaint, "Faktanya …")
         return None
 
 
@@ -369,6 +379,7 @@ class _Context:
     focus: str | None  # the agency this paragraph was last about
     article_focus: str | None
     recent: list[str]
+    only: str | None = None  # the one agency the paragraph names anywhere (None: none or several)
 
 
 def _token_index(tokens: list[_Token]) -> Callable[[int], int]:
