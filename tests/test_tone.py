@@ -171,3 +171,39 @@ def test_crawled_demo_stored_tone_matches_the_truth_record(crawled_demo):
     assert untoned == 0
     assert daily[0] == daily[1] + daily[2] + daily[3]
     assert daily[1] == sum(tone == "negative" for tone in stored.values())
+
+
+def test_reports_show_tone_share_and_negative_stories_first(crawled_demo):
+    from crawler.reports import build_daily_report, build_weekly_report
+
+    stored = stored_tone(crawled_demo.engine)
+    negative_urls = {url for (url, _entity), tone in stored.items() if tone == "negative"}
+    end = dt.date(2026, 11, 20)  # the planted stories' day (the demo's end date)
+    daily = build_daily_report(crawled_demo.engine, end)
+    clippings = daily.table("clippings")
+    column = {name: index for index, name in enumerate(clippings.columns)}
+    by_agency: dict[str, list[str]] = {}
+    for row in clippings.rows:
+        by_agency.setdefault(row[column["agency_id"]], []).append(row[column["tone"]])
+    assert any(tones.count("negative") for tones in by_agency.values())
+    for tones in by_agency.values():  # negative stories lead their agency's group
+        assert tones == sorted(tones, key=lambda tone: {"negative": 0, "positive": 1, "neutral": 2}[tone])
+    share = {row[0]: row for row in daily.table("tone").rows}
+    for agency, tones in by_agency.items():
+        assert share[agency][2:6] == (len(tones), tones.count("negative"), tones.count("neutral"),
+                                      tones.count("positive"))
+    html = daily.render_html()
+    assert "Nada pemberitaan per instansi" in html and "Nada: negatif" in html and "Nada: positif" in html
+
+    weekly = build_weekly_report(crawled_demo.engine, end)
+    table = weekly.table("negative_stories")
+    listed = {row[table.columns.index("url")] for row in table.rows}
+    with crawled_demo.engine.connect() as connection:
+        week_negative = set(connection.execute(sa.text(
+            "SELECT DISTINCT canonical_url FROM v_article_entity WHERE tone = 'negative' "
+            "AND published_date >= :monday AND published_date < :next"),
+            {"monday": end - dt.timedelta(days=end.weekday()),
+             "next": end + dt.timedelta(days=7 - end.weekday())}).scalars())
+    assert listed == week_negative and listed <= negative_urls and listed
+    assert [t.name for t in weekly.tables].index("negative_stories") < [t.name for t in weekly.tables].index("outlets")
+    assert "Berita bernada negatif" in weekly.render_html()
