@@ -235,7 +235,9 @@ class StoryGenerator:
         try:
             stories = []
             for number, topic in enumerate(TONE_TOPICS):
-                published_at = dt.datetime.combine(self.end, dt.time(22, 5 + 12 * number), self.zone)
+                # seconds of their own, so that two outlets never publish at the very same instant
+                published_at = dt.datetime.combine(
+                    self.end, dt.time(22, 5 + 12 * number + self.rng.randint(0, 9), self.rng.randint(0, 59)), self.zone)
                 story = None
                 for _attempt in range(20):
                     story = self._story(first_index + number, published_at, topic=topic)
