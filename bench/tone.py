@@ -3,7 +3,8 @@
 Prints, per set (dev.jsonl: written with the method; heldout.jsonl: written by a second engineer before the method
 was tuned), macro-F1, accuracy, per-class precision and recall (negative recall is the costly miss), and
 accuracy per case tag with --cases; then paragraphs per second for matching alone and matching + tone (one
-process), so the ratio shows what tone adds to the analysis workers.
+process), and per demo-site article: extraction, matching and tone, so the ratio shows what tone adds to the
+analysis workers' work on a whole page.
 
     python bench/tone.py [--cases] [--errors] [--repeat 20]
 """
@@ -71,6 +72,41 @@ def main() -> None:
     print(f"{'tone only':<22} {len(articles) / toning:>12.0f}")
     print(f"{'matching + tone':<22} {len(articles) / (matching + toning):>12.0f}   "
           f"(tone adds {toning / matching:.2f}x the matching time)")
+    demo_pages(entities, matcher, scorer)
+
+
+def demo_pages(entities, matcher: Matcher, scorer: ToneScorer) -> None:
+    """Milliseconds per demo-site article (one process) for extraction, matching and tone."""
+    import datetime as dt
+    from urllib.parse import urlsplit
+
+    from crawler.demo import DemoSite
+    from crawler.extract import extract_article
+
+    pages = []
+    for outlet in DemoSite().outlets:
+        outlet.index_paths()
+        for story, truth in zip(outlet.stories, outlet.truth_articles()):
+            if story.pages == 1:
+                pages.append((outlet.handle(urlsplit(truth["url"]).path).payload.decode(), truth["url"]))
+    fetched = dt.datetime.now(dt.timezone.utc)
+    started = time.perf_counter()
+    extracted = [extract_article(html, url, None, fetched_at=fetched) for html, url in pages]
+    extraction = time.perf_counter() - started
+    started = time.perf_counter()
+    found = [matcher.find(article) for article in extracted]
+    matching = time.perf_counter() - started
+    started = time.perf_counter()
+    for article, mentions in zip(extracted, found):
+        scorer.assess(article, mentions)
+    toning = time.perf_counter() - started
+    count = len(pages)
+    print()
+    print(f"{'per demo article':<22} {'ms':>8}   ({count} articles, ~{sum(len(a.text) for a in extracted) // count} "
+          f"characters of text each)")
+    for name, seconds in (("extraction", extraction), ("matching", matching), ("tone", toning)):
+        print(f"{name:<22} {seconds / count * 1000:>8.2f}")
+    print(f"{'tone / extraction':<22} {toning / extraction:>8.2f}x")
 
 
 if __name__ == "__main__":

@@ -202,12 +202,15 @@ class ToneRules:
     def _sentence(self, sentence: Sentence, tokens: list[_Token], named: list[_Named],
                   context: _Context) -> list[Judgement]:
         lexicon = self.lexicon
+        lowered = _lowered(sentence.text)
+        if not named and context.only is None and not self._may_refer(lowered, tokens, context):
+            return []  # nothing here can be attributed to an agency: skip the cue search, the costly part
         token_at = _token_index(tokens)
         clauses, clause_weight = self._clauses(sentence.text, tokens)
-        cues = self._cues(sentence.text, token_at)
+        cues = self._cues(lowered, token_at)
         if not cues:
             return []
-        actors = [token_at(m.start()) for m in lexicon.actor_verbs.finditer(sentence.text)]
+        actors = [token_at(m.start()) for m in lexicon.actor_verbs.finditer(lowered)]
         actors += [first for first, _, group, _ in cues if group.role == "object"]
         base = lexicon.zone_weights.get(sentence.zone, 1.0)
         judgements = []
@@ -218,12 +221,21 @@ class ToneRules:
                     continue
                 polarity = -1
             weight = group.weight * base * clause_weight[first]
+            if any(t.lower in ("sempat", "pernah") for t in tokens[max(0, first - 2):first]):
+                weight *= lexicon.concessive_weight  # a past trouble ("yang sempat tertunda"), not the news
             targets, inherited = self._targets(sentence.text, tokens, named, clauses, actors, first, last, group,
                                                context)
             for entity_id in targets:
                 judgements.append(Judgement(entity_id, polarity,
                                             weight * (lexicon.inherited_weight if inherited else 1.0), text, sentence))
         return judgements
+
+    def _may_refer(self, lowered: str, tokens: list[_Token], context: _Context) -> bool:
+        lexicon = self.lexicon
+        if context.focus and tokens[0].lower in lexicon.contrast:
+            return True
+        return bool(lexicon.action_anaphor.search(lowered)) or any(
+            pattern.search(lowered) for pattern in lexicon.anaphors.values())
 
     def _cues(self, text: str, token_at: Callable[[int], int]) -> list[tuple[int, int, CueGroup, str]]:
         found = [(m.start(), m.end(), group) for group in self.lexicon.cues for m in group.pattern.finditer(text)]
@@ -352,7 +364,7 @@ class ToneRules:
         for item in named:
             for token in tokens[item.first:item.last]:
                 masked[token.start:token.end] = "_" * (token.end - token.start)
-        part = "".join(masked[span[0]:span[1]])
+        part = _lowered("".join(masked[span[0]:span[1]]))
         candidates = [n.entity_id for n in named] + [e for e in reversed(context.recent)]
         for kind, pattern in lexicon.anaphors.items():
             if not pattern.search(part):
@@ -380,6 +392,14 @@ class _Context:
     article_focus: str | None
     recent: list[str]
     only: str | None = None  # the one agency the paragraph names anywhere (None: none or several)
+
+
+def _lowered(text: str) -> str:
+    """Lower case with the same offsets (the rare letters whose lower case is longer are left as they are)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
 
 
 def _token_index(tokens: list[_Token]) -> Callable[[int], int]:
