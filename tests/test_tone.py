@@ -48,9 +48,12 @@ def test_tone_agency_as_target_not_as_actor(toolkit):
 
 
 def test_tone_negation_and_denial(toolkit):
-    assert tone_of(toolkit, "Pemprov Kaltim menegaskan proyek jalan itu tidak mangkrak.")["pemprov-kaltim"] == "neutral"
-    assert tone_of(toolkit, "Disdikbud Kaltim tidak transparan dalam seleksi beasiswa.")["disdikbud-kaltim"] == "negative"
-    assert tone_of(toolkit, "Janji Pemkab Kukar memperbaiki jalan belum juga terealisasi.")["pemkab-kukar"] == "negative"
+    denied = tone_of(toolkit, "Pemprov Kaltim menegaskan proyek jalan itu tidak mangkrak.")
+    assert denied["pemprov-kaltim"] == "neutral"
+    negated_praise = tone_of(toolkit, "Disdikbud Kaltim tidak transparan dalam seleksi beasiswa.")
+    assert negated_praise["disdikbud-kaltim"] == "negative"
+    neglect = tone_of(toolkit, "Janji Pemkab Kukar memperbaiki jalan belum juga terealisasi.")
+    assert neglect["pemkab-kukar"] == "negative"
 
 
 def test_tone_praise_concession_and_addressee(toolkit):
@@ -128,7 +131,8 @@ def test_tone_written_with_the_article_replaced_on_rewrite_and_by_rematch(databa
     assert tuple(daily) == (1, 0, 0)
 
     # the story is rewritten: the old tone goes with the old text
-    rewritten = Article(url=article.url, canonical_url=article.canonical_url, title="Dinas PUPR Kaltim Raih Penghargaan",
+    rewritten = Article(url=article.url, canonical_url=article.canonical_url,
+                        title="Dinas PUPR Kaltim Raih Penghargaan",
                         text="Dinas PUPR Kaltim meraih penghargaan pembangunan infrastruktur terbaik.",
                         published_at=article.published_at)
     with ToneArticleWriter(engine, source.key) as writer:

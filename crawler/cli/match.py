@@ -3,8 +3,8 @@
 Each input line is a record ``{"id", "text"[, "title", "published_at", "source", "captions", "tags",
 "related", "byline"]}``; each output line is ``{"id", "mentions": [...], "tone": [...]}`` (plus ``"quotes"``
 with ``--quotes``): ``tone`` has one entry per agency with a counted mention, ``{"entity_id", "tone", "score",
-"evidence"}`` (crawler.tone). A line that is not a JSON object is reported on stderr with its line number and skipped; the
-command then exits with code 2 after the other lines are done.
+"evidence"}`` (crawler.tone). A line that is not a JSON object is reported on stderr with its line number and
+skipped; the command then exits with code 2 after the other lines are done.
 """
 
 from __future__ import annotations

@@ -285,8 +285,8 @@ class ToneRules:
             return False
         if window[-1] in negators:
             return True
-        return len(window) >= 2 and window[-2] in negators and window[-1] in ("ada", "pernah", "juga", "lagi", "terlalu",
-                                                                               "begitu", "sampai", "pula")
+        between = ("ada", "pernah", "juga", "lagi", "terlalu", "begitu", "sampai", "pula")
+        return len(window) >= 2 and window[-2] in negators and window[-1] in between
 
     def _addressee(self, tokens: list[_Token], item: _Named) -> int | None:
         """The index of "kepada/ke/dengan …" before ``item`` when it is the sentence's addressee ("warga mengadu

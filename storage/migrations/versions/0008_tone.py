@@ -61,7 +61,8 @@ def _with_tone(views: dict[str, str]) -> dict[str, str]:
     for name, replacements in _EXTENDED.items():
         for end, extended in replacements:
             if views[name].count(end) != 1:
-                raise RuntimeError(f"migration 0008: the SQL of {name} in revisions 0002/0006 changed; update _EXTENDED")
+                raise RuntimeError(f"migration 0008: the SQL of {name} in revisions 0002/0006 changed; "
+                                   "update _EXTENDED")
             views[name] = views[name].replace(end, extended)
     return views
 
@@ -116,7 +117,8 @@ def upgrade() -> None:
         sa.Column("tone", sa.String(), nullable=False, comment="negative, neutral or positive"),
         sa.Column("score", sa.Double(), nullable=False,
                   comment="tanh(positive - negative): -1 very negative .. +1 very positive"),
-        sa.Column("negative", sa.Double(), nullable=False, comment="summed weight of the criticism aimed at the agency"),
+        sa.Column("negative", sa.Double(), nullable=False,
+                  comment="summed weight of the criticism aimed at the agency"),
         sa.Column("positive", sa.Double(), nullable=False, comment="summed weight of the praise aimed at the agency"),
         sa.Column("evidence", sa.Text(), nullable=False, comment="the sentence(s) that decided the tone, one per line"),
         sa.Column("method", sa.String(), nullable=False, comment="what scored it, e.g. lexicon-1"),
