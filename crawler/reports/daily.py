@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.engine import Engine
 
 from crawler.reports.common import Report, ReportTable, date_id, select_agencies
-from crawler.reports.tone import negative_first, tone_chart, tone_table
+from crawler.reports.tone import negative_first, tone_table
 from storage.passages import passages_naming
 from storage.reports import AgencyArticle, agency_articles, agency_names
 from storage.versions import article_changes
@@ -64,7 +64,6 @@ def build_daily_report(engine: Engine, day: dt.date, *, agencies: Sequence[str] 
     title = f"Kliping berita {date_id(day)}"
     tones = tone_table(articles, {key: value.name for key, value in names.items()})
     return Report("daily", title, [ReportTable("clippings", title, COLUMNS, rows), tones], "daily.html",
-                  charts=[tone_chart(tones)],
                   context={"day": day, "groups": groups, "office_name": office_name, "changes": changes,
                            "tone_table": tones,
                            "article_count": len({item.article_id for item in articles})})
