@@ -129,3 +129,28 @@ def tone_of_articles(engine: Engine, article_ids: Iterable[int]) -> dict[int, di
     except SQLAlchemyError as error:
         raise _wrap(engine, "reading tone", error) from None
     return result
+
+
+def alert_tone_facts(connection: Connection, article_ids: list[int]) -> dict[tuple[int, str], Any]:
+    """``storage.alerts.FACT_LOADERS["tone"]``: (article id, entity id) -> crawler.alerts.model.Tone."""
+    from crawler.alerts.model import Tone
+
+    facts: dict[tuple[int, str], Any] = {}
+    for chunk in _chunks(article_ids):
+        for row in connection.execute(sa.select(article_tone_table.c.article_id, article_tone_table.c.entity_id,
+                                                article_tone_table.c.tone, article_tone_table.c.score)
+                                      .where(article_tone_table.c.article_id.in_(chunk))):
+            facts[(row.article_id, row.entity_id)] = Tone(row.tone, row.score)
+    return facts
+
+
+def alert_tone_evidence(connection: Connection, article_ids: list[int]) -> dict[tuple[int, str], str]:
+    """``storage.alerts.FACT_LOADERS["tone_evidence"]``: (article id, entity id) -> the deciding sentence."""
+    evidence: dict[tuple[int, str], str] = {}
+    for chunk in _chunks(article_ids):
+        for row in connection.execute(sa.select(article_tone_table.c.article_id, article_tone_table.c.entity_id,
+                                                article_tone_table.c.evidence)
+                                      .where(article_tone_table.c.article_id.in_(chunk),
+                                             article_tone_table.c.evidence != "")):
+            evidence[(row.article_id, row.entity_id)] = row.evidence.split("\n")[0]
+    return evidence

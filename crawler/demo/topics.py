@@ -262,11 +262,17 @@ TOPICS: tuple[Topic, ...] = (
     ),
 )
 
+# Bodies that serve the public at a counter, for the tone stories (and never BPBD or BRIDA, whose coverage the
+# alert demo plants and counts: crawler/demo/alerts.py).
+SERVICE_BODIES = ("dinkes-", "disdikbud-", "dinsos-", "dishub-", "diskominfo-", "bapenda-", "dpmptsp-", "dispar-",
+                  "dispora-", "bkd-", "dlh-")
+
 # Stories with a clear tone toward their agency: every outlet carries one of each, planted after its regular
 # stories (so those keep their pages), for the tone evaluation and the alerts of issue 13.
 TONE_TOPICS: tuple[Topic, ...] = (
     Topic(
-        key="keluhan-layanan", section="pemerintahan", a_kinds=("dinas", "badan"), scope="regional",
+        key="keluhan-layanan", section="pemerintahan", a_kinds=("dinas", "badan"), a_prefixes=SERVICE_BODIES,
+        scope="regional",
         titles=("Warga Keluhkan Pelayanan {A.short} yang Lamban dan Berbelit",),
         leads=("Pelayanan {A} dikeluhkan warga {DISTRICT}, {CITY}, dalam sepekan terakhir. Warga menilai antrean "
                "panjang dan petugas lamban melayani, {DATE}.",),
@@ -297,7 +303,8 @@ TONE_TOPICS: tuple[Topic, ...] = (
         tones=(("A", "negative", ""),),
     ),
     Topic(
-        key="penghargaan", section="pemerintahan", a_kinds=("dinas", "badan"), scope="regional",
+        key="penghargaan", section="pemerintahan", a_kinds=("dinas", "badan"), a_prefixes=SERVICE_BODIES,
+        scope="regional",
         titles=("{A.short} Raih Penghargaan Pelayanan Publik Terbaik",),
         leads=("{A} meraih penghargaan sebagai penyelenggara pelayanan publik terbaik dalam ajang penilaian "
                "kinerja pelayanan yang digelar di {VENUE}, {DATE}.",),
