@@ -20,7 +20,8 @@ Related-news boxes and sidebars only ever show titles that name no agency, so th
 
 ``tone`` gives each article's tone toward every agency it counts: what its topic says (see ``Topic.tones`` in
 :mod:`crawler.demo.topics`; the planted :data:`~crawler.demo.topics.TONE_TOPICS` stories are clearly negative
-or positive toward their agency), neutral otherwise.
+or positive toward their agency), neutral otherwise; ``{}`` for the stories no topic wrote (press releases and
+their pickups, the alert demo's stories), whose tone nobody labelled.
 """
 
 from __future__ import annotations
@@ -54,7 +55,12 @@ def story_mentions(story: Story) -> list[dict[str, str]]:
 
 
 def story_tone(story: Story) -> dict[str, str]:
-    """The story's tone toward each agency it counts (title, lead, body, quote): negative, neutral or positive."""
+    """The story's tone toward each agency it counts (title, lead, body, quote): negative, neutral or positive.
+
+    Only stories written from a :class:`~crawler.demo.topics.Topic` declare their tone; the press office's releases
+    and pickups and the alert demo's stories do not, and get ``{}`` (unlabelled, not "neutral")."""
+    if "tone" not in story.flags:
+        return {}
     planted = story.flags.get("tone") or {}
     counted = [piece.entity_id for piece, _field, zone in _walk(story)
                if piece.entity_id and zone in ("title", "lead", "body", "quote")]
