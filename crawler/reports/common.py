@@ -24,6 +24,12 @@ COLUMN_LABELS = {
     "outlets": "Media",
 }
 TONE_LABELS = {"negative": "negatif", "neutral": "netral", "positive": "positif"}
+# The tone tables' columns (crawler.reports.tone).
+COLUMN_LABELS.update({
+    "negative": "Negatif", "neutral": "Netral", "positive": "Positif", "unscored": "Belum dinilai",
+    "negative_share": "Porsi negatif", "positive_share": "Porsi positif", "published_at": "Terbit",
+    "title": "Judul", "evidence": "Kalimat penentu", "url": "Tautan",
+})
 
 
 class ReportError(Exception):
