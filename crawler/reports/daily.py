@@ -60,7 +60,8 @@ def build_daily_report(engine: Engine, day: dt.date, *, agencies: Sequence[str] 
     rows = [(day.isoformat(), group.agency_id, group.agency_name,
              item.local_published, item.source_key,
              item.source_name, item.title, item.top_zone, item.mentions, item.is_advertorial, item.snippet,
-             item.canonical_url, changes.get(item.article_id), item.tone) for group in groups for item in group.articles]
+             item.canonical_url, changes.get(item.article_id), item.tone)
+            for group in groups for item in group.articles]
     title = f"Kliping berita {date_id(day)}"
     tones = tone_table(articles, {key: value.name for key, value in names.items()})
     return Report("daily", title, [ReportTable("clippings", title, COLUMNS, rows), tones], "daily.html",

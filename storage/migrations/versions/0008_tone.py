@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0007"  # written on 0006; re-chained after main's 0012 -> 0010 -> 0009 -> 0007
+# Written on 0006; re-chained after main's 0012 -> 0010 -> 0009 -> 0007 as they landed.
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
