@@ -188,8 +188,9 @@ class StoryGenerator:
     """All stories of one outlet between ``start`` and ``end`` (inclusive), oldest first."""
 
     def __init__(self, book: AgencyBook, style: OutletStyle, *, seed: int, start: dt.date, end: dt.date,
-                 per_day: float, extra_days: list[dt.date] | None = None) -> None:
+                 per_day: float, extra_days: list[dt.date] | None = None, tone_stories: bool = False) -> None:
         self.book, self.style = book, style
+        self.tone_stories = tone_stories  # end with one story of each TONE_TOPICS topic (the site's own outlets)
         self.seed = seed
         self.rng = random.Random(f"{seed}:{style.key}")
         self.zone = zoneinfo.ZoneInfo(style.timezone)
@@ -221,7 +222,8 @@ class StoryGenerator:
             else:  # pragma: no cover - only a dictionary with no usable agency gets here
                 raise RuntimeError(f"could not write a story for {self.style.key} on {published_at}")
             stories.append(story)
-        stories += self._tone_stories(len(stories))
+        if self.tone_stories:
+            stories += self._tone_stories(len(stories))
         self._unique_slugs(stories)
         self._link_related(stories)
         for story in stories:
