@@ -9,7 +9,7 @@ Views that read v_article_entity and that this revision does not own (v_share_of
 dropped and created again from their own current definition, read back from the database.
 
 Revision ID: 0008
-Revises: 0007 (written on 0006)
+Revises: 0011 (written on 0006)
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-# Written on 0006; re-chained after main's 0012 -> 0010 -> 0009 -> 0007 as they landed.
-down_revision: str | Sequence[str] | None = "0007"
+# Written on 0006; re-chained after main's 0012 -> 0010 -> 0009 -> 0007 -> 0011 as they landed.
+down_revision: str | Sequence[str] | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
