@@ -1,5 +1,5 @@
-"""Turning one fetched page into an :class:`Analysis`: extraction, agency matching, quotes and the story-cluster
-signature, together.
+"""Turning one fetched page into an :class:`Analysis`: extraction, agency matching, quotes, tone and the
+story-cluster signature, together.
 
 Extraction is the crawl's CPU cost (DESIGN.md decision 2), so :class:`AnalysisPool` runs :func:`analyse_page`
 in worker processes: each worker builds the Aho-Corasick matcher once (in its initializer) and sends back only
@@ -33,6 +33,7 @@ from crawler.extract import ExtractionError, extract_article
 from crawler import lifeline
 from crawler.mentions import Matcher
 from crawler.quotes import find_quotes
+from crawler.tone import ArticleTone, ToneScorer
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +46,18 @@ class Analysis:
     article: Article | None = None
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    tone: ArticleTone | None = None  # tone toward each agency with a counted mention (crawler.tone)
     error: str | None = None
     signature: bytes | None = None  # paragraph MinHash signatures for story clusters (crawler.clusters)
 
 
 class PageAnalyser:
-    """Extract + match + quotes with one matcher built up front. Picklable inputs, picklable output."""
+    """Extract + match + quotes + tone with one matcher built up front. Picklable inputs, picklable output."""
 
     def __init__(self, sources: list[SourceConfig], entities: list[EntityConfig]) -> None:
         self.sources = {source.key: source for source in sources}
         self.matcher = Matcher(entities)
+        self.tone = ToneScorer(entities)
 
     def analyse(self, html: str, url: str, source_key: str, fetched_at: dt.datetime,
                 more_pages: list[str] | None = None) -> Analysis:
@@ -68,7 +71,7 @@ class PageAnalyser:
             article.modified_at = in_local_zone(article.modified_at, source)
         mentions = self.matcher.find(article, source)
         return Analysis(url=url, article=article, mentions=mentions, quotes=find_quotes(article, mentions),
-                        signature=fingerprint(article.text).to_bytes())
+                        tone=self.tone.assess(article, mentions), signature=fingerprint(article.text).to_bytes())
 
 
 def in_local_zone(moment: dt.datetime | None, source: SourceConfig) -> dt.datetime | None:

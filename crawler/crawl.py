@@ -43,6 +43,7 @@ from storage import daemon_state, fetch_errors, fetch_state
 from storage.crawl_summary import mentions_by_entity_for_runs
 from storage.versions import ArticleChangeHook
 from storage.clusters import ClusterStore
+from storage.tone import ToneArticleWriter
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class CrawlContext:
     source: SourceConfig
     summary: RunSummary
     pool: AnalysisPool
-    writer: storage.ArticleWriter
+    writer: ToneArticleWriter
     write_thread: ThreadPoolExecutor
     since: dt.date | None
     until: dt.date | None = None
@@ -100,7 +101,8 @@ class CrawlContext:
 
     def queue_article(self, analysis: Analysis, http_status: int | None, fetched_at: dt.datetime) -> None:
         """Hand one analysed page to the writer; runs on the writer thread."""
-        self.writer.add(analysis.article, analysis.mentions, analysis.quotes, http_status, fetched_at)
+        self.writer.add(analysis.article, analysis.mentions, analysis.quotes, http_status, fetched_at,
+                        tone=analysis.tone)
         self.pages_queued += 1
 
     def record_stored(self, mentions: list[Mention], urls: tuple[str, ...] = ()) -> None:
@@ -205,7 +207,7 @@ def run_crawl(
                     continue
                 run_id = claim.run_id
             summary = RunSummary(source=source.key, run_id=run_id)
-            writer = storage.ArticleWriter(engine, source.key, run_id, batch_size=settings["PANTAU_WRITE_BATCH"])
+            writer = ToneArticleWriter(engine, source.key, run_id, batch_size=settings["PANTAU_WRITE_BATCH"])
             recorder = fetch_state.FetchStateRecorder(engine, source.key, source.refetch_schedule)
             changes = ArticleChangeHook(recorder)
             writer.before_write = changes

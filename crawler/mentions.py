@@ -779,6 +779,12 @@ def _snippet(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
 
 
+def paragraph_zones(text: str) -> list[tuple[int, int, MentionZone]]:
+    """``(start, end, zone)`` of the parts of an article's text, as the matcher zones them (lead, body, related,
+    tag, caption, byline; quotes are not split out). Tone scoring reads only the story's own parts."""
+    return _ZoneMap("text", text).spans
+
+
 class _ZoneMap:
     """Which zone each offset of one field's text lies in."""
 

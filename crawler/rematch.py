@@ -2,7 +2,9 @@
 
 Reads stored articles in pages, matches them in worker processes (each builds the matcher once) and replaces
 each article's mentions and quotes in one transaction per page, so running it twice changes nothing the second
-time, and an interrupted run leaves every page either fully old or fully new.
+time, and an interrupted run leaves every page either fully old or fully new. Tone (crawler.tone) is scored
+again from the new mentions and replaced right after, in a transaction of its own per page (storage.tone): a
+run interrupted between the two leaves that page's old tone, which the next run replaces.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from crawler.article import Article, Mention, Quote
 from crawler.config import EntityConfig, SourceConfig
 from crawler.mentions import Matcher
 from crawler.quotes import find_quotes
+from crawler.tone import ArticleTone, ToneScorer
+from storage.tone import replace_tones_many
 
 PAGE_SIZE = 500
 # Below this many articles one process is faster: a pool pays ~3-8 s to start fresh interpreters and build a
@@ -33,26 +37,32 @@ class RematchResult:
     articles: int = 0
     mentions: int = 0  # stored now for those articles
     mentions_before: int = 0
+    toned: int = 0  # article-agency tone rows stored now
+
+
+Matched = tuple[int, list[Mention], list[Quote], ArticleTone]
 
 
 _matcher: Matcher | None = None
+_tone: ToneScorer | None = None
 _sources: dict[str, SourceConfig] = {}
 
 
 def _init_matcher(entities: list[EntityConfig], sources: list[SourceConfig]) -> None:
-    global _matcher, _sources
+    global _matcher, _sources, _tone
     if multiprocessing.parent_process() is not None:
         ignore_stop_signals()
     _matcher = Matcher(entities)
+    _tone = ToneScorer(entities)
     _sources = {source.key: source for source in sources}
 
 
-def _match_page(page: Sequence[tuple[int, str, Article]]) -> list[tuple[int, list[Mention], list[Quote]]]:
-    assert _matcher is not None
+def _match_page(page: Sequence[tuple[int, str, Article]]) -> list[Matched]:
+    assert _matcher is not None and _tone is not None
     results = []
     for article_id, source_key, article in page:
         mentions = _matcher.find(article, _sources.get(source_key))
-        results.append((article_id, mentions, find_quotes(article, mentions)))
+        results.append((article_id, mentions, find_quotes(article, mentions), _tone.assess(article, mentions)))
     return results
 
 
@@ -107,10 +117,10 @@ def _match_in_pool(engine, pages: Iterator[list[tuple[int, str, Article]]], enti
         executor.shutdown(cancel_futures=True)
 
 
-def _write(engine, matched: list[tuple[int, list[Mention], list[Quote]]], result: RematchResult,
-           on_progress: Callable[[int], None] | None) -> None:
+def _write(engine, matched: list[Matched], result: RematchResult, on_progress: Callable[[int], None] | None) -> None:
     result.mentions += storage.replace_mentions_many(
-        engine, {article_id: (mentions, quotes) for article_id, mentions, quotes in matched})
+        engine, {article_id: (mentions, quotes) for article_id, mentions, quotes, _tone in matched})
+    result.toned += replace_tones_many(engine, {article_id: tone for article_id, _m, _q, tone in matched})
     result.articles += len(matched)
     if on_progress:
         on_progress(len(matched))

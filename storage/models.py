@@ -37,6 +37,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 RUN_STATUSES = ("running", "succeeded", "failed", "timed-out", "interrupted")
 RUN_TRIGGERS = ("manual", "scheduled")
 ALIAS_ORIGINS = ("explicit", "derived")
+TONES = ("negative", "neutral", "positive")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -303,6 +304,46 @@ class Quote(Base):
     text: Mapped[str] = mapped_column(Text)
     start_offset: Mapped[int]
     end_offset: Mapped[int]
+
+
+class ArticleTone(Base):
+    """Tone of one article toward one agency it counts (crawler.tone): negative, neutral or positive."""
+
+    __tablename__ = "article_tone"
+    __table_args__ = (
+        UniqueConstraint("article_id", "entity_id"),
+        Index(None, "entity_id", "tone"),
+        CheckConstraint(f"tone IN {TONES!r}", name="tone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entity.id"))
+    tone: Mapped[str] = mapped_column(comment="negative, neutral or positive")
+    score: Mapped[float] = mapped_column(comment="tanh(positive - negative): -1 very negative .. +1 very positive")
+    negative: Mapped[float] = mapped_column(comment="summed weight of the criticism aimed at the agency")
+    positive: Mapped[float] = mapped_column(comment="summed weight of the praise aimed at the agency")
+    evidence: Mapped[str] = mapped_column(Text, comment="the sentence(s) that decided the tone, one per line")
+    method: Mapped[str] = mapped_column(comment="what scored it, e.g. lexicon-1")
+
+
+class MentionTone(Base):
+    """Tone of the sentence each counted mention stands in; joins ``mention`` on article, entity, field, offset."""
+
+    __tablename__ = "mention_tone"
+    __table_args__ = (
+        UniqueConstraint("article_id", "entity_id", "field", "start_offset"),
+        CheckConstraint(f"tone IN {TONES!r}", name="tone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entity.id"))
+    field: Mapped[str] = mapped_column(comment="title or text, as mention.field")
+    start_offset: Mapped[int] = mapped_column(comment="as mention.start_offset")
+    tone: Mapped[str] = mapped_column(comment="negative, neutral or positive")
+    score: Mapped[float]
+    sentence: Mapped[str] = mapped_column(Text)
 
 
 class DaemonState(Base):

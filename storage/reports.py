@@ -115,6 +115,8 @@ class AgencyArticle:
     top_zone: str
     snippet: str
     published_time_known: bool | None = None  # False: the page gave the day only
+    tone: str | None = None  # negative, neutral or positive toward the agency (None: not scored yet)
+    tone_evidence: str | None = None  # the sentence(s) that decided it, one per line
 
     @property
     def local_published_at(self) -> dt.datetime | None:
@@ -130,6 +132,10 @@ class AgencyArticle:
         if local is None:
             return None
         return local.date().isoformat() if self.published_time_known is False else local.isoformat()
+
+
+# Negative first: a lineage piece that is negative under either name is negative (the costly miss).
+TONE_RANK = {"negative": 0, "positive": 1, "neutral": 2}
 
 
 def agency_articles(engine: Engine, start: dt.date, end: dt.date, *, agencies: Sequence[str] | None = None,
@@ -153,7 +159,7 @@ def agency_articles(engine: Engine, start: dt.date, end: dt.date, *, agencies: S
     statement = _date_range(sa.text(
         f"SELECT ae.{key} AS agency_id, ae.entity_id, ae.article_id, ae.source_key, ae.source_name, ae.title, "
         "ae.canonical_url, ae.published_at, a.published_utc_offset, a.published_time_known, ae.published_date, "
-        "ae.is_advertorial, ae.mentions, ae.top_zone, ae.snippet "
+        "ae.is_advertorial, ae.mentions, ae.top_zone, ae.snippet, ae.tone, ae.tone_evidence "
         "FROM v_article_entity ae JOIN article a ON a.id = ae.article_id "
         f"WHERE {where.replace('published_', 'ae.published_')} "
         "ORDER BY ae.published_at, ae.article_id, ae.entity_id").bindparams(*binds))
@@ -169,14 +175,17 @@ def agency_articles(engine: Engine, start: dt.date, end: dt.date, *, agencies: S
                 published_utc_offset=row.published_utc_offset, published_date=as_date(row.published_date),
                 is_advertorial=bool(row.is_advertorial), mentions=int(row.mentions), top_zone=row.top_zone,
                 snippet=row.snippet,
-                published_time_known=None if row.published_time_known is None else bool(row.published_time_known))
+                published_time_known=None if row.published_time_known is None else bool(row.published_time_known),
+                tone=row.tone, tone_evidence=row.tone_evidence)
             known = chosen.get((item.agency_id, item.article_id))
             if known is None:
                 chosen[(item.agency_id, item.article_id)] = item
             else:  # two names of one lineage in one article: one piece, its mentions summed
                 better = item if zone_rank.get(item.top_zone, 9) < zone_rank.get(known.top_zone, 9) else known
+                worse_tone = min((known, item), key=lambda piece: TONE_RANK.get(piece.tone or "", 3))
                 chosen[(item.agency_id, item.article_id)] = AgencyArticle(
-                    **{**better.__dict__, "mentions": known.mentions + item.mentions})
+                    **{**better.__dict__, "mentions": known.mentions + item.mentions,
+                       "tone": worse_tone.tone, "tone_evidence": worse_tone.tone_evidence})
         return list(chosen.values())
     return _run(engine, "reading articles per agency", work)
 

@@ -23,6 +23,7 @@ from crawler.demo import DemoSite
 from crawler.demo.agencies import AgencyBook
 from crawler.demo.site import _toml_value
 from crawler.demo.stories import AuditError, Piece, audit_story
+from crawler.demo.topics import TONE_TOPICS
 from crawler.demo.truth import summarize
 from crawler.demo.vocabulary import long_date, long_datetime, national_datetime
 from tests.fixtures.news_site import DEMO_TODAY
@@ -363,7 +364,8 @@ def test_demo_site_scale_and_end_date_are_configurable() -> None:
     planted = sum(story.topic == "alert-demo" for outlet in site.outlets for story in outlet.stories)
     assert planted == 10  # crawler/demo/alerts.py: 6 spike stories, 3 about BRIDA Kaltim, 1 baseline (10 days)
     # the press office's releases and their pickups come on top (crawler.demo.pressoffice)
-    assert len([article for article in articles if "pickup" not in article]) == 3 * 10 * 3 + planted
+    tone_stories = 3 * len(TONE_TOPICS)  # each outlet's planted tone stories (crawler.demo.topics.TONE_TOPICS)
+    assert len([article for article in articles if "pickup" not in article]) == 3 * 10 * 3 + planted + tone_stories
     assert max(article["published_at"][:10] for article in articles) == "2024-10-25"
     ids = {m["entity_id"] for article in articles for m in article["mentions"]}
     assert {"kominfo", "komdigi"} & ids

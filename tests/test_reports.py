@@ -175,7 +175,7 @@ def test_weekly_report_figures_match_base_tables(crawled_demo, facts):
             checked_speakers += 1
         if speakers:
             assert speakers[0][3] == max(quoted.values())
-        assert len(report.charts) == 4 and all(chart.png.startswith(b"\x89PNG") for chart in report.charts)
+        assert len(report.charts) == 6 and all(chart.png.startswith(b"\x89PNG") for chart in report.charts)
         monday = end
     assert checked_speakers > 0
 

@@ -159,7 +159,7 @@ def reports_dir(crawled_demo, tmp_path) -> dict[str, Path]:
 
 
 @pytest.mark.usefixtures("chromium")
-@pytest.mark.parametrize("name, charts_expected", [("partners", 0), ("daily", 0), ("weekly", 4)])
+@pytest.mark.parametrize("name, charts_expected", [("partners", 0), ("daily", 0), ("weekly", 6)])
 def test_report_opens_in_chromium_without_errors_and_with_every_chart(reports_dir, tmp_path, name,
                                                                       charts_expected):
     problems, charts = open_report(reports_dir[name], tmp_path / "chromium-profile")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 # Modules that register conditions when imported. A new condition module (the tone analysis's
 # "negative_article", for one) adds its dotted name here.
-CONDITION_MODULES: list[str] = ["crawler.alerts.conditions"]
+CONDITION_MODULES: list[str] = ["crawler.alerts.conditions", "crawler.tone.alert_condition"]
 
 
 class ConditionParams(BaseModel):

@@ -1,9 +1,10 @@
 """``pantau match``: run the matcher over JSON lines, to debug a dictionary or a text without a database.
 
 Each input line is a record ``{"id", "text"[, "title", "published_at", "source", "captions", "tags",
-"related", "byline"]}``; each output line is ``{"id", "mentions": [...]}`` (plus ``"quotes"`` with
-``--quotes``). A line that is not a JSON object is reported on stderr with its line number and skipped; the
-command then exits with code 2 after the other lines are done.
+"related", "byline"]}``; each output line is ``{"id", "mentions": [...], "tone": [...]}`` (plus ``"quotes"``
+with ``--quotes``): ``tone`` has one entry per agency with a counted mention, ``{"entity_id", "tone", "score",
+"evidence"}`` (crawler.tone). A line that is not a JSON object is reported on stderr with its line number and
+skipped; the command then exits with code 2 after the other lines are done.
 """
 
 from __future__ import annotations
@@ -61,14 +62,18 @@ def match(app: AppContext, path: Path | None, source_key: str | None, with_quote
     """Print the agency mentions in JSON-lines records, one output line per input line.
 
     Records: {"id", "text"[, "title", "published_at", "source"]}. Output mentions carry entity_id, surface,
-    start, end, field, zone and resolution (name, title or context).
+    start, end, field, zone and resolution (name, title or context); "tone" gives, per agency with a counted
+    mention, its tone (negative, neutral or positive), score (-1..1) and the deciding sentence(s).
 
     Example: echo '{"id": 1, "text": "Kapolda Kaltim meninjau banjir."}' | pantau match
     """
     from crawler.mentions import Matcher  # the automaton stack only when matching (keeps `pantau` quick)
     from crawler.quotes import find_quotes
+    from crawler.tone import ToneScorer
 
-    matcher = Matcher(entities_from(app, path))
+    entities = entities_from(app, path)
+    matcher = Matcher(entities)
+    scorer = ToneScorer(entities)
     sources: dict[str, SourceConfig] = {}
     try:
         sources = {source.key: source for source in load_sources(app.config_dir)}
@@ -98,6 +103,8 @@ def match(app: AppContext, path: Path | None, source_key: str | None, with_quote
             {"entity_id": m.entity_id, "surface": m.surface, "start": m.start, "end": m.end, "field": m.field,
              "zone": m.zone, "resolution": m.resolution, **({"snippet": m.snippet} if snippets else {})}
             for m in mentions]}
+        output["tone"] = [{"entity_id": t.entity_id, "tone": t.tone, "score": t.score, "evidence": list(t.evidence)}
+                          for t in scorer.assess(article, mentions).entities]
         if with_quotes:
             output["quotes"] = [{"text": q.text, "start": q.start, "end": q.end, "speaker": q.speaker,
                                  "entity_id": q.entity_id} for q in find_quotes(article, mentions)]

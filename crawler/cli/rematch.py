@@ -26,7 +26,8 @@ from crawler.config import load_entities, load_sources
 def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, workers: int) -> None:
     """Re-match stored articles against the current agency dictionary.
 
-    Replaces each article's mentions and quotes; running it twice changes nothing the second time.
+    Replaces each article's mentions and quotes, and scores its tone toward each agency again; running it twice
+    changes nothing the second time.
 
     Example: pantau rematch --since 2026-10-01
     """
@@ -52,7 +53,7 @@ def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, 
                              on_progress=lambda count: bar.advance(task, count))
     change = result.mentions - result.mentions_before
     click.echo(f"Re-matched {result.articles} articles: {result.mentions} mentions "
-               f"({'+' if change >= 0 else ''}{change} against before).")
+               f"({'+' if change >= 0 else ''}{change} against before), tone for {result.toned} article-agency pairs.")
 
 
 def _missing_sqlite_file(app: AppContext) -> bool:

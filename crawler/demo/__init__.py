@@ -18,7 +18,8 @@ API::
                                      #   articles: [{url, canonical_url, title, authors, published_at,
                                      #               is_advertorial, pages, section, tags,
                                      #               mentions: [{entity_id, surface, field, zone, resolution}],
-                                     #               traps: [{kind, surface, field, zone}]}],
+                                     #               traps: [{kind, surface, field, zone}],
+                                     #               tone: {entity_id: negative|neutral|positive}}],
                                      #   traps: [...], faults: [...]}]}
 
 Keyword options: ``days`` (61: about two months ending at ``end_date``), ``port`` (0 = a free port per outlet;
@@ -40,6 +41,9 @@ Command line: ``python -m crawler.demo serve [--port N] [--faulty]`` prints one 
 
 Each outlet also carries the stories :mod:`crawler.demo.alerts` plants for the example alert rules (a spike,
 first-time outlets, a keyword), appended after the generated ones so that those keep their pages.
+Each outlet's newest stories (late on ``end_date``) are one of each :data:`~crawler.demo.topics.TONE_TOPICS`
+topic: two clearly negative stories (complaints about a service, a stalled project) and two clearly positive ones
+(an award, a WTP audit opinion) toward a named agency, recorded in the truth record's ``tone``.
 
 Modules: :mod:`~crawler.demo.vocabulary` (words, date formats), :mod:`~crawler.demo.topics` (story templates,
 traps), :mod:`~crawler.demo.agencies` (which names may be planted), :mod:`~crawler.demo.stories` (the generator),

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.demo.changes import OutletChanges
 from crawler.demo.stories import OutletStyle, Paragraph, Piece, Story
-from crawler.demo.truth import story_mentions, story_traps
+from crawler.demo.truth import story_mentions, story_tone, story_traps
 
 
 @dataclass
@@ -203,6 +203,7 @@ class Outlet:
             "tags": [tag.text for tag in story.tags],
             "mentions": story_mentions(story),
             "traps": story_traps(story),
+            "tone": story_tone(story),
         }
 
     def outlet_traps(self) -> list[dict[str, str]]:

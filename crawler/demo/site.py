@@ -59,7 +59,7 @@ class DemoSite:
         for outlet_class in (WordPressOutlet, CustomCmsOutlet, NationalOutlet):
             extra = [day for day in ARCHIVE_DAYS if day < start] if archive and outlet_class is NationalOutlet else []
             stories = StoryGenerator(self.book, outlet_class.style, seed=seed, start=start, end=end_date,
-                                     per_day=per_day, extra_days=extra).generate()
+                                     per_day=per_day, extra_days=extra, tone_stories=True).generate()
             stories += planted_stories(self.book, outlet_class.style, seed=seed, start=start, end=end_date,
                                        first_index=len(stories))
             self.outlets.append(outlet_class(stories, today=today_fn))

@@ -19,7 +19,7 @@ from typing import Literal
 from crawler.demo import vocabulary as words
 from crawler.demo.agencies import Agency, AgencyBook
 from crawler.demo.topics import (
-    FILLER, JOB_TITLES, QUOTE_VERBS_BACK, QUOTE_VERBS_NAMED, SUBSTRING_TRAPS, TOPICS, TRAPS, Topic,
+    FILLER, JOB_TITLES, QUOTE_VERBS_BACK, QUOTE_VERBS_NAMED, SUBSTRING_TRAPS, TONE_TOPICS, TOPICS, TRAPS, Topic,
 )
 
 ParagraphKind = Literal["lead", "body", "quote", "related"]
@@ -188,8 +188,10 @@ class StoryGenerator:
     """All stories of one outlet between ``start`` and ``end`` (inclusive), oldest first."""
 
     def __init__(self, book: AgencyBook, style: OutletStyle, *, seed: int, start: dt.date, end: dt.date,
-                 per_day: float, extra_days: list[dt.date] | None = None) -> None:
+                 per_day: float, extra_days: list[dt.date] | None = None, tone_stories: bool = False) -> None:
         self.book, self.style = book, style
+        self.tone_stories = tone_stories  # end with one story of each TONE_TOPICS topic (the site's own outlets)
+        self.seed = seed
         self.rng = random.Random(f"{seed}:{style.key}")
         self.zone = zoneinfo.ZoneInfo(style.timezone)
         self.start, self.end, self.per_day = start, end, per_day
@@ -220,11 +222,34 @@ class StoryGenerator:
             else:  # pragma: no cover - only a dictionary with no usable agency gets here
                 raise RuntimeError(f"could not write a story for {self.style.key} on {published_at}")
             stories.append(story)
+        if self.tone_stories:
+            stories += self._tone_stories(len(stories))
         self._unique_slugs(stories)
         self._link_related(stories)
         for story in stories:
             audit_story(story, self.book)
         return stories
+
+    def _tone_stories(self, first_index: int) -> list[Story]:
+        """One story of each :data:`TONE_TOPICS` topic, the outlet's newest (late on the last day), written with
+        an RNG of their own so that the regular stories stay exactly as they were."""
+        regular_rng, self.rng = self.rng, random.Random(f"{self.seed}:{self.style.key}:tone")
+        try:
+            stories = []
+            for number, topic in enumerate(TONE_TOPICS):
+                # seconds of their own, so that two outlets never publish at the very same instant
+                published_at = dt.datetime.combine(
+                    self.end, dt.time(22, 5 + 12 * number + self.rng.randint(0, 9), self.rng.randint(0, 59)), self.zone)
+                story = None
+                for _attempt in range(20):
+                    story = self._story(first_index + number, published_at, topic=topic)
+                    if story is not None:
+                        break
+                if story is not None:
+                    stories.append(story)
+            return stories
+        finally:
+            self.rng = regular_rng
 
     @staticmethod
     def _unique_slugs(stories: list[Story]) -> None:
@@ -268,15 +293,18 @@ class StoryGenerator:
             cast["M"] = ministries[0]
         return cast
 
-    def _story(self, index: int, published_at: dt.datetime) -> Story | None:
+    def _story(self, index: int, published_at: dt.datetime, topic: Topic | None = None) -> Story | None:
         rng = self.rng
-        topic = rng.choice(self._eligible_topics(published_at.date()))
+        if topic is None:
+            topic = rng.choice(self._eligible_topics(published_at.date()))
         cast = self._cast(topic, published_at.date())
         if cast is None:
             return None
         writer = StoryWriter(rng, self.book, published_at, self.style, cast)
-        title = writer.fill(rng.choice(topic.titles), zone="title")
-        lead = writer.fill(rng.choice(topic.leads), zone="text")
+        title_template = rng.choice(topic.titles)
+        title = writer.fill(title_template, zone="title")
+        lead_template = rng.choice(topic.leads)
+        lead = writer.fill(lead_template, zone="text")
         lead = [Piece(f"{self.style.dateline} - "), *lead]
         paragraphs = [Paragraph("lead", _merge(lead))]
         body = list(topic.body)
@@ -317,6 +345,9 @@ class StoryGenerator:
             caption=caption, tags=tags, authors=[rng.choice(words.REPORTERS)], editor=rng.choice(words.EDITORS),
             is_advertorial=is_advertorial, byline=byline,
         )
+        chosen = f"{title_template}\n{lead_template}".lower()
+        story.flags["tone"] = {cast[role].id: tone for role, tone, marker in topic.tones
+                               if role in cast and marker.lower() in chosen}
         if rng.random() < self.style.multipage_share and len(paragraphs) >= 8:
             story.pages = 3 if len(paragraphs) >= 11 and rng.random() < 0.4 else 2
             size = len(paragraphs) // story.pages

@@ -39,6 +39,10 @@ class Topic:
     scope: str = "regional"  # regional | national | any
     advertorial_ok: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # The story's tone toward its agencies, for the truth record: (role, tone, marker) — the role's agency has
+    # that tone when the chosen title or lead contains ``marker`` (any story of the topic when it is "").
+    # Roles not listed are neutral.
+    tones: tuple[tuple[str, str, str], ...] = ()
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -130,6 +134,7 @@ TOPICS: tuple[Topic, ...] = (
                 "Penanganan banjir tidak bisa sendiri, perlu dukungan warga menjaga kebersihan saluran"),
         captions=("Alat berat mengeruk sedimentasi di {DISTRICT}", "Kondisi genangan di kawasan {DISTRICT}"),
         keywords=("Banjir", "Drainase", "Infrastruktur"),
+        tones=(("A", "positive", ""),),  # "Warga … menyambut baik langkah tersebut"
     ),
     Topic(
         key="internet-desa", section="teknologi", a_kinds=("dinas",), a_prefixes=("diskominfo-",),
@@ -213,6 +218,7 @@ TOPICS: tuple[Topic, ...] = (
                 "Predikat ini menjadi motivasi untuk terus berbenah"),
         captions=("Suasana sosialisasi keterbukaan informasi di {VENUE}",),
         keywords=("Keterbukaan Informasi", "PPID", "Pelayanan Publik"),
+        tones=(("A", "positive", "aih predikat informatif"),),  # "Raih Predikat …" / "meraih predikat …"
     ),
     Topic(
         key="kesehatan", section="kesehatan", a_kinds=("pemda", "dinas"),
@@ -253,6 +259,80 @@ TOPICS: tuple[Topic, ...] = (
                 "Kami berlatih setiap sore selama tiga bulan untuk turnamen ini"),
         captions=("Suasana di kawasan {VENUE}", "Pedagang melayani pembeli di pasar tradisional"),
         keywords=("Ekonomi", "Hiburan", "Olahraga"),
+    ),
+)
+
+# Bodies that serve the public at a counter, for the tone stories (and never BPBD or BRIDA, whose coverage the
+# alert demo plants and counts: crawler/demo/alerts.py).
+SERVICE_BODIES = ("dinkes-", "disdikbud-", "dinsos-", "dishub-", "diskominfo-", "bapenda-", "dpmptsp-", "dispar-",
+                  "dispora-", "bkd-", "dlh-")
+
+# Stories with a clear tone toward their agency: every outlet carries one of each, planted after its regular
+# stories (so those keep their pages), for the tone evaluation and the alerts of issue 13.
+TONE_TOPICS: tuple[Topic, ...] = (
+    Topic(
+        key="keluhan-layanan", section="pemerintahan", a_kinds=("dinas", "badan"), a_prefixes=SERVICE_BODIES,
+        scope="regional",
+        titles=("Warga Keluhkan Pelayanan {A.short} yang Lamban dan Berbelit",),
+        leads=("Pelayanan {A} dikeluhkan warga {DISTRICT}, {CITY}, dalam sepekan terakhir. Warga menilai antrean "
+               "panjang dan petugas lamban melayani, {DATE}.",),
+        body=("{R}, salah seorang warga, mengaku sudah tiga kali datang tanpa mendapatkan layanan yang dijanjikan.",
+              "Sejumlah warga juga mengkritik {A.short} karena perubahan jadwal layanan tidak diumumkan secara "
+              "terbuka.",
+              "{JA} {A.short}, {P}, mengatakan pihaknya akan mengevaluasi sistem antrean dalam waktu dekat.",
+              "Warga berharap evaluasi itu benar-benar dilakukan, bukan sekadar janji."),
+        quotes=("Kami sudah menunggu sejak pagi, tetapi tidak ada kepastian kapan dilayani",
+                "Masukan warga kami terima dan segera kami tindak lanjuti"),
+        captions=("Warga mengantre di ruang pelayanan",),
+        keywords=("Pelayanan Publik", "Keluhan Warga"),
+        tones=(("A", "negative", ""),),
+    ),
+    Topic(
+        key="proyek-mangkrak", section="pemerintahan", a_kinds=("pemda",), scope="regional",
+        titles=("Proyek Pasar di {DISTRICT} Garapan {A.short} Mangkrak, Warga Kecewa",),
+        leads=("Proyek pembangunan pasar tradisional di {DISTRICT} yang dikerjakan {A} mangkrak sejak tahun lalu. "
+               "Bangunan setengah jadi itu kini ditumbuhi semak belukar, {DATE}.",),
+        body=("Para pedagang mengaku kecewa karena dijanjikan pindah ke pasar baru sebelum akhir {YEAR}.",
+              "Anggaran proyek yang mencapai {RP} dinilai sia-sia jika pekerjaan tidak segera dilanjutkan.",
+              "{JA} {A.short}, {P}, menyebut kelanjutan proyek masih menunggu hasil audit atas pekerjaan kontraktor.",
+              "{R}, pedagang sayur, berharap bangunan itu bisa segera dimanfaatkan."),
+        quotes=("Kami sudah terlalu lama menunggu pasar ini selesai",
+                "Kelanjutan pekerjaan akan kami putuskan setelah audit rampung"),
+        captions=("Bangunan pasar yang terbengkalai di {DISTRICT}",),
+        keywords=("Proyek", "Pasar Tradisional"),
+        tones=(("A", "negative", ""),),
+    ),
+    Topic(
+        key="penghargaan", section="pemerintahan", a_kinds=("dinas", "badan"), a_prefixes=SERVICE_BODIES,
+        scope="regional",
+        titles=("{A.short} Raih Penghargaan Pelayanan Publik Terbaik",),
+        leads=("{A} meraih penghargaan sebagai penyelenggara pelayanan publik terbaik dalam ajang penilaian "
+               "kinerja pelayanan yang digelar di {VENUE}, {DATE}.",),
+        body=("Penghargaan itu diserahkan langsung kepada {JA} {A.short}, {P}, di hadapan ratusan peserta.",
+              "Dewan juri menilai inovasi layanan daring yang dijalankan {A.short} memangkas waktu pengurusan "
+              "hingga separuhnya.",
+              "Warga juga mengapresiasi {A.short} yang dinilai cepat merespons setiap aduan.",
+              "Capaian tersebut akan dijadikan acuan bagi perangkat daerah lain."),
+        quotes=("Penghargaan ini milik seluruh petugas yang melayani warga setiap hari",
+                "Kami akan terus berinovasi agar layanan makin mudah"),
+        captions=("Penyerahan penghargaan di {VENUE}",),
+        keywords=("Penghargaan", "Pelayanan Publik"),
+        tones=(("A", "positive", ""),),
+    ),
+    Topic(
+        key="opini-wtp", section="pemerintahan", a_kinds=("pemda",), scope="regional",
+        titles=("{A.short} Kembali Raih Opini WTP atas Laporan Keuangan {YEAR}",),
+        leads=("{A} kembali meraih opini Wajar Tanpa Pengecualian (WTP) atas laporan keuangan tahun anggaran "
+               "{YEAR}. Capaian itu diumumkan dalam rapat paripurna di {VENUE}, {DATE}.",),
+        body=("{JA} {A.short}, {P}, menyebut opini tersebut buah kerja keras seluruh perangkat daerah.",
+              "Predikat itu diraih untuk kesekian kalinya secara berturut-turut.",
+              "Sejumlah kalangan mengapresiasi {A.short} atas pengelolaan keuangan yang tertib dan transparan.",
+              "Rekomendasi auditor akan segera ditindaklanjuti agar tata kelola makin baik."),
+        quotes=("Opini ini kami persembahkan untuk masyarakat",
+                "Kami akan menjaga capaian ini dengan pengelolaan anggaran yang hati-hati"),
+        captions=("Penyerahan laporan hasil pemeriksaan di {VENUE}",),
+        keywords=("Opini WTP", "Laporan Keuangan"),
+        tones=(("A", "positive", ""),),
     ),
 )
 

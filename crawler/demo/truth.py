@@ -17,6 +17,11 @@ advertorial credit line     byline     byline
 ==========================  =========  =======
 
 Related-news boxes and sidebars only ever show titles that name no agency, so they add nothing here.
+
+``tone`` gives each article's tone toward every agency it counts: what its topic says (see ``Topic.tones`` in
+:mod:`crawler.demo.topics`; the planted :data:`~crawler.demo.topics.TONE_TOPICS` stories are clearly negative
+or positive toward their agency), neutral otherwise; ``{}`` for the stories no topic wrote (press releases and
+their pickups, the alert demo's stories), whose tone nobody labelled.
 """
 
 from __future__ import annotations
@@ -47,6 +52,19 @@ def story_mentions(story: Story) -> list[dict[str, str]]:
     return [{"entity_id": piece.entity_id, "surface": piece.text, "field": field, "zone": zone,
              "resolution": piece.resolution}
             for piece, field, zone in _walk(story) if piece.entity_id]
+
+
+def story_tone(story: Story) -> dict[str, str]:
+    """The story's tone toward each agency it counts (title, lead, body, quote): negative, neutral or positive.
+
+    Only stories written from a :class:`~crawler.demo.topics.Topic` declare their tone; the press office's releases
+    and pickups and the alert demo's stories do not, and get ``{}`` (unlabelled, not "neutral")."""
+    if "tone" not in story.flags:
+        return {}
+    planted = story.flags.get("tone") or {}
+    counted = [piece.entity_id for piece, _field, zone in _walk(story)
+               if piece.entity_id and zone in ("title", "lead", "body", "quote")]
+    return {entity_id: str(planted.get(entity_id, "neutral")) for entity_id in dict.fromkeys(counted)}  # type: ignore[union-attr]
 
 
 def story_traps(story: Story) -> list[dict[str, str]]:

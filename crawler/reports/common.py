@@ -23,6 +23,13 @@ COLUMN_LABELS = {
     "outlet": "Kode media", "outlet_name": "Media", "speaker": "Narasumber", "quotes": "Kutipan",
     "outlets": "Media",
 }
+TONE_LABELS = {"negative": "negatif", "neutral": "netral", "positive": "positif"}
+# The tone tables' columns (crawler.reports.tone).
+COLUMN_LABELS.update({
+    "negative": "Negatif", "neutral": "Netral", "positive": "Positif", "unscored": "Belum dinilai",
+    "negative_share": "Porsi negatif", "positive_share": "Porsi positif", "published_at": "Terbit",
+    "title": "Judul", "evidence": "Kalimat penentu", "url": "Tautan",
+})
 
 
 class ReportError(Exception):
@@ -76,6 +83,7 @@ class Report:
         environment.filters["zone_label"] = lambda zone: ZONE_LABELS.get(zone, zone)
         environment.filters["percent"] = percent_id
         environment.filters["column_label"] = column_label
+        environment.filters["tone_label"] = lambda tone: TONE_LABELS.get(tone, tone)
         generated = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="minutes")
         return environment.get_template(self.template).render(
             report=self, charts={chart.name: chart for chart in self.charts}, generated_at=generated,

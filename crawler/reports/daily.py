@@ -4,7 +4,9 @@ The day is the publication's own local calendar day. Each agency group lists its
 time with the outlet, the most prominent zone of the mention (title, lead, body, quote), the passage of the
 story that names the agency (not the title again, which the clipping already shows) and the link;
 advertorials are marked, and so are stories a re-fetch found edited ("diubah") or taken down ("dihapus").
-An article that names three agencies appears in three groups.
+An article that names three agencies appears in three groups. Tone (crawler.tone): each group lists its negative
+stories first, each clip shows its tone toward the agency and the deciding sentence, and a table gives the tone
+share per agency (crawler.reports.tone).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from dataclasses import dataclass, replace
 from sqlalchemy.engine import Engine
 
 from crawler.reports.common import Report, ReportTable, date_id, select_agencies
+from crawler.reports.tone import negative_first, tone_table
 from storage.passages import passages_naming
 from storage.reports import AgencyArticle, agency_articles, agency_names
 from storage.versions import article_changes
 
 COLUMNS = ["date", "agency_id", "agency_name", "published_at", "outlet", "outlet_name", "title", "zone",
-           "mentions", "advertorial", "snippet", "url", "change"]
+           "mentions", "advertorial", "snippet", "url", "change", "tone"]
 CHANGE_LABELS = {"edited": "diubah", "removed": "dihapus"}
 
 
@@ -48,7 +51,7 @@ def build_daily_report(engine: Engine, day: dt.date, *, agencies: Sequence[str] 
         by_agency.setdefault(article.agency_id, []).append(article)
     groups = []
     for agency_id, items in by_agency.items():
-        items.sort(key=lambda item: (item.published_at is None, item.published_at, item.article_id))
+        items = negative_first(items)
         name = names[agency_id].name if agency_id in names else agency_id
         groups.append(AgencyGroup(agency_id, name, items))
     groups.sort(key=lambda group: (-len(group.articles), group.agency_name))
@@ -57,8 +60,11 @@ def build_daily_report(engine: Engine, day: dt.date, *, agencies: Sequence[str] 
     rows = [(day.isoformat(), group.agency_id, group.agency_name,
              item.local_published, item.source_key,
              item.source_name, item.title, item.top_zone, item.mentions, item.is_advertorial, item.snippet,
-             item.canonical_url, changes.get(item.article_id)) for group in groups for item in group.articles]
+             item.canonical_url, changes.get(item.article_id), item.tone)
+            for group in groups for item in group.articles]
     title = f"Kliping berita {date_id(day)}"
-    return Report("daily", title, [ReportTable("clippings", title, COLUMNS, rows)], "daily.html",
+    tones = tone_table(articles, {key: value.name for key, value in names.items()})
+    return Report("daily", title, [ReportTable("clippings", title, COLUMNS, rows), tones], "daily.html",
                   context={"day": day, "groups": groups, "office_name": office_name, "changes": changes,
+                           "tone_table": tones,
                            "article_count": len({item.article_id for item in articles})})

@@ -2,7 +2,8 @@
 each with a chart.
 
 Per-day counts and top outlets cover the office's agencies (by lineage); share of voice is every agency's
-share of all counted mentions that week (the v_share_of_voice view); speakers are every named speaker.
+share of all counted mentions that week (the v_share_of_voice view); speakers are every named speaker. Tone
+(crawler.reports.tone): the week's negative stories come first, then the tone share per agency.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from crawler.reports.common import (
     stacked_bar_chart,
     week_start,
 )
+from crawler.reports.tone import negative_chart, negative_stories_table, tone_chart, tone_table
 from storage.reports import SpeakerCount, agency_articles, agency_names, share_of_voice, top_speakers
 
 TOP = 10
@@ -97,10 +99,14 @@ def build_weekly_report(engine: Engine, week: dt.date, *, agencies: Sequence[str
         horizontal_bar_chart("speakers", "Narasumber paling banyak dikutip (kutipan)",
                              speaker_labels(speakers), [row[3] for row in speaker_rows]),
     ]
+    agency_labels = {key: value.name for key, value in names.items()}
+    negative_table, tone_share = negative_stories_table(articles, agency_labels), tone_table(articles, agency_labels)
+    charts += [negative_chart(negative_table), tone_chart(tone_share)]
     sunday = monday + dt.timedelta(days=6)
     iso = monday.isocalendar()
     title = f"Laporan mingguan {iso.year}-W{iso.week:02d} ({date_id(monday)} – {date_id(sunday)})"
-    return Report("weekly", title, [daily_table, outlet_table, voice_table, speaker_table], "weekly.html",
+    return Report("weekly", title, [daily_table, negative_table, tone_share, outlet_table, voice_table,
+                                    speaker_table], "weekly.html",
                   charts=charts, context={"monday": monday, "sunday": sunday, "days": days,
                                           "office_name": office_name,
                                           "article_count": len({a.article_id for a in articles})})

@@ -199,6 +199,10 @@ class ArticleWriter:
     def close(self) -> None:
         self.flush()
 
+    def _after_write(self, connection: Connection, written: dict[int, Article]) -> None:
+        """Hook: the articles (by id) stored new or rewritten by this transaction, for capabilities that store
+        more per article atomically with it (storage.tone.ToneArticleWriter)."""
+
     def _write_one_by_one(self, batch: list[_Pending]) -> _BatchOutcome:
         total = _BatchOutcome()
         for item in batch:
@@ -264,11 +268,13 @@ class ArticleWriter:
 
             mention_rows: list[dict[str, Any]] = []
             quote_rows: list[dict[str, Any]] = []
+            written: dict[int, Article] = {}
             for item in batch:
                 url = item.article.canonical_url
                 article_id = inserted.get(url) or rewritten.get(url)
                 if article_id is None:
                     continue
+                written[article_id] = item.article
                 mentions, quotes = self._entities.filter(connection, item.mentions, item.quotes)
                 mention_rows += _mention_rows(article_id, mentions)
                 quote_rows += _quote_rows(article_id, quotes)
@@ -277,6 +283,7 @@ class ArticleWriter:
             if quote_rows:
                 connection.execute(quote_table.insert(), quote_rows)
             outcome.new_mentions = len(mention_rows)
+            self._after_write(connection, written)
 
             if self.run_id is not None and (outcome.new_articles or outcome.updated_articles):
                 run = crawl_run_table.c

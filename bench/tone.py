@@ -1,0 +1,113 @@
+"""Evaluation and speed of tone scoring (crawler.tone) on the labelled paragraphs in tests/data/tone.
+
+Prints, per set (dev.jsonl: written with the method; heldout.jsonl: written by a second engineer before the method
+was tuned), macro-F1, accuracy, per-class precision and recall (negative recall is the costly miss), and
+accuracy per case tag with --cases; then paragraphs per second for matching alone and matching + tone (one
+process), and per demo-site article: extraction, matching and tone, so the ratio shows what tone adds to the
+analysis workers' work on a whole page.
+
+    python bench/tone.py [--cases] [--errors] [--repeat 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from crawler.article import Article  # noqa: E402
+from crawler.config import load_entities  # noqa: E402
+from crawler.mentions import Matcher  # noqa: E402
+from crawler.tone import TONES, ToneScorer  # noqa: E402
+from crawler.tone.evaluation import load_labelled, score_records  # noqa: E402
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "tone"
+SETS = ("dev", "heldout")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", action="store_true", help="accuracy per case tag")
+    parser.add_argument("--errors", action="store_true", help="print the misjudged paragraphs")
+    parser.add_argument("--repeat", type=int, default=20, help="passes over the paragraphs for the speed figures")
+    args = parser.parse_args()
+    entities = load_entities()
+    matcher, scorer = Matcher(entities), ToneScorer(entities)
+    ids = {entity.id for entity in entities}
+    header = (f"{'set':<8} {'n':>4} {'macro-F1':>8} {'acc':>6} " + " ".join(
+        f"{tone[:3] + ' P':>6} {tone[:3] + ' R':>6}" for tone in TONES) + f" {'unmatched':>9}")
+    print(header)
+    print("-" * len(header))
+    everything = []
+    for name in SETS:
+        path = DATA / f"{name}.jsonl"
+        if not path.exists():
+            print(f"{name:<8} (missing: {path})")
+            continue
+        records = load_labelled(path, ids)
+        everything += records
+        score = score_records(records, entities, matcher, scorer)
+        print(f"{name:<8} {len(records):>4} {score.macro_f1:>8.3f} {score.accuracy:>6.3f} " + " ".join(
+            f"{score.precision(tone):>6.2f} {score.recall(tone):>6.2f}" for tone in TONES) + f" {score.unmatched:>9}")
+        if args.cases:
+            for case, (right, total) in score.by_case().items():
+                print(f"    {case:<28} {right:>3}/{total:<3}")
+        if args.errors:
+            for error in score.errors:
+                print(f"    {error}")
+    articles = [Article(url=r["id"], canonical_url=r["id"], text=r["text"]) for r in everything] * args.repeat
+    started = time.perf_counter()
+    found = [matcher.find(article) for article in articles]
+    matching = time.perf_counter() - started
+    started = time.perf_counter()
+    for article, mentions in zip(articles, found):
+        scorer.assess(article, mentions)
+    toning = time.perf_counter() - started
+    print()
+    print(f"{'stage':<22} {'paragraphs/s':>12}")
+    print(f"{'matching only':<22} {len(articles) / matching:>12.0f}")
+    print(f"{'tone only':<22} {len(articles) / toning:>12.0f}")
+    print(f"{'matching + tone':<22} {len(articles) / (matching + toning):>12.0f}   "
+          f"(tone adds {toning / matching:.2f}x the matching time)")
+    demo_pages(entities, matcher, scorer)
+
+
+def demo_pages(entities, matcher: Matcher, scorer: ToneScorer) -> None:
+    """Milliseconds per demo-site article (one process) for extraction, matching and tone."""
+    import datetime as dt
+    from urllib.parse import urlsplit
+
+    from crawler.demo import DemoSite
+    from crawler.extract import extract_article
+
+    pages = []
+    for outlet in DemoSite().outlets:
+        outlet.index_paths()
+        for story, truth in zip(outlet.stories, outlet.truth_articles()):
+            if story.pages == 1:
+                pages.append((outlet.handle(urlsplit(truth["url"]).path).payload.decode(), truth["url"]))
+    fetched = dt.datetime.now(dt.timezone.utc)
+    started = time.perf_counter()
+    extracted = [extract_article(html, url, None, fetched_at=fetched) for html, url in pages]
+    extraction = time.perf_counter() - started
+    started = time.perf_counter()
+    found = [matcher.find(article) for article in extracted]
+    matching = time.perf_counter() - started
+    started = time.perf_counter()
+    for article, mentions in zip(extracted, found):
+        scorer.assess(article, mentions)
+    toning = time.perf_counter() - started
+    count = len(pages)
+    print()
+    print(f"{'per demo article':<22} {'ms':>8}   ({count} articles, ~{sum(len(a.text) for a in extracted) // count} "
+          f"characters of text each)")
+    for name, seconds in (("extraction", extraction), ("matching", matching), ("tone", toning)):
+        print(f"{name:<22} {seconds / count * 1000:>8.2f}")
+    print(f"{'tone / extraction':<22} {toning / extraction:>8.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""The packaged Indonesian tone lexicon (``lexicon.yaml`` beside this module), loaded and compiled once.
+
+The YAML file says which words judge a body and how (its header documents the fields); this module turns it
+into regular expressions and word sets. A broken lexicon is a packaging bug, so errors here name the file and
+the entry and are raised, not logged.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+Polarity = Literal["negative", "positive"]
+Role = Literal["subject", "object"]
+
+LEXICON_FILE = "lexicon.yaml"
+
+
+class LexiconError(ValueError):
+    """The tone lexicon file is malformed."""
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    polarity: Polarity
+    role: Role
+    weight: float
+    reach: int | None
+    kepada: bool
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    cues: tuple[CueGroup, ...]
+    actor_verbs: re.Pattern[str]
+    adverbs: frozenset[str]
+    negators: frozenset[str]
+    concessive: frozenset[str]
+    concessive_weight: float
+    contrast: frozenset[str]
+    contrast_weight: float
+    anaphors: dict[str, re.Pattern[str]]  # entity kind (or "any") -> words that refer back to such a body
+    action_anaphor: re.Pattern[str]
+    zone_weights: dict[str, float]
+    inherited_weight: float
+
+
+def _alternation(patterns: list[str], where: str) -> re.Pattern[str]:
+    """One pattern for a list. Matched against lower-cased text (IGNORECASE makes Python's re several times
+    slower on long alternations), so the lexicon's own letters must be lower case."""
+    # Longest first, so that "dinilai gagal" wins over "gagal" at the same place.
+    ordered = sorted((str(p).strip().lower() for p in patterns), key=len, reverse=True)
+    try:
+        return re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(ordered))
+    except re.error as error:
+        raise LexiconError(f"{LEXICON_FILE}: {where}: bad pattern ({error})") from None
+
+
+def _words(values: Any) -> frozenset[str]:
+    return frozenset(str(value).lower() for value in values or ())
+
+
+def parse_lexicon(data: dict[str, Any]) -> Lexicon:
+    groups = []
+    for number, group in enumerate(data.get("cues") or (), 1):
+        where = f"cues group {number}"
+        if group.get("polarity") not in ("negative", "positive") or group.get("role") not in ("subject", "object"):
+            raise LexiconError(f"{LEXICON_FILE}: {where}: polarity must be negative|positive, role subject|object")
+        if not group.get("patterns"):
+            raise LexiconError(f"{LEXICON_FILE}: {where}: no patterns")
+        groups.append(CueGroup(polarity=group["polarity"], role=group["role"],
+                               weight=float(group.get("weight", 1.0)), reach=group.get("reach"),
+                               kepada=bool(group.get("kepada", False)),
+                               pattern=_alternation(group["patterns"], where)))
+    anaphors = {kind: _alternation(words, f"anaphors.{kind}") for kind, words in (data.get("anaphors") or {}).items()}
+    nouns = "|".join(re.escape(str(noun)) for noun in data.get("action_nouns") or ())
+    return Lexicon(
+        cues=tuple(groups),
+        actor_verbs=_alternation(data.get("actor_verbs") or [], "actor_verbs"),
+        adverbs=_words(data.get("adverbs")), negators=_words(data.get("negators")),
+        concessive=_words(data.get("concessive")), concessive_weight=float(data.get("concessive_weight", 0.4)),
+        contrast=_words(data.get("contrast")), contrast_weight=float(data.get("contrast_weight", 1.3)),
+        anaphors=anaphors,
+        action_anaphor=re.compile(r"(?<![\w-])(?:%s)(?:nya)? (?:tersebut|itu|ini)(?![\w-])" % nouns.lower()),
+        zone_weights={str(k): float(v) for k, v in (data.get("zone_weights") or {}).items()},
+        inherited_weight=float(data.get("inherited_weight", 0.8)),
+    )
+
+
+@functools.cache
+def bundled_lexicon() -> Lexicon:
+    """The lexicon shipped in this package (read once per process)."""
+    text = resources.files("crawler.tone").joinpath(LEXICON_FILE).read_text(encoding="utf-8")
+    return parse_lexicon(yaml.safe_load(text))

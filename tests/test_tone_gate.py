@@ -1,0 +1,58 @@
+"""Evaluation gate: tone scoring (crawler.tone) on the labelled paragraphs in tests/data/tone must not fall below
+pinned minimums.
+
+dev.jsonl was written with the method; heldout.jsonl was written by a second engineer before the method was tuned
+(its first-sight score is in docs/tone.md). The scoring is bench/tone.py's (crawler/tone/evaluation.py), and the
+minimums sit just under what docs/tone.md reports: raise them when tone improves, never lower them to let a
+change through. Negative recall is pinned on its own: a missed negative story is the costly error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.config import load_entities
+from crawler.mentions import Matcher
+from crawler.tone import ToneScorer
+from crawler.tone.evaluation import ToneScore, load_labelled, score_records
+
+DATA = Path(__file__).resolve().parent / "data" / "tone"
+
+# (set, metric) -> minimum. Measured at the time of pinning: see docs/tone.md.
+MINIMUMS = {
+    ("dev", "macro_f1"): 0.98,
+    ("dev", "negative_recall"): 0.99,
+    ("dev", "negative_precision"): 0.98,
+    ("heldout", "macro_f1"): 0.79,
+    ("heldout", "negative_recall"): 0.68,
+    ("heldout", "negative_precision"): 0.90,
+}
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict[str, ToneScore]:
+    entities = load_entities()
+    matcher, scorer = Matcher(entities), ToneScorer(entities)
+    ids = {entity.id for entity in entities}
+    return {name: score_records(load_labelled(DATA / f"{name}.jsonl", ids), entities, matcher, scorer)
+            for name in ("dev", "heldout")}
+
+
+def test_tone_sets_are_big_enough_and_cover_every_tone():
+    entities = {entity.id for entity in load_entities()}
+    dev, heldout = (load_labelled(DATA / f"{name}.jsonl", entities) for name in ("dev", "heldout"))
+    assert len(dev) >= 220 and len(heldout) >= 120 and len(dev) + len(heldout) >= 300
+    for records in (dev, heldout):
+        assert {record["tone"] for record in records} == {"negative", "neutral", "positive"}
+    assert not {record["text"] for record in dev} & {record["text"] for record in heldout}
+
+
+@pytest.mark.parametrize(("name", "metric"), sorted(MINIMUMS))
+def test_tone_gate(scores, name, metric):
+    score = scores[name]
+    value = {"macro_f1": score.macro_f1, "negative_recall": score.recall("negative"),
+             "negative_precision": score.precision("negative")}[metric]
+    assert value >= MINIMUMS[(name, metric)], (
+        f"{name} {metric} {value:.3f} < {MINIMUMS[(name, metric)]}; misjudged:\n" + "\n".join(score.errors[:40]))
