@@ -21,6 +21,7 @@ Prints one row per target (inputs, crashes, slowest input, peak RSS growth) and 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import gzip
 import json
@@ -175,7 +176,13 @@ def _spider() -> NewsSpider:
 
 
 def _drain(results) -> list:  # noqa: ANN001
-    out = list(results or [])
+    if hasattr(results, "__aiter__"):  # the spider's parse methods are async generators (SQL look-ups)
+        async def collect() -> list:
+            return [request async for request in results]
+
+        out = asyncio.run(collect())
+    else:
+        out = list(results or [])
     for request in out:
         if SECRET in getattr(request, "url", ""):
             raise AssertionError("a local file's content reached a URL (XXE)")

@@ -257,11 +257,12 @@ class NewsSpider(scrapy.Spider):
         for entry in sitemap.entries:
             if sitemap.type == "sitemapindex":
                 # A sitemap last modified before --since holds nothing newer (an archive's old months).
-                if not self._modified_before_since(entry.lastmod):
-                    yield scrapy.Request(entry.loc, callback=self.parse_sitemap, errback=self.on_error,
+                location = _joined(response.url, entry.loc)
+                if location and not self._modified_before_since(entry.lastmod):
+                    yield scrapy.Request(location, callback=self.parse_sitemap, errback=self.on_error,
                                          meta={"pantau_kind": "sitemap"})
-            elif not self._modified_outside_range(entry.lastmod):
-                candidates.append((entry.loc, parse_lastmod(entry.lastmod)))
+            elif not self._modified_outside_range(entry.lastmod) and (location := _joined(response.url, entry.loc)):
+                candidates.append((location, parse_lastmod(entry.lastmod)))
         for request in await self._article_requests(candidates):
             yield request
 
@@ -283,15 +284,15 @@ class NewsSpider(scrapy.Spider):
         if not candidates and root.tag.lower() in ("html", "{http://www.w3.org/1999/xhtml}html"):
             return  # a site without a feed answered with a page: not an error
         for request in await self._article_requests(
-                [(urljoin(response.url, link.strip()), lastmod) for link, lastmod in candidates]):
+                [(url, lastmod) for link, lastmod in candidates if (url := _joined(response.url, link))]):
             yield request
 
     async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
         self._note_recovered(response)
         if not hasattr(response, "xpath"):
             return
-        urls = [urljoin(response.url, href.strip()) for href in response.xpath("//a/@href").getall()]
-        urls = [url for url in urls if self.is_article_url(url)]
+        urls = [url for href in response.xpath("//a/@href").getall()
+                if (url := _joined(response.url, href)) and self.is_article_url(url)]
         articles = len(urls)
         skipped_before = self.skipped_known
         for request in await self._article_requests([(url, None) for url in urls]):
@@ -317,7 +318,9 @@ class NewsSpider(scrapy.Spider):
         base = PAGINATION.sub("", here) or "/"
         wanted = []
         for href in links:
-            url = urljoin(response.url, href.strip())
+            url = _joined(response.url, href)
+            if url is None:
+                continue
             path = urlsplit(url).path.rstrip("/")
             if (PAGINATION.sub("", path) or "/") == base and not self.is_article_url(url):
                 wanted.append(url)
@@ -326,8 +329,12 @@ class NewsSpider(scrapy.Spider):
     # ------------------------------------------------------------------ articles
 
     def is_article_url(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not self._on_source_domain(parts.hostname or ""):
+        try:
+            parts = urlsplit(url)
+            host, _ = parts.hostname or "", parts.port
+        except ValueError:  # a malformed host or port ("http://[broken", ":80x"): not a page of this source
+            return False
+        if parts.scheme not in ("http", "https") or not self._on_source_domain(host):
             return False
         if self._article_pattern is not None:
             return bool(self._article_pattern.search(url))
@@ -579,3 +586,14 @@ def _first_reason(failure: Failure) -> str:
     if reasons:
         return reasons[0].getErrorMessage() or reasons[0].type.__name__
     return failure.getErrorMessage() or failure.type.__name__
+
+
+def _joined(base: str, href: str) -> str | None:
+    """``href`` made absolute against ``base``; None for a link no URL parser accepts ("http://[broken")."""
+    try:
+        url = urljoin(base, href.strip())
+        parts = urlsplit(url)
+        parts.hostname, parts.port  # noqa: B018 - each raises ValueError when malformed
+    except ValueError:
+        return None
+    return url

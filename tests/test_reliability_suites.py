@@ -36,3 +36,12 @@ def test_concurrency_suite_has_no_lock_errors_or_failed_commands(database, reque
     result = _bench("concurrency_suite.py", "--seconds", "20", "--days", "3", "--database", database)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert "0 failed commands and lock errors in all" in result.stdout
+
+
+def test_fuzz_bench_finds_no_crash_and_no_slow_input():
+    data = ROOT.parent / "shared" / "data" / "extraction-dev"
+    if not data.is_dir():
+        pytest.skip(f"no reference pages at {data}")
+    result = _bench("fuzz.py", "--scale", "0.01", "--data", str(data))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "0 crashes, 0 targets with an input over 5 s" in result.stdout
