@@ -134,6 +134,9 @@ def _check(database_url: str, truth: set[str]) -> dict[str, object]:
     finally:
         engine.dispose()
     stored = {canonical_url(url) for url in urls}
+    lost = sorted(truth - stored)
+    if lost:  # which ones, for the operator who must find out why
+        print(f"lost in {database_url}: {len(lost)}, e.g. {lost[:3]}", file=sys.stderr)
     return {"lost": len(truth - stored), "extra": len(stored - truth), "duplicated": duplicated,
             "running": running, "integrity": integrity}
 

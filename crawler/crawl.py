@@ -349,6 +349,12 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
     counts = storage.RunStats(pages=summary.pages, new_articles=summary.new_articles,
                               updated_articles=summary.updated_articles, mentions=summary.mentions,
                               errors=summary.errors)
+    walk = getattr(spider, "rest_walk_complete", None)
+    if walk is not None and summary.status == "succeeded" and context.fetch_state is not None:
+        try:
+            context.fetch_state.rest_enumerated(*walk)  # every post it listed is stored (or in fetch_error)
+        except storage.StorageError as error:
+            logger.error("%s: the WordPress REST walk was not recorded: %s", context.source.key, error)
     storage.finish_run(engine, summary.run_id, summary.status, counts, error_summary=summary.error_summary)
     return summary
 

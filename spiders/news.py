@@ -98,6 +98,7 @@ class NewsSpider(scrapy.Spider):
         self.fetch_planning = fetch_planning
         self.since = since
         self.until = until
+        self.rest_walk_complete: tuple[str, dt.datetime] | None = None  # (endpoint, when), for crawl.py
         self.max_articles = max_articles
         self._article_pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
         self._seen_canonical: set[str] = set()
@@ -222,8 +223,10 @@ class NewsSpider(scrapy.Spider):
                 yield request
         elif self.fetch_planning is not None and self.max_articles is None and self.since is None \
                 and self.until is None:
-            # Only a walk over every post lets later crawls ask for changes alone (modified_after).
-            self.fetch_planning.rest_enumerated(self.rest_endpoint, started_at)
+            # Only a walk over every post lets later crawls ask for changes alone (modified_after), and only once
+            # the posts it found are stored: the crawl records it when the run has succeeded (a crawl killed
+            # before its articles were written must not make the next one skip them).
+            self.rest_walk_complete = (self.rest_endpoint, started_at)
 
     def on_rest_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         page = failure.request.meta["pantau_rest"][0] if getattr(failure, "request", None) else 1
