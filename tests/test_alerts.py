@@ -347,6 +347,7 @@ def test_a_condition_registered_by_another_module_is_validated_evaluated_and_sho
     def tones(connection, article_ids):
         return {(article_ids[0], "bpbd-kaltim"): Tone("negative", -0.62)}
 
+    previous_tone_loader = alert_store.FACT_LOADERS.get("tone")  # the real one, once crawler.tone registered it
     alert_store.FACT_LOADERS["tone"] = tones
     try:
         write_rules(tmp_path, f"""\
@@ -370,7 +371,10 @@ def test_a_condition_registered_by_another_module_is_validated_evaluated_and_sho
         report = check_alerts(engine, config, now=now + dt.timedelta(minutes=10))
     finally:
         CONDITIONS.pop("test_negative_article", None)
-        alert_store.FACT_LOADERS.pop("tone", None)
+        if previous_tone_loader is None:
+            alert_store.FACT_LOADERS.pop("tone", None)
+        else:
+            alert_store.FACT_LOADERS["tone"] = previous_tone_loader
     assert report.count("sent") == 1
     [hook] = webhook_receiver.wait_for(1)
     assert hook["articles"][0]["tone"] == "negatif" and "Nada: negatif (skor -0,62)" in hook["text"]

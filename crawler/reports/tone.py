@@ -53,13 +53,13 @@ def negative_stories_table(articles: Sequence[AgencyArticle], names: Mapping[str
 
 def tone_chart(table: ReportTable, limit: int = 10) -> Chart:
     rows = table.rows[:limit]
-    return stacked_bar_chart(table.name, "Nada pemberitaan per instansi (artikel)", [row[0] for row in rows],
+    return stacked_bar_chart(table.name, "Nada pemberitaan per instansi (artikel)", [row[1] for row in rows],
                              {"negatif": [row[3] for row in rows], "netral": [row[4] for row in rows],
                               "positif": [row[5] for row in rows]})
 
 
 def negative_chart(table: ReportTable, limit: int = 10) -> Chart:
-    per_agency = Counter(row[1] for row in table.rows)
+    per_agency = Counter(row[2] for row in table.rows)  # the agency's name, as the other charts show it
     top = per_agency.most_common(limit)
     return horizontal_bar_chart(table.name, "Berita bernada negatif per instansi", [agency for agency, _ in top],
                                 [count for _, count in top])
