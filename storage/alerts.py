@@ -59,6 +59,12 @@ def max_article_id(engine: Engine) -> int:
         return connection.execute(sa.select(sa.func.max(article_table.c.id))).scalar() or 0
 
 
+def newest_first_seen(engine: Engine) -> dt.datetime | None:
+    """When the newest stored article was first stored (None for an empty database)."""
+    with engine.connect() as connection:
+        return connection.execute(sa.select(sa.func.max(article_table.c.first_seen_at))).scalar()
+
+
 def first_article_id_since(engine: Engine, first_seen: dt.datetime) -> int:
     """The id just before the first article stored at or after ``first_seen`` (a first check's cursor)."""
     with engine.connect() as connection:

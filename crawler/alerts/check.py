@@ -83,8 +83,12 @@ def check_alerts(engine: Engine, config: AlertConfig, *, now: dt.datetime | None
     if since is not None:
         after, published_since = 0, dt.datetime.combine(since, dt.time(), SINCE_ZONE).astimezone(dt.timezone.utc)
     else:
+        # Counted back from the newest stored article, not the wall clock: a crawl on another clock (the demo
+        # site's, a test's) stores first_seen_at in its own time.
+        newest = alert_store.newest_first_seen(engine)
+        reference = min(started, newest) if newest is not None else started
         after = previous if previous is not None else \
-            alert_store.first_article_id_since(engine, started - FIRST_LOOKBACK)
+            alert_store.first_article_id_since(engine, reference - FIRST_LOOKBACK)
         published_since = None
     articles = alert_store.new_articles(engine, after_id=after, upto_id=upto, published_since=published_since) \
         if rules else []
