@@ -14,6 +14,7 @@ import click
 
 from crawler.cli import EXIT_BAD_INPUT, AppContext, PantauError, cli
 from crawler.cli.db import open_database, print_rows, storage_errors
+from crawler.cli.report import parse_day
 from crawler.cli.report import FORMATS, _build, _partner_book, _write, report_group
 
 USER_AGENT = "Pantau/1.0 (news monitoring for government PR offices; releases add)"
@@ -21,15 +22,6 @@ USER_AGENT = "Pantau/1.0 (news monitoring for government PR offices; releases ad
 
 class BadInput(PantauError):
     exit_code = EXIT_BAD_INPUT
-
-
-def _day(value: str | None, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD", param_hint=name) from None
 
 
 # ---------------------------------------------------------------------------------------------- clusters
@@ -58,7 +50,7 @@ def clusters_rebuild(app: AppContext, since: str | None) -> None:
     """
     from storage.clusters import rebuild
 
-    day = _day(since, "--since")
+    day = parse_day(since, "--since")
     engine = open_database(app)
     started = time.perf_counter()
     try:
@@ -197,7 +189,7 @@ def releases_list(app: AppContext, since: str | None, output_format: str) -> Non
     """
     from storage.clusters import list_releases
 
-    day = _day(since, "--since")
+    day = parse_day(since, "--since")
     start = dt.datetime.combine(day, dt.time(), dt.timezone(dt.timedelta(hours=8))) if day else None
     engine = open_database(app)
     try:
@@ -238,7 +230,7 @@ def report_pickup(app: AppContext, release_id: int | None, since: str | None, un
 
     if release_id is None and since is None:
         raise click.UsageError("give --release ID, or --since DATE (and optionally --until DATE)")
-    start, end = _day(since, "--since"), _day(until, "--until")
+    start, end = parse_day(since, "--since"), parse_day(until, "--until")
     if release_id is not None:
         from storage.clusters import list_releases
 

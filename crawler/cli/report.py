@@ -172,7 +172,8 @@ def report_partners(app: AppContext, month: str, outlets: tuple[str, ...], count
     _write(report, output_format, output)
 
 
-def _date(value: str | None, name: str) -> dt.date | None:
+def parse_day(value: str | None, name: str) -> dt.date | None:
+    """A YYYY-MM-DD option value (None stays None); a bad one is a usage error naming the option."""
     if value is None:
         return None
     try:
@@ -199,7 +200,7 @@ def report_daily(app: AppContext, day: str | None, agencies: tuple[str, ...], ou
     from crawler.reports import build_daily_report
 
     book = _partner_book(app, partners_path)
-    parsed = _date(day, "--date") or _today(book)
+    parsed = parse_day(day, "--date") or _today(book)
     report = _build_for_office(app, book, build_daily_report, parsed, agencies, no_lineage)
     _write(report, output_format, output)
 
