@@ -48,6 +48,11 @@ _ADDRESSEE_FILLER = frozenset({"anggota", "pimpinan", "ketua", "para", "jajaran"
 # Words that may stand between a crime word and the body it belongs to ("korupsi di lingkungan Pemkab X").
 _LINK_AFTER = frozenset({"di", "lingkungan", "tubuh", "internal", "jajaran", "kalangan", "pejabat", "oknum",
                          "pegawai", "anggota", "sejumlah", "pada", "seorang"})
+# Words through which a negator still reaches the cue after them.
+_NEGATION_CARRIERS = frozenset({"ada", "pernah", "juga", "lagi", "terlalu", "begitu", "sampai", "pula", "terjadi",
+                                "ditemukan", "menemukan", "terdapat", "mengalami", "satu", "pun", "sedikit",
+                                "banyak", "terlihat", "tampak", "sama", "sekali", "menerima", "diterima",
+                                "mendapat", "ditemui"})
 _OBJECT_REACH = 6
 _MIN_DECISION = 0.5
 
@@ -211,10 +216,12 @@ class ToneRules:
         if not cues:
             return []
         actors = [token_at(m.start()) for m in lexicon.actor_verbs.finditer(lowered)]
-        actors += [first for first, _, group, _ in cues if group.role == "object"]
+        actors += [first for first, _, group, _ in cues if group.role == "object" and group.polarity != "neutral"]
         base = lexicon.zone_weights.get(sentence.zone, 1.0)
         judgements = []
         for first, last, group, text in cues:
+            if group.polarity == "neutral":
+                continue  # a mask: it only keeps the cue word inside it from being read ("pencegahan korupsi")
             polarity = -1 if group.polarity == "negative" else 1
             if self._negated(tokens, first):
                 if polarity < 0:
@@ -280,13 +287,18 @@ class ToneRules:
         negators = self.lexicon.negators
         if tokens[first].lower in negators:
             return False  # the cue is a negated phrase itself ("tidak transparan")
-        window = [t.lower for t in tokens[max(0, first - 3):first]]
-        if not window:
-            return False
-        if window[-1] in negators:
-            return True
-        between = ("ada", "pernah", "juga", "lagi", "terlalu", "begitu", "sampai", "pula")
-        return len(window) >= 2 and window[-2] in negators and window[-1] in between
+        # A negator right before the cue, or before up to two words that only carry it over ("tidak ada lagi
+        # keluhan", "tidak ditemukan kecurangan", "belum pernah terjadi pelanggaran").
+        index = first - 1
+        for _ in range(3):
+            if index < 0:
+                return False
+            if tokens[index].lower in negators:
+                return True
+            if tokens[index].lower not in _NEGATION_CARRIERS:
+                return False
+            index -= 1
+        return False
 
     def _addressee(self, tokens: list[_Token], item: _Named) -> int | None:
         """The index of "kepada/ke/dengan …" before ``item`` when it is the sentence's addressee ("warga mengadu
@@ -331,8 +343,11 @@ class ToneRules:
                 subject = before[-1]
                 # A negated predicate ("… belum juga terealisasi") judges the subject whatever verbs stand between;
                 # praise after an actor's verb is still the actor's ("Pemkot menuntaskan proyek lebih cepat").
-                verb = None if (tokens[first].lower in self.lexicon.negators or group.polarity == "positive") \
-                    else self._actor_verb(tokens, subject, actors, first)
+                # "Kebijakan Komdigi memblokir … dikritik": the body names whose action it is; the criticism is of
+                # that action, so its verb does not make the body an actor on someone else.
+                possessed = subject.first > 0 and tokens[subject.first - 1].lower in self.lexicon.possessors
+                verb = None if (tokens[first].lower in self.lexicon.negators or group.polarity == "positive"
+                                or possessed) else self._actor_verb(tokens, subject, actors, first)
                 if verb is None:
                     if group.reach is None or first - subject.last <= group.reach:
                         return [subject.entity_id], False
@@ -381,6 +396,12 @@ class ToneRules:
                 return chosen, not named
         if not named and context.focus and tokens[clause_tokens[0]].lower in lexicon.contrast:
             return context.focus, True
+        if named and clause and tokens[clause_tokens[0]].lower in lexicon.contrast:
+            # "X memang …, namun pencairannya tersendat": a contrast clause naming no body is about the
+            # sentence's subject (the first body named, unless only an addressee)
+            subject = next((n for n in named if self._addressee(tokens, n) is None), None)
+            if subject is not None and not crime:
+                return subject.entity_id, False
         if not named and context.only is not None and not crime:
             return context.only, True  # the one agency its paragraph names (a quote's complaint, "Faktanya …")
         return None
