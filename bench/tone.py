@@ -25,7 +25,7 @@ from crawler.tone import TONES, ToneScorer  # noqa: E402
 from crawler.tone.evaluation import load_labelled, score_records  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "tone"
-SETS = ("dev", "heldout")
+SETS = ("dev", "dev2", "heldout")
 
 
 def main() -> None:

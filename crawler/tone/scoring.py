@@ -52,7 +52,7 @@ _LINK_AFTER = frozenset({"di", "lingkungan", "tubuh", "internal", "jajaran", "ka
 _NEGATION_CARRIERS = frozenset({"ada", "pernah", "juga", "lagi", "terlalu", "begitu", "sampai", "pula", "terjadi",
                                 "ditemukan", "menemukan", "terdapat", "mengalami", "satu", "pun", "sedikit",
                                 "banyak", "terlihat", "tampak", "sama", "sekali", "menerima", "diterima",
-                                "mendapat", "ditemui"})
+                                "mendapat", "ditemui", "perlu", "harus", "usah", "akan"})
 _OBJECT_REACH = 6
 _MIN_DECISION = 0.5
 
@@ -312,10 +312,16 @@ class ToneRules:
             return None
         return index
 
-    def _actor_verb(self, tokens: list[_Token], item: _Named, actors: list[int], before: int) -> int | None:
+    def _actor_verb(self, tokens: list[_Token], item: _Named, actors: list[int], before: int,
+                    text: str | None = None) -> int | None:
         """The actor verb that ``item`` is the subject of, before token ``before``; None when it is no actor."""
         for verb in sorted(a for a in actors if item.last <= a < before):
             between = [t.lower for t in tokens[item.last:verb]]
+            if text is not None and between and verb - item.last <= 8:
+                # an apposition between the body and its verb ("Komdigi, Budi Santoso, mengatakan …")
+                gap = text[tokens[item.last - 1].end:tokens[verb].start]
+                if gap.lstrip().startswith(",") and gap.rstrip().endswith(","):
+                    return verb
             if all(word in self.lexicon.adverbs or word == "yang" or word in self.lexicon.negators for word in between):
                 return verb
             return None
@@ -347,11 +353,15 @@ class ToneRules:
                 # that action, so its verb does not make the body an actor on someone else.
                 possessed = subject.first > 0 and tokens[subject.first - 1].lower in self.lexicon.possessors
                 verb = None if (tokens[first].lower in self.lexicon.negators or group.polarity == "positive"
-                                or possessed) else self._actor_verb(tokens, subject, actors, first)
+                                or possessed) else self._actor_verb(tokens, subject, actors, first, text)
+                # a crime word after a verb of the body's own ("Komdigi, <juru bicara>, mengatakan pola penipuan")
+                # is what the body speaks or acts about, even when a name stands between
+                if group.reach is not None and verb is None and any(subject.last <= a < first for a in actors):
+                    return [], False
                 if verb is None:
                     if group.reach is None or first - subject.last <= group.reach:
                         return [subject.entity_id], False
-                else:
+                elif verb is not None:
                     # the actor acts on someone: the cue judges the agency its verb acts on, if one is named
                     objects = [n for n in named if n.first > verb and n is not subject and usable(n)
                                and self._actor_verb(tokens, n, actors, len(tokens)) is None]
