@@ -56,11 +56,15 @@ class Lexicon:
     inherited_weight: float
 
 
+_TIDAK = re.compile(r"(?<![\w|(])tidak ")
+
+
 def _alternation(patterns: list[str], where: str) -> re.Pattern[str]:
     """One pattern for a list. Matched against lower-cased text (IGNORECASE makes Python's re several times
     slower on long alternations), so the lexicon's own letters must be lower case."""
     # Longest first, so that "dinilai gagal" wins over "gagal" at the same place.
-    ordered = sorted((str(p).strip().lower() for p in patterns), key=len, reverse=True)
+    # "tidak" and "tak" are the same word in news writing: a pattern written with one matches both.
+    ordered = sorted((_TIDAK.sub("(?:tidak|tak) ", str(p).strip().lower()) for p in patterns), key=len, reverse=True)
     try:
         return re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(ordered))
     except re.error as error:

@@ -373,17 +373,20 @@ class ToneRules:
             if after or (any(n.last <= first for n in same) and group.reach is None):
                 return [], False
         # No agency named where the cue can reach: a word that refers back to one.
-        referred = self._referred(text, tokens, clauses, clause, named, context, crime=group.reach is not None)
+        # an active verb's object is after it: only a referring word there is its object ("memprotes langkah
+        # tersebut"), not one before it ("Penetapan ini disambut aktivis yang melaporkan kasus")
+        referred = self._referred(text, tokens, clauses, clause, named, context, crime=group.reach is not None,
+                                  from_token=last if group.role == "object" else 0)
         if referred is None:
             return [], False
         entity_id, inherited = referred
         return [entity_id], inherited
 
     def _referred(self, text: str, tokens: list[_Token], clauses: list[int], clause: int, named: list[_Named],
-                  context: _Context, crime: bool = False) -> tuple[str, bool] | None:
+                  context: _Context, crime: bool = False, from_token: int = 0) -> tuple[str, bool] | None:
         lexicon = self.lexicon
         clause_tokens = [i for i, c in enumerate(clauses) if c == clause]
-        span = (tokens[clause_tokens[0]].start, tokens[clause_tokens[-1]].end)
+        span = (tokens[max(clause_tokens[0], min(from_token, clause_tokens[-1]))].start, tokens[clause_tokens[-1]].end)
         # Agency names themselves ("Dewan Perwakilan Rakyat Daerah …") are not words that refer back.
         masked = list(text)
         for item in named:
@@ -406,9 +409,11 @@ class ToneRules:
                 return chosen, not named
         if not named and context.focus and tokens[clause_tokens[0]].lower in lexicon.contrast:
             return context.focus, True
-        if named and clause and tokens[clause_tokens[0]].lower in lexicon.contrast:
-            # "X memang …, namun pencairannya tersendat": a contrast clause naming no body is about the
-            # sentence's subject (the first body named, unless only an addressee)
+        opened_by_concession = tokens[0].lower in lexicon.concessive and clause == 1
+        if named and clause and (tokens[clause_tokens[0]].lower in lexicon.contrast or opened_by_concession):
+            # "X memang …, namun pencairannya tersendat", "Meski X mengklaim …, pasien mengaku …": a contrast
+            # clause, or the main clause after a concession, naming no body is about the sentence's subject (the
+            # first body named, unless only an addressee)
             subject = next((n for n in named if self._addressee(tokens, n) is None), None)
             if subject is not None and not crime:
                 return subject.entity_id, False
