@@ -376,7 +376,7 @@ class ToneRules:
         # an active verb's object is after it: only a referring word there is its object ("memprotes langkah
         # tersebut"), not one before it ("Penetapan ini disambut aktivis yang melaporkan kasus")
         referred = self._referred(text, tokens, clauses, clause, named, context, crime=group.reach is not None,
-                                  from_token=last if group.role == "object" else 0)
+                                  from_token=first + 1 if group.role == "object" else 0)
         if referred is None:
             return [], False
         entity_id, inherited = referred
