@@ -2,8 +2,9 @@
 
 Prints, per set (dev.jsonl, dev2.jsonl: written with the method; heldout.jsonl: written by a second engineer
 before the method was tuned; heldout2.jsonl, when present: a second blind set written by another engineer),
-macro-F1, accuracy, per-class precision and recall (negative recall is the costly miss), and accuracy per case tag with --cases; then paragraphs per second for matching alone and matching + tone (one
-process), and per demo-site article: extraction, matching and tone, so the ratio shows what tone adds to the
+macro-F1, accuracy, per-class precision and recall (negative recall is the costly miss), and accuracy per case
+tag with --cases; then paragraphs per second for matching alone and matching + tone (one process), and per
+demo-site article: extraction, matching and tone, so the ratio shows what tone adds to the
 analysis workers' work on a whole page.
 
     python bench/tone.py [--cases] [--errors] [--repeat 20]
