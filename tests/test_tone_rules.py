@@ -95,3 +95,11 @@ def test_possessive_and_apposition(toolkit):
 def test_tak_matches_patterns_written_with_tidak(toolkit):
     assert tone_of(toolkit, "Pelayanan Disdukcapil di Pemkot Samarinda tak transparan, kata warga.")[
         "pemkot-samarinda"] == "negative"
+
+
+def test_crime_word_reaches_through_a_place_phrase(toolkit):
+    assert tone_of(toolkit, "Bantuan beras dari Kemensos di sejumlah desa di Paser diduga dipotong oknum.")[
+        "kemensos"] == "negative"
+    # but not across the body's own verb
+    assert tone_of(toolkit, "Kemensos di Jakarta menyebut kasus korupsi bansos sudah ditangani penegak hukum.")[
+        "kemensos"] == "neutral"

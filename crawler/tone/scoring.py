@@ -48,6 +48,9 @@ _ADDRESSEE_FILLER = frozenset({"anggota", "pimpinan", "ketua", "para", "jajaran"
 # Words that may stand between a crime word and the body it belongs to ("korupsi di lingkungan Pemkab X").
 _LINK_AFTER = frozenset({"di", "lingkungan", "tubuh", "internal", "jajaran", "kalangan", "pejabat", "oknum",
                          "pegawai", "anggota", "sejumlah", "pada", "seorang"})
+# Words of a place phrase between a body's name and a crime word; they do not count toward the word's reach.
+_PLACE_WORDS = frozenset({"desa", "kelurahan", "kecamatan", "kabupaten", "kota", "wilayah", "daerah", "kampung",
+                          "beberapa", "dari", "milik", "yang", "setempat"})
 # Words through which a negator still reaches the cue after them.
 _NEGATION_CARRIERS = frozenset({"ada", "pernah", "juga", "lagi", "terlalu", "begitu", "sampai", "pula", "terjadi",
                                 "ditemukan", "menemukan", "terdapat", "mengalami", "satu", "pun", "sedikit",
@@ -359,7 +362,10 @@ class ToneRules:
                 if group.reach is not None and verb is None and any(subject.last <= a < first for a in actors):
                     return [], False
                 if verb is None:
-                    if group.reach is None or first - subject.last <= group.reach:
+                    # words of place and linking ("Kemensos di sejumlah desa di Paser diduga …") do not count
+                    distance = sum(t.lower not in _LINK_AFTER and t.lower not in _PLACE_WORDS
+                                   for t in tokens[subject.last:first])
+                    if group.reach is None or distance <= group.reach:
                         return [subject.entity_id], False
                 elif verb is not None:
                     # the actor acts on someone: the cue judges the agency its verb acts on, if one is named
