@@ -3,7 +3,8 @@
 One sentence at a time (the title is a sentence of its own; captions, tags, "Baca juga" lines and credits are
 not read):
 
-1. **Cues.** The lexicon's patterns are found in the sentence, longest first, without overlaps.
+1. **Cues.** The lexicon's patterns (and the forms its roots generate) are found in the sentence, longest first,
+   without overlaps; a mask ("pencegahan korupsi", "paling lambat") is found the same way and judges nobody.
 2. **Target.** Each cue judges at most one agency, found from the matcher's mention offsets:
    a *subject* cue ("dikritik", "mangkrak", "meraih penghargaan") judges the agency named before it in its
    clause, or the first one after it when none is named before; an *object* cue ("mengkritik",
@@ -12,10 +13,15 @@ not read):
    cues after that verb judge the agencies named after the verb (its objects), not the actor. An agency after
    "kepada/ke/dengan" is the addressee ("warga mengeluh kepada DPRD"), judged only by cues that govern kepada
    ("apresiasi kepada Polda"). Crime words ("korupsi", "tersangka") judge an agency only when written within a
-   few words of its name.
+   few words of its name (place words do not count), and never across that agency's own verb. An apposition
+   ("Komdigi, <name>, mengatakan") keeps the agency the verb's subject; an agency after an action noun
+   ("kebijakan Komdigi memblokir … dikritik") is whose action is judged, not an actor.
 3. **Reference.** A clause or sentence that names no agency but refers back to one ("dewan", "kementerian",
-   "pihaknya", "langkah tersebut") passes its cues to that agency, at ``inherited_weight``.
-4. **Scope.** A negator right before a cue ("tidak", "belum", "bukan", "tanpa") cancels a criticism and turns
+   "pihaknya", "langkah tersebut") passes its cues to that agency, at ``inherited_weight``. A contrast clause
+   ("…, namun pencairannya tersendat") or the main clause after a leading concession that names no agency is
+   about the sentence's subject.
+4. **Scope.** A negator right before a cue, or before up to two carrier words ("tidak ditemukan pelanggaran",
+   "tidak ada lagi keluhan"), cancels a criticism and turns
    praise into criticism ("tidak transparan"); a concessive clause ("meski sempat dikritik, …") counts
    ``concessive_weight``; a clause after a contrast ("namun", "tetapi", "sayangnya") counts ``contrast_weight``.
    Titles and leads weigh more (``zone_weights``).
