@@ -103,3 +103,17 @@ def test_crime_word_reaches_through_a_place_phrase(toolkit):
     # but not across the body's own verb
     assert tone_of(toolkit, "Kemensos di Jakarta menyebut kasus korupsi bansos sudah ditangani penegak hukum.")[
         "kemensos"] == "neutral"
+
+
+def test_common_phrases_that_only_look_critical(toolkit):
+    # the one who is angry is not judged; the body it is angry with is
+    assert tone_of(toolkit, "Polda Kaltim geram dengan aksi begal yang meresahkan pengendara.")[
+        "polda-kaltim"] == "neutral"
+    assert tone_of(toolkit, "Warga geram terhadap Pemkab Kukar karena jembatan putus.")["pemkab-kukar"] == "negative"
+    # "warga tidak mampu" are the poor, not a body failing
+    assert tone_of(toolkit, "Bantuan Dinsos Kaltim untuk keluarga tidak mampu mulai disalurkan.") == {
+        "dinsos-kaltim": "neutral"}
+    # a clean-up "aksi" is no protest
+    assert tone_of(toolkit, "Pemkot Samarinda melakukan aksi bersih sungai bersama DLH Kaltim.") == {
+        "pemkot-samarinda": "neutral", "dlh-kaltim": "neutral"}
+    assert tone_of(toolkit, "Mahasiswa menggelar aksi di depan kantor DLH Kaltim.")["dlh-kaltim"] == "negative"
