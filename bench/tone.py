@@ -1,9 +1,10 @@
 """Evaluation and speed of tone scoring (crawler.tone) on the labelled paragraphs in tests/data/tone.
 
-Prints, per set (dev.jsonl: written with the method; heldout.jsonl: written by a second engineer before the method
-was tuned), macro-F1, accuracy, per-class precision and recall (negative recall is the costly miss), and
-accuracy per case tag with --cases; then paragraphs per second for matching alone and matching + tone (one
-process), and per demo-site article: extraction, matching and tone, so the ratio shows what tone adds to the
+Prints, per set (dev.jsonl, dev2.jsonl: written with the method; heldout.jsonl: written by a second engineer
+before the method was tuned; heldout2.jsonl, when present: a second blind set written by another engineer),
+macro-F1, accuracy, per-class precision and recall (negative recall is the costly miss), and accuracy per case
+tag with --cases; then paragraphs per second for matching alone and matching + tone (one process), and per
+demo-site article: extraction, matching and tone, so the ratio shows what tone adds to the
 analysis workers' work on a whole page.
 
     python bench/tone.py [--cases] [--errors] [--repeat 20]
@@ -25,7 +26,7 @@ from crawler.tone import TONES, ToneScorer  # noqa: E402
 from crawler.tone.evaluation import load_labelled, score_records  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "tone"
-SETS = ("dev", "heldout")
+SETS = ("dev", "dev2", "heldout", "heldout2")  # heldout2: the second blind set, when it lands
 
 
 def main() -> None:

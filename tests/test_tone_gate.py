@@ -1,8 +1,9 @@
 """Evaluation gate: tone scoring (crawler.tone) on the labelled paragraphs in tests/data/tone must not fall below
 pinned minimums.
 
-dev.jsonl was written with the method; heldout.jsonl was written by a second engineer before the method was tuned
-(its first-sight score is in docs/tone.md). The scoring is bench/tone.py's (crawler/tone/evaluation.py), and the
+dev.jsonl and dev2.jsonl were written with the method; heldout.jsonl was written by a second engineer before the
+method was tuned (its first-sight score is in docs/tone.md; its misses have since been studied, so it is no longer
+blind). The scoring is bench/tone.py's (crawler/tone/evaluation.py), and the
 minimums sit just under what docs/tone.md reports: raise them when tone improves, never lower them to let a
 change through. Negative recall is pinned on its own: a missed negative story is the costly error.
 """
@@ -25,9 +26,12 @@ MINIMUMS = {
     ("dev", "macro_f1"): 0.98,
     ("dev", "negative_recall"): 0.99,
     ("dev", "negative_precision"): 0.98,
-    ("heldout", "macro_f1"): 0.79,
-    ("heldout", "negative_recall"): 0.68,
-    ("heldout", "negative_precision"): 0.90,
+    ("dev2", "macro_f1"): 0.95,
+    ("dev2", "negative_recall"): 0.96,
+    ("dev2", "negative_precision"): 0.99,
+    ("heldout", "macro_f1"): 0.96,
+    ("heldout", "negative_recall"): 0.98,
+    ("heldout", "negative_precision"): 0.99,
 }
 
 
@@ -37,7 +41,7 @@ def scores() -> dict[str, ToneScore]:
     matcher, scorer = Matcher(entities), ToneScorer(entities)
     ids = {entity.id for entity in entities}
     return {name: score_records(load_labelled(DATA / f"{name}.jsonl", ids), entities, matcher, scorer)
-            for name in ("dev", "heldout")}
+            for name in ("dev", "dev2", "heldout")}
 
 
 def test_tone_sets_are_big_enough_and_cover_every_tone():
@@ -47,6 +51,9 @@ def test_tone_sets_are_big_enough_and_cover_every_tone():
     for records in (dev, heldout):
         assert {record["tone"] for record in records} == {"negative", "neutral", "positive"}
     assert not {record["text"] for record in dev} & {record["text"] for record in heldout}
+    dev2 = load_labelled(DATA / "dev2.jsonl", entities)
+    assert len(dev2) >= 50 and {record["tone"] for record in dev2} == {"negative", "neutral", "positive"}
+    assert not {record["text"] for record in dev2} & {record["text"] for record in heldout + dev}
 
 
 @pytest.mark.parametrize(("name", "metric"), sorted(MINIMUMS))

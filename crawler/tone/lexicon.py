@@ -15,7 +15,11 @@ from typing import Any, Literal
 
 import yaml
 
-Polarity = Literal["negative", "positive"]
+from crawler.tone.morphology import forms
+
+# "neutral" groups are masks: phrases that contain a cue word but judge nobody ("pencegahan korupsi", "paling
+# lambat"); found like cues, longest first, they keep the shorter cue inside them from being read.
+Polarity = Literal["negative", "positive", "neutral"]
 Role = Literal["subject", "object"]
 
 LEXICON_FILE = "lexicon.yaml"
@@ -47,15 +51,20 @@ class Lexicon:
     contrast_weight: float
     anaphors: dict[str, re.Pattern[str]]  # entity kind (or "any") -> words that refer back to such a body
     action_anaphor: re.Pattern[str]
+    possessors: frozenset[str]  # "kebijakan X …": X names whose action it is, not the clause's subject
     zone_weights: dict[str, float]
     inherited_weight: float
+
+
+_TIDAK = re.compile(r"(?<![\w|(])tidak ")
 
 
 def _alternation(patterns: list[str], where: str) -> re.Pattern[str]:
     """One pattern for a list. Matched against lower-cased text (IGNORECASE makes Python's re several times
     slower on long alternations), so the lexicon's own letters must be lower case."""
     # Longest first, so that "dinilai gagal" wins over "gagal" at the same place.
-    ordered = sorted((str(p).strip().lower() for p in patterns), key=len, reverse=True)
+    # "tidak" and "tak" are the same word in news writing: a pattern written with one matches both.
+    ordered = sorted((_TIDAK.sub("(?:tidak|tak) ", str(p).strip().lower()) for p in patterns), key=len, reverse=True)
     try:
         return re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(ordered))
     except re.error as error:
@@ -70,14 +79,18 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     groups = []
     for number, group in enumerate(data.get("cues") or (), 1):
         where = f"cues group {number}"
-        if group.get("polarity") not in ("negative", "positive") or group.get("role") not in ("subject", "object"):
-            raise LexiconError(f"{LEXICON_FILE}: {where}: polarity must be negative|positive, role subject|object")
+        if group.get("polarity") not in ("negative", "positive", "neutral") or group.get("role") not in ("subject",
+                                                                                                        "object"):
+            raise LexiconError(f"{LEXICON_FILE}: {where}: polarity must be negative|positive|neutral, "
+                               "role subject|object")
         if not group.get("patterns"):
             raise LexiconError(f"{LEXICON_FILE}: {where}: no patterns")
         groups.append(CueGroup(polarity=group["polarity"], role=group["role"],
                                weight=float(group.get("weight", 1.0)), reach=group.get("reach"),
                                kepada=bool(group.get("kepada", False)),
                                pattern=_alternation(group["patterns"], where)))
+    for number, group in enumerate(data.get("roots") or (), 1):
+        groups += _root_groups(group, f"roots group {number}")
     anaphors = {kind: _alternation(words, f"anaphors.{kind}") for kind, words in (data.get("anaphors") or {}).items()}
     nouns = "|".join(re.escape(str(noun)) for noun in data.get("action_nouns") or ())
     return Lexicon(
@@ -87,10 +100,36 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         concessive=_words(data.get("concessive")), concessive_weight=float(data.get("concessive_weight", 0.4)),
         contrast=_words(data.get("contrast")), contrast_weight=float(data.get("contrast_weight", 1.3)),
         anaphors=anaphors,
+        possessors=frozenset(str(noun).lower() for noun in data.get("action_nouns") or () if " " not in str(noun)),
         action_anaphor=re.compile(r"(?<![\w-])(?:%s)(?:nya)? (?:tersebut|itu|ini)(?![\w-])" % nouns.lower()),
         zone_weights={str(k): float(v) for k, v in (data.get("zone_weights") or {}).items()},
         inherited_weight=float(data.get("inherited_weight", 0.8)),
     )
+
+
+def _root_groups(group: dict[str, Any], where: str) -> list[CueGroup]:
+    """A ``roots`` group: each root with the codes of its affixed forms (crawler/tone/morphology.py); the passive
+    and noun forms become a subject-role group, the active ones an object-role group."""
+    if group.get("polarity") not in ("negative", "positive", "neutral") or not isinstance(group.get("words"), dict):
+        raise LexiconError(f"{LEXICON_FILE}: {where}: needs polarity negative|positive|neutral and words: "
+                           "{root: [form codes]}")
+    subject: list[str] = []
+    objects: list[str] = []
+    for root, codes in group["words"].items():
+        try:
+            made = forms(str(root), list(codes or ()))
+        except ValueError as error:
+            raise LexiconError(f"{LEXICON_FILE}: {where}: {error}") from None
+        subject += made[0]
+        objects += made[1]
+    common = dict(polarity=group["polarity"], weight=float(group.get("weight", 1.0)), reach=group.get("reach"),
+                  kepada=bool(group.get("kepada", False)))
+    made_groups = []
+    if subject:
+        made_groups.append(CueGroup(role="subject", pattern=_alternation(subject, where), **common))
+    if objects:
+        made_groups.append(CueGroup(role="object", pattern=_alternation(objects, where), **common))
+    return made_groups
 
 
 @functools.cache

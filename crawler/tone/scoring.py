@@ -3,7 +3,8 @@
 One sentence at a time (the title is a sentence of its own; captions, tags, "Baca juga" lines and credits are
 not read):
 
-1. **Cues.** The lexicon's patterns are found in the sentence, longest first, without overlaps.
+1. **Cues.** The lexicon's patterns (and the forms its roots generate) are found in the sentence, longest first,
+   without overlaps; a mask ("pencegahan korupsi", "paling lambat") is found the same way and judges nobody.
 2. **Target.** Each cue judges at most one agency, found from the matcher's mention offsets:
    a *subject* cue ("dikritik", "mangkrak", "meraih penghargaan") judges the agency named before it in its
    clause, or the first one after it when none is named before; an *object* cue ("mengkritik",
@@ -12,10 +13,15 @@ not read):
    cues after that verb judge the agencies named after the verb (its objects), not the actor. An agency after
    "kepada/ke/dengan" is the addressee ("warga mengeluh kepada DPRD"), judged only by cues that govern kepada
    ("apresiasi kepada Polda"). Crime words ("korupsi", "tersangka") judge an agency only when written within a
-   few words of its name.
+   few words of its name (place words do not count), and never across that agency's own verb. An apposition
+   ("Komdigi, <name>, mengatakan") keeps the agency the verb's subject; an agency after an action noun
+   ("kebijakan Komdigi memblokir … dikritik") is whose action is judged, not an actor.
 3. **Reference.** A clause or sentence that names no agency but refers back to one ("dewan", "kementerian",
-   "pihaknya", "langkah tersebut") passes its cues to that agency, at ``inherited_weight``.
-4. **Scope.** A negator right before a cue ("tidak", "belum", "bukan", "tanpa") cancels a criticism and turns
+   "pihaknya", "langkah tersebut") passes its cues to that agency, at ``inherited_weight``. A contrast clause
+   ("…, namun pencairannya tersendat") or the main clause after a leading concession that names no agency is
+   about the sentence's subject.
+4. **Scope.** A negator right before a cue, or before up to two carrier words ("tidak ditemukan pelanggaran",
+   "tidak ada lagi keluhan"), cancels a criticism and turns
    praise into criticism ("tidak transparan"); a concessive clause ("meski sempat dikritik, …") counts
    ``concessive_weight``; a clause after a contrast ("namun", "tetapi", "sayangnya") counts ``contrast_weight``.
    Titles and leads weigh more (``zone_weights``).
@@ -48,6 +54,14 @@ _ADDRESSEE_FILLER = frozenset({"anggota", "pimpinan", "ketua", "para", "jajaran"
 # Words that may stand between a crime word and the body it belongs to ("korupsi di lingkungan Pemkab X").
 _LINK_AFTER = frozenset({"di", "lingkungan", "tubuh", "internal", "jajaran", "kalangan", "pejabat", "oknum",
                          "pegawai", "anggota", "sejumlah", "pada", "seorang"})
+# Words of a place phrase between a body's name and a crime word; they do not count toward the word's reach.
+_PLACE_WORDS = frozenset({"desa", "kelurahan", "kecamatan", "kabupaten", "kota", "wilayah", "daerah", "kampung",
+                          "beberapa", "dari", "milik", "yang", "setempat"})
+# Words through which a negator still reaches the cue after them.
+_NEGATION_CARRIERS = frozenset({"ada", "pernah", "juga", "lagi", "terlalu", "begitu", "sampai", "pula", "terjadi",
+                                "ditemukan", "menemukan", "terdapat", "mengalami", "satu", "pun", "sedikit",
+                                "banyak", "terlihat", "tampak", "sama", "sekali", "menerima", "diterima",
+                                "mendapat", "ditemui", "perlu", "harus", "usah", "akan"})
 _OBJECT_REACH = 6
 _MIN_DECISION = 0.5
 
@@ -211,10 +225,12 @@ class ToneRules:
         if not cues:
             return []
         actors = [token_at(m.start()) for m in lexicon.actor_verbs.finditer(lowered)]
-        actors += [first for first, _, group, _ in cues if group.role == "object"]
+        actors += [first for first, _, group, _ in cues if group.role == "object" and group.polarity != "neutral"]
         base = lexicon.zone_weights.get(sentence.zone, 1.0)
         judgements = []
         for first, last, group, text in cues:
+            if group.polarity == "neutral":
+                continue  # a mask: it only keeps the cue word inside it from being read ("pencegahan korupsi")
             polarity = -1 if group.polarity == "negative" else 1
             if self._negated(tokens, first):
                 if polarity < 0:
@@ -280,13 +296,18 @@ class ToneRules:
         negators = self.lexicon.negators
         if tokens[first].lower in negators:
             return False  # the cue is a negated phrase itself ("tidak transparan")
-        window = [t.lower for t in tokens[max(0, first - 3):first]]
-        if not window:
-            return False
-        if window[-1] in negators:
-            return True
-        between = ("ada", "pernah", "juga", "lagi", "terlalu", "begitu", "sampai", "pula")
-        return len(window) >= 2 and window[-2] in negators and window[-1] in between
+        # A negator right before the cue, or before up to two words that only carry it over ("tidak ada lagi
+        # keluhan", "tidak ditemukan kecurangan", "belum pernah terjadi pelanggaran").
+        index = first - 1
+        for _ in range(3):
+            if index < 0:
+                return False
+            if tokens[index].lower in negators:
+                return True
+            if tokens[index].lower not in _NEGATION_CARRIERS:
+                return False
+            index -= 1
+        return False
 
     def _addressee(self, tokens: list[_Token], item: _Named) -> int | None:
         """The index of "kepada/ke/dengan …" before ``item`` when it is the sentence's addressee ("warga mengadu
@@ -300,10 +321,16 @@ class ToneRules:
             return None
         return index
 
-    def _actor_verb(self, tokens: list[_Token], item: _Named, actors: list[int], before: int) -> int | None:
+    def _actor_verb(self, tokens: list[_Token], item: _Named, actors: list[int], before: int,
+                    text: str | None = None) -> int | None:
         """The actor verb that ``item`` is the subject of, before token ``before``; None when it is no actor."""
         for verb in sorted(a for a in actors if item.last <= a < before):
             between = [t.lower for t in tokens[item.last:verb]]
+            if text is not None and between and verb - item.last <= 8:
+                # an apposition between the body and its verb ("Komdigi, Budi Santoso, mengatakan …")
+                gap = text[tokens[item.last - 1].end:tokens[verb].start]
+                if gap.lstrip().startswith(",") and gap.rstrip().endswith(","):
+                    return verb
             if all(word in self.lexicon.adverbs or word == "yang" or word in self.lexicon.negators for word in between):
                 return verb
             return None
@@ -331,12 +358,22 @@ class ToneRules:
                 subject = before[-1]
                 # A negated predicate ("… belum juga terealisasi") judges the subject whatever verbs stand between;
                 # praise after an actor's verb is still the actor's ("Pemkot menuntaskan proyek lebih cepat").
-                verb = None if (tokens[first].lower in self.lexicon.negators or group.polarity == "positive") \
-                    else self._actor_verb(tokens, subject, actors, first)
+                # "Kebijakan Komdigi memblokir … dikritik": the body names whose action it is; the criticism is of
+                # that action, so its verb does not make the body an actor on someone else.
+                possessed = subject.first > 0 and tokens[subject.first - 1].lower in self.lexicon.possessors
+                verb = None if (tokens[first].lower in self.lexicon.negators or group.polarity == "positive"
+                                or possessed) else self._actor_verb(tokens, subject, actors, first, text)
+                # a crime word after a verb of the body's own ("Komdigi, <juru bicara>, mengatakan pola penipuan")
+                # is what the body speaks or acts about, even when a name stands between
+                if group.reach is not None and verb is None and any(subject.last <= a < first for a in actors):
+                    return [], False
                 if verb is None:
-                    if group.reach is None or first - subject.last <= group.reach:
+                    # words of place and linking ("Kemensos di sejumlah desa di Paser diduga …") do not count
+                    distance = sum(t.lower not in _LINK_AFTER and t.lower not in _PLACE_WORDS
+                                   for t in tokens[subject.last:first])
+                    if group.reach is None or distance <= group.reach:
                         return [subject.entity_id], False
-                else:
+                elif verb is not None:
                     # the actor acts on someone: the cue judges the agency its verb acts on, if one is named
                     objects = [n for n in named if n.first > verb and n is not subject and usable(n)
                                and self._actor_verb(tokens, n, actors, len(tokens)) is None]
@@ -348,17 +385,20 @@ class ToneRules:
             if after or (any(n.last <= first for n in same) and group.reach is None):
                 return [], False
         # No agency named where the cue can reach: a word that refers back to one.
-        referred = self._referred(text, tokens, clauses, clause, named, context, crime=group.reach is not None)
+        # an active verb's object is after it: only a referring word there is its object ("memprotes langkah
+        # tersebut"), not one before it ("Penetapan ini disambut aktivis yang melaporkan kasus")
+        referred = self._referred(text, tokens, clauses, clause, named, context, crime=group.reach is not None,
+                                  from_token=first + 1 if group.role == "object" else 0)
         if referred is None:
             return [], False
         entity_id, inherited = referred
         return [entity_id], inherited
 
     def _referred(self, text: str, tokens: list[_Token], clauses: list[int], clause: int, named: list[_Named],
-                  context: _Context, crime: bool = False) -> tuple[str, bool] | None:
+                  context: _Context, crime: bool = False, from_token: int = 0) -> tuple[str, bool] | None:
         lexicon = self.lexicon
         clause_tokens = [i for i, c in enumerate(clauses) if c == clause]
-        span = (tokens[clause_tokens[0]].start, tokens[clause_tokens[-1]].end)
+        span = (tokens[max(clause_tokens[0], min(from_token, clause_tokens[-1]))].start, tokens[clause_tokens[-1]].end)
         # Agency names themselves ("Dewan Perwakilan Rakyat Daerah …") are not words that refer back.
         masked = list(text)
         for item in named:
@@ -381,6 +421,14 @@ class ToneRules:
                 return chosen, not named
         if not named and context.focus and tokens[clause_tokens[0]].lower in lexicon.contrast:
             return context.focus, True
+        opened_by_concession = tokens[0].lower in lexicon.concessive and clause == 1
+        if named and clause and (tokens[clause_tokens[0]].lower in lexicon.contrast or opened_by_concession):
+            # "X memang …, namun pencairannya tersendat", "Meski X mengklaim …, pasien mengaku …": a contrast
+            # clause, or the main clause after a concession, naming no body is about the sentence's subject (the
+            # first body named, unless only an addressee)
+            subject = next((n for n in named if self._addressee(tokens, n) is None), None)
+            if subject is not None and not crime:
+                return subject.entity_id, False
         if not named and context.only is not None and not crime:
             return context.only, True  # the one agency its paragraph names (a quote's complaint, "Faktanya …")
         return None

@@ -1,0 +1,119 @@
+"""Tone scope rules and lexicon machinery added for the held-out recall work (issue #13): affixed forms generated
+from roots (crawler/tone/morphology.py), masks that keep a cue word from being read, negation reaching through
+carrier words, contrast and concession clauses that name no body, "kebijakan X …" possessives, and appositions
+before a speech verb. Each case is a hand-made sentence on the bundled dictionary and lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.article import Article
+from crawler.config import load_entities
+from crawler.mentions import Matcher
+from crawler.tone import ToneScorer
+from crawler.tone.lexicon import LexiconError, parse_lexicon
+from crawler.tone.morphology import forms, nasal
+
+
+@pytest.fixture(scope="module")
+def toolkit() -> tuple[Matcher, ToneScorer]:
+    entities = load_entities()
+    return Matcher(entities), ToneScorer(entities)
+
+
+def tone_of(toolkit, text: str) -> dict[str, str]:
+    matcher, scorer = toolkit
+    article = Article(url="u", canonical_url="u", text=text)
+    return {item.entity_id: item.tone for item in scorer.assess(article, matcher.find(article)).entities}
+
+
+@pytest.mark.parametrize(("root", "expected"), [
+    ("kritik", "mengkritik"), ("kecam", "mengecam"), ("keluh", "mengeluh"), ("protes", "memprotes"),
+    ("pukul", "memukul"), ("tuding", "menuding"), ("sorot", "menyorot"), ("gugat", "menggugat"),
+    ("abai", "mengabai"), ("demo", "mendemo"), ("laku", "melaku"), ("boikot", "memboikot"),
+])
+def test_men_prefix_follows_nasal_assimilation(root, expected):
+    assert nasal("me", root) == expected
+
+
+def test_root_forms_split_into_subject_and_object_roles():
+    subject, objects = forms("Kritik", ["di", "di-i", "an", "meN", "meN-i", "bare"])
+    assert subject == ["dikritik", "dikritiki", "kritikan"]
+    assert objects == ["mengkritik", "mengkritiki", "kritik"]
+    assert forms("seleweng", ["peN-an", "di-kan"])[0] == ["penyelewengan", "diselewengkan"]
+    with pytest.raises(ValueError, match="unknown form code"):
+        forms("kritik", ["xx"])
+
+
+def test_lexicon_roots_errors_name_the_group():
+    with pytest.raises(LexiconError, match="roots group 1: unknown form code"):
+        parse_lexicon({"roots": [{"polarity": "negative", "words": {"kritik": ["nope"]}}]})
+    with pytest.raises(LexiconError, match="roots group 1: needs polarity"):
+        parse_lexicon({"roots": [{"polarity": "negative", "words": ["kritik"]}]})
+
+
+def test_generated_forms_judge_like_written_ones(toolkit):
+    assert tone_of(toolkit, "Nelayan menyayangkan sikap DKP Kaltim yang lamban.")["dkp-kaltim"] == "negative"
+    assert tone_of(toolkit, "Gubernur menegur Dinkes Kaltim soal distribusi obat.")["dinkes-kaltim"] == "negative"
+    assert tone_of(toolkit, "Kebijakan baru Disdikbud Kaltim menuai kritikan orang tua.")[
+        "disdikbud-kaltim"] == "negative"
+
+
+def test_masks_keep_cue_words_from_judging(toolkit):
+    assert tone_of(toolkit, "KPK menggelar sosialisasi pencegahan korupsi bagi kepala desa.") == {"kpk": "neutral"}
+    assert tone_of(toolkit, "Bapenda Kaltim meminta wajib pajak membayar paling lambat akhir bulan.") == {
+        "bapenda-kaltim": "neutral"}
+    assert tone_of(toolkit, "DKP3A Kaltim mendampingi korban kekerasan di Samarinda.") == {"dkp3a-kaltim": "neutral"}
+    assert tone_of(toolkit, "Kebakaran tidak sampai meluas, kata BPBD Kaltim.") == {"bpbd-kaltim": "neutral"}
+    # the same root outside the mask still judges
+    assert tone_of(toolkit, "Bantuan dari BPBD Kaltim tidak sampai ke korban.")["bpbd-kaltim"] == "negative"
+
+
+def test_negation_reaches_through_carrier_words(toolkit):
+    assert tone_of(toolkit, "Bawaslu Kaltim menyatakan tidak ditemukan pelanggaran dalam tahapan itu.") == {
+        "bawaslu-kaltim": "neutral"}
+    assert tone_of(toolkit, "Dinsos Kaltim menyalurkan bantuan tanpa keluhan berarti dari penerima.")[
+        "dinsos-kaltim"] == "positive"
+    assert tone_of(toolkit, "Tak ada lagi keluhan antrean di loket Bapenda Kaltim.")["bapenda-kaltim"] == "positive"
+
+
+def test_contrast_and_concession_clauses_naming_no_body(toolkit):
+    contrasted = tone_of(toolkit, "Pemprov Kaltim memang menyalurkan beasiswa, namun pencairannya tersendat.")
+    assert contrasted["pemprov-kaltim"] == "negative"
+    conceded = tone_of(toolkit, "Meski Dinkes Kaltim menyebut stok cukup, pasien mengaku harus membeli sendiri obat.")
+    assert conceded["dinkes-kaltim"] == "negative"
+
+
+def test_possessive_and_apposition(toolkit):
+    # "Kebijakan Komdigi memblokir …": the criticism is of Komdigi's action, its verb makes it no actor
+    assert tone_of(toolkit, "Kebijakan Komdigi memblokir sejumlah situs dikritik pegiat.")["komdigi"] == "negative"
+    # "Komdigi, <name>, mengatakan …": the body is the speaker, not the target of what it speaks about
+    assert tone_of(toolkit, "Juru bicara Komdigi, Budi Santoso, mengatakan pola penipuan kini kerap memakai "
+                            "tautan palsu.") == {"komdigi": "neutral"}
+
+
+def test_tak_matches_patterns_written_with_tidak(toolkit):
+    assert tone_of(toolkit, "Pelayanan Disdukcapil di Pemkot Samarinda tak transparan, kata warga.")[
+        "pemkot-samarinda"] == "negative"
+
+
+def test_crime_word_reaches_through_a_place_phrase(toolkit):
+    assert tone_of(toolkit, "Bantuan beras dari Kemensos di sejumlah desa di Paser diduga dipotong oknum.")[
+        "kemensos"] == "negative"
+    # but not across the body's own verb
+    assert tone_of(toolkit, "Kemensos di Jakarta menyebut kasus korupsi bansos sudah ditangani penegak hukum.")[
+        "kemensos"] == "neutral"
+
+
+def test_common_phrases_that_only_look_critical(toolkit):
+    # the one who is angry is not judged; the body it is angry with is
+    assert tone_of(toolkit, "Polda Kaltim geram dengan aksi begal yang meresahkan pengendara.")[
+        "polda-kaltim"] == "neutral"
+    assert tone_of(toolkit, "Warga geram terhadap Pemkab Kukar karena jembatan putus.")["pemkab-kukar"] == "negative"
+    # "warga tidak mampu" are the poor, not a body failing
+    assert tone_of(toolkit, "Bantuan Dinsos Kaltim untuk keluarga tidak mampu mulai disalurkan.") == {
+        "dinsos-kaltim": "neutral"}
+    # a clean-up "aksi" is no protest
+    assert tone_of(toolkit, "Pemkot Samarinda melakukan aksi bersih sungai bersama DLH Kaltim.") == {
+        "pemkot-samarinda": "neutral", "dlh-kaltim": "neutral"}
+    assert tone_of(toolkit, "Mahasiswa menggelar aksi di depan kantor DLH Kaltim.")["dlh-kaltim"] == "negative"
