@@ -45,6 +45,7 @@ source_table = Source.__table__
 
 RELEASES_SOURCE_KEY = "releases"
 _IN_CHUNK = 500
+_LOAD_BATCH = 5000
 # Rows assigned by another process up to this long before our last look are read again (clock skew, commit lag).
 _TOP_UP_OVERLAP = dt.timedelta(seconds=30)
 # A crawl's index holds the articles published this long before the earliest article it assigns, or later:
@@ -123,12 +124,10 @@ class ClusterStore:
         added = 0
         with self.engine.connect() as connection:
             for query in queries:
-                for row in connection.execute(query.execution_options(yield_per=5000)):
-                    if row.article_id in self.clusterer.cluster_of:
-                        continue
-                    self.clusterer.known(row.article_id, row.cluster_id,
-                                         logic.Fingerprint.from_bytes(row.signature))
-                    added += 1
+                # streamed in batches: one index run per batch, never all the blobs in memory at once
+                result = connection.execute(query.execution_options(yield_per=_LOAD_BATCH))
+                for batch in result.partitions():
+                    added += self.clusterer.known_many(batch)
         self._loaded_until = started
         return added
 
