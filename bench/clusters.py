@@ -97,6 +97,21 @@ def accuracy_table(stories) -> None:
     print()
 
 
+def worker_side(texts: list[str]) -> list[tuple[bytes, bytes]]:
+    """What an analysis worker computes per article and ships to the writer (crawler.analysis)."""
+    shipped = []
+    for text in texts:
+        profile = clusters.Profile(text)
+        shipped.append((clusters.fingerprint(profile).to_bytes(), profile.to_bytes()))
+    return shipped
+
+
+def writer_side(clusterer: clusters.Clusterer, texts: list[str], shipped: list[tuple[bytes, bytes]]) -> None:
+    """What the crawl's writer thread does per article (storage.clusters.ClusterStore.assign, without its SQL)."""
+    for number, (text, (signature, profile)) in enumerate(zip(texts, shipped), 1):
+        clusterer.assign(number, text, clusters.Fingerprint.from_bytes(signature), clusters.Profile.from_bytes(profile))
+
+
 def cost_table(site, stories, repeat: int) -> None:
     from crawler.analysis import PageAnalyser
     from crawler.config import load_entities
@@ -120,29 +135,27 @@ def cost_table(site, stories, repeat: int) -> None:
             texts.append(result.article.text if result.article else "")
         analysis_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        fingerprints = [clusters.fingerprint(text) for text in texts]
+        shipped = worker_side(texts)
         fingerprint_seconds += time.perf_counter() - started
         by_id = dict(enumerate(texts, 1))
         clusterer = clusters.Clusterer(lambda wanted: {i: by_id[i] for i in wanted})
         started = time.perf_counter()
-        for number, (text, fingerprint) in enumerate(zip(texts, fingerprints), 1):
-            clusterer.assign(number, text, fingerprint)
+        writer_side(clusterer, texts, shipped)
         assign_seconds += time.perf_counter() - started
     # The same assignment over generated articles with realistic copy rates (20 % copies, edits, pickups).
     synthetic = [text for _, text in synthetic_corpus(len(pages) * 10)]
-    synthetic_fingerprints = [clusters.fingerprint(text) for text in synthetic]
+    synthetic_shipped = worker_side(synthetic)
     by_number = dict(enumerate(synthetic, 1))
     clusterer = clusters.Clusterer(lambda wanted: {i: by_number[i] for i in wanted})
     started = time.perf_counter()
-    for number, (text, fingerprint) in enumerate(zip(synthetic, synthetic_fingerprints), 1):
-        clusterer.assign(number, text, fingerprint)
+    writer_side(clusterer, synthetic, synthetic_shipped)
     synthetic_seconds = (time.perf_counter() - started) / len(synthetic)
     count = len(pages) * repeat
     analysis = (analysis_seconds - fingerprint_seconds) / count  # analyse() includes the signature now
     print(f"Cost per article on the {len(pages)} demo pages ({repeat} runs, one process)")
     print(f"{'step':<44} {'ms/article':>10} {'share of analysis':>18}")
     print(f"{'analysis: extraction + matching + quotes':<44} {analysis * 1000:>10.2f} {'1.000':>18}")
-    for label, seconds in (("signatures (analysis worker)", fingerprint_seconds),
+    for label, seconds in (("signatures + profile (analysis worker)", fingerprint_seconds),
                            ("assignment: LSH + confirmation (writer)", assign_seconds)):
         per = seconds / count
         print(f"{label:<44} {per * 1000:>10.2f} {per / analysis:>18.3f}")

@@ -95,9 +95,11 @@ def _shingle_hash(data: bytes) -> int:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph's shingles in order, and for each whether it lies (partly) inside a direct quote."""
+    """One paragraph's shingles in order (as their CRC-32, the hash the signatures use: sets of small ints are
+    cheaper to build and intersect than sets of strings, and a profile ships from the analysis worker as a few
+    bytes a shingle), and for each whether it lies (partly) inside a direct quote."""
 
-    shingles: tuple[str, ...]
+    shingles: tuple[int, ...]
     quoted: tuple[bool, ...]
     words: int
 
@@ -126,9 +128,10 @@ def paragraphs(text: str) -> list[Paragraph]:
         words = [word for word, _ in flagged]
         count = max(1, len(words) - SHINGLE_WORDS + 1)
         if len(words) >= SHINGLE_WORDS:
-            shingles = tuple(map(" ".join, zip(*(words[offset:] for offset in range(SHINGLE_WORDS)))))
+            texts = map(" ".join, zip(*(words[offset:] for offset in range(SHINGLE_WORDS))))
         else:
-            shingles = (" ".join(words),)
+            texts = iter((" ".join(words),))
+        shingles = tuple(_shingle_hash(shingle.encode("utf-8")) for shingle in texts)
         if any(flag for _, flag in flagged):
             # a shingle is quoted when any of its words is: a running count of quoted words across a window
             inside = [0]
@@ -179,9 +182,10 @@ def fingerprint(text: str | Profile) -> Fingerprint:
     for paragraph in (text.paragraphs if isinstance(text, Profile) else paragraphs(text)):
         if paragraph.words < MIN_PARAGRAPH_WORDS:
             continue
+        # the shingles are hashed already (CRC-32 of their UTF-8 text): the same values as hashing them here
         minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_PERMUTATIONS,
-                          hashfunc=_shingle_hash)
-        minhash.update_batch([shingle.encode("utf-8") for shingle in set(paragraph.shingles)])
+                          hashfunc=int)
+        minhash.update_batch(list(set(paragraph.shingles)))
         signatures.append(np.asarray(minhash.hashvalues, dtype=np.uint32))
     return Fingerprint(tuple(signatures))
 
@@ -298,52 +302,91 @@ class Comparison:
 
 
 class Profile:
-    """A text prepared for comparisons: its paragraphs and shingle set (build once, compare with many)."""
+    """A text prepared for comparisons: its paragraphs and shingle set (build once, compare with many).
 
-    def __init__(self, text: str) -> None:
-        self.paragraphs = paragraphs(text)
+    The analysis workers build it anyway for the signatures and ship it with them (:meth:`to_bytes`), so the
+    crawl's writer thread does not tokenise the text again.
+    """
+
+    def __init__(self, text: str | None = None, *, paragraphs_: list[Paragraph] | None = None) -> None:
+        self.paragraphs = paragraphs(text or "") if paragraphs_ is None else paragraphs_
         self.paragraph_sets = [frozenset(paragraph.shingles) for paragraph in self.paragraphs]
-        self.shingles = {shingle for paragraph in self.paragraphs for shingle in paragraph.shingles}
+        self.shingles = set().union(*self.paragraph_sets)
         self.narrative = {shingle for paragraph in self.paragraphs
                           for shingle, quoted in zip(paragraph.shingles, paragraph.quoted) if not quoted}
         long_paragraphs = [paragraph for paragraph in self.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
-        self.closing: frozenset[str] = frozenset(long_paragraphs[-1].shingles if long_paragraphs else ())
+        self.closing: frozenset[int] = frozenset(long_paragraphs[-1].shingles if long_paragraphs else ())
+
+    def to_bytes(self) -> bytes:
+        """Paragraph count, (words, shingles) per paragraph, the shingle hashes, the quoted flags as bits."""
+        counts = np.array([(paragraph.words, len(paragraph.shingles)) for paragraph in self.paragraphs],
+                          dtype="<u4").reshape(-1, 2)
+        hashes = np.array([shingle for paragraph in self.paragraphs for shingle in paragraph.shingles], dtype="<u4")
+        quoted = np.packbits(np.array([flag for paragraph in self.paragraphs for flag in paragraph.quoted],
+                                      dtype=bool))
+        return (np.array([len(self.paragraphs)], dtype="<u4").tobytes() + counts.tobytes() + hashes.tobytes()
+                + quoted.tobytes())
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> Profile:
+        (count,) = np.frombuffer(blob, dtype="<u4", count=1)
+        counts = np.frombuffer(blob, dtype="<u4", count=2 * int(count), offset=4).reshape(-1, 2)
+        total = int(counts[:, 1].sum())
+        hashes = np.frombuffer(blob, dtype="<u4", count=total, offset=4 + counts.nbytes).tolist()
+        quoted = np.unpackbits(np.frombuffer(blob, dtype=np.uint8, offset=4 + counts.nbytes + 4 * total),
+                               count=total).astype(bool).tolist()
+        built, start = [], 0
+        for words, length in counts.tolist():
+            built.append(Paragraph(tuple(hashes[start:start + length]), tuple(quoted[start:start + length]), words))
+            start += length
+        return cls(paragraphs_=built)
 
 
-def _longest_run(profile: Profile, other: Profile, ignore: Set[str]) -> int:
+def _longest_run(profile: Profile, other: Profile, ignore: Set[int]) -> int:
     """Longest shared run of words within one paragraph, outside quotes, ``ignore`` and closing paragraphs.
 
     A paragraph that closes both texts is left out: stories end with stock text (the office's contact line,
     the legal articles a suspect is charged under, "Demikian siaran pers ..."), which unrelated stories share.
     """
+    counting = (profile.shingles & other.shingles) - ignore - (profile.closing & other.closing)
     best = 0
     for paragraph in profile.paragraphs:
+        if len(paragraph.shingles) <= best or counting.isdisjoint(paragraph.shingles):
+            continue
         run = 0
         for shingle, quoted in zip(paragraph.shingles, paragraph.quoted):
-            counts = (shingle in other.shingles and not quoted and shingle not in ignore
-                      and not (shingle in profile.closing and shingle in other.closing))
-            run = run + 1 if counts else 0
-            best = max(best, run)
+            if shingle in counting and not quoted:
+                run += 1
+                if run > best:
+                    best = run
+            else:
+                run = 0
     return best + SHINGLE_WORDS - 1 if best else 0
 
 
-def compare(a: Profile | str, b: Profile | str, ignore: Set[str] = frozenset()) -> Comparison:
-    """How texts a and b overlap; ``ignore``: stock shingles that count for neither rule of ``same_story``."""
+def compare(a: Profile | str, b: Profile | str, ignore: Set[int] = frozenset(), decide: bool = False
+            ) -> Comparison:
+    """How texts a and b overlap; ``ignore``: stock shingles that count for neither rule of ``same_story``.
+
+    ``decide``: measure only what ``same_story`` and the shares need (cluster assignment): the shared run is
+    not measured (0) when the narrative share already decides, nor the paragraphs reused (0).
+    """
     a = a if isinstance(a, Profile) else Profile(a)
     b = b if isinstance(b, Profile) else Profile(b)
     shared = len(a.shingles & b.shingles)
     if not shared:
         return Comparison(0, 0.0, 0.0, 0.0, 0, 1.0)
     a_narrative, b_narrative = a.narrative - ignore, b.narrative - ignore
-    reused = sum(1 for paragraph, shingle_set in zip(a.paragraphs, a.paragraph_sets)
-                 if paragraph.words >= MIN_PARAGRAPH_WORDS
-                 and len(shingle_set & b.shingles) >= PARAGRAPH_REUSED * len(shingle_set))
+    reused = 0 if decide else sum(
+        1 for paragraph, shingle_set in zip(a.paragraphs, a.paragraph_sets)
+        if paragraph.words >= MIN_PARAGRAPH_WORDS and len(shingle_set & b.shingles) >= PARAGRAPH_REUSED * len(shingle_set))
     smaller = min(len(a_narrative), len(b_narrative))
+    narrative_share = len(a_narrative & b_narrative) / smaller if smaller else 0.0
     # A qualifying run needs this many shared shingles; fewer, and the run is not measured (reported as 0).
-    could_run = shared >= MIN_SHARED_RUN - SHINGLE_WORDS + 1
+    could_run = shared >= MIN_SHARED_RUN - SHINGLE_WORDS + 1 and not (decide and narrative_share >= MIN_NARRATIVE_SHARE)
     return Comparison(
         shared_run=min(_longest_run(a, b, ignore), _longest_run(b, a, ignore)) if could_run else 0,
-        narrative_share=len(a_narrative & b_narrative) / smaller if smaller else 0.0,
+        narrative_share=narrative_share,
         a_share=shared / len(a.shingles) if a.shingles else 0.0,
         b_share=shared / len(b.shingles) if b.shingles else 0.0,
         a_paragraphs_reused=reused,
@@ -415,17 +458,19 @@ class Clusterer:
         self.index.add_many(ids, matrices)
         return len(ids)
 
-    def assign(self, article_id: int, text: str, fingerprint_: Fingerprint | None = None) -> Assignment:
+    def assign(self, article_id: int, text: str, fingerprint_: Fingerprint | None = None,
+               profile: Profile | None = None) -> Assignment:
+        """Cluster one article. In a crawl the analysis workers computed ``fingerprint_`` and ``profile``;
+        without them (rebuild) the text is shingled here, and without a profile only when a paragraph collides."""
         if article_id in self.cluster_of:
             return Assignment(article_id, self.cluster_of[article_id])
-        # The text is only shingled here when some paragraph collides (most articles have no copy) or when the
-        # signatures must be computed (rebuild): the analysis workers already did that work for a crawl.
-        profile = Profile(text) if fingerprint_ is None else None
+        if profile is None and fingerprint_ is None:
+            profile = Profile(text)
         if fingerprint_ is None:
             fingerprint_ = fingerprint(profile)
         hits_per_paragraph = self.index.hits_per_paragraph(fingerprint_)
         collisions: Counter[int] = Counter()
-        common: set[str] = set()
+        common: set[int] = set()
         if any(hits_per_paragraph):
             profile = profile or Profile(text)
             long_paragraphs = [p for p in profile.paragraphs if p.words >= MIN_PARAGRAPH_WORDS]
@@ -443,7 +488,7 @@ class Clusterer:
                 if other is None:
                     continue
                 self.candidates_compared += 1
-                comparison = compare(other, profile, common)  # type: ignore[arg-type]
+                comparison = compare(other, profile, common, decide=True)  # type: ignore[arg-type]
                 if comparison.same_story and (best is None or comparison.a_share > best[1].a_share):
                     best = (candidate, comparison)
         cluster_id = self.cluster_of[best[0]] if best else article_id

@@ -85,7 +85,7 @@ class ClusterStore:
         self.clusterer = logic.Clusterer(self._load_texts)
         self._loaded_until: dt.datetime | None = None
         self._loaded_from: dt.datetime | None = None
-        self._queued: dict[str, bytes | None] = {}
+        self._queued: dict[str, tuple[bytes | None, bytes | None]] = {}
         self._press_offices: dict[int, str | None] | None = None
 
     # -------------------------------------------------------------------------------------------- index
@@ -141,9 +141,10 @@ class ClusterStore:
 
     # -------------------------------------------------------------------------------------------- crawl side
 
-    def queue(self, canonical_url: str, signature: bytes | None) -> None:
-        """Remember an analysed article until the article writer has stored it (see :meth:`assign_queued`)."""
-        self._queued[canonical_url] = signature
+    def queue(self, canonical_url: str, signature: bytes | None, text_profile: bytes | None = None) -> None:
+        """Remember an analysed article (its signature and shingle profile, computed by the analysis worker) until
+        the article writer has stored it (see :meth:`assign_queued`)."""
+        self._queued[canonical_url] = (signature, text_profile)
 
     def assign_queued(self) -> AssignResult:
         """Cluster the queued articles that are stored now (call after the article writer flushed)."""
@@ -156,8 +157,9 @@ class ClusterStore:
                 found.update(connection.execute(
                     sa.select(article_table.c.canonical_url, article_table.c.id)
                     .where(article_table.c.canonical_url.in_(chunk))).all())
-        signatures = {found[url]: self._queued.pop(url) for url in urls if url in found}
-        return self.assign(list(signatures), signatures)
+        queued = {found[url]: self._queued.pop(url) for url in urls if url in found}
+        return self.assign(list(queued), {article_id: signature for article_id, (signature, _) in queued.items()},
+                           {article_id: profile for article_id, (_, profile) in queued.items() if profile})
 
     def assign_unclustered(self, since: dt.date | None = None) -> AssignResult:
         """Cluster every stored article that has no story_cluster row (published on or after ``since``)."""
@@ -178,7 +180,8 @@ class ClusterStore:
 
     # -------------------------------------------------------------------------------------------- assignment
 
-    def assign(self, article_ids: list[int], signatures: Mapping[int, bytes | None] | None = None) -> AssignResult:
+    def assign(self, article_ids: list[int], signatures: Mapping[int, bytes | None] | None = None,
+               text_profiles: Mapping[int, bytes] | None = None) -> AssignResult:
         """Cluster these stored articles (earliest published first); already clustered ones are skipped."""
         result = AssignResult()
         if not article_ids:
@@ -204,7 +207,9 @@ class ClusterStore:
             for row in rows:
                 blob = (signatures or {}).get(row.id)
                 fingerprint = logic.Fingerprint.from_bytes(blob) if blob else None
-                assignment = self.clusterer.assign(row.id, row.text, fingerprint)
+                shipped = (text_profiles or {}).get(row.id)
+                profile = logic.Profile.from_bytes(shipped) if shipped and fingerprint is not None else None
+                assignment = self.clusterer.assign(row.id, row.text, fingerprint, profile)
                 fingerprint = assignment.fingerprint or logic.fingerprint(row.text)
                 new_rows.append({
                     "article_id": row.id, "cluster_id": assignment.cluster_id,
