@@ -131,7 +131,7 @@ def paragraphs(text: str) -> list[Paragraph]:
             texts = map(" ".join, zip(*(words[offset:] for offset in range(SHINGLE_WORDS))))
         else:
             texts = iter((" ".join(words),))
-        shingles = tuple(_shingle_hash(shingle.encode("utf-8")) for shingle in texts)
+        shingles = tuple(zlib.crc32(shingle.encode("utf-8")) for shingle in texts)  # _shingle_hash, inlined
         if any(flag for _, flag in flagged):
             # a shingle is quoted when any of its words is: a running count of quoted words across a window
             inside = [0]
@@ -179,12 +179,13 @@ def signature_matrix(blob: bytes | None) -> np.ndarray:
 def fingerprint(text: str | Profile) -> Fingerprint:
     """Paragraph MinHash signatures of a cleaned article body (the analysis workers call this)."""
     signatures = []
+    # One MinHash, cleared per paragraph (building one costs more than hashing a paragraph). The shingles are
+    # hashed already (CRC-32 of their UTF-8 text): the same values as datasketch hashing them with _shingle_hash.
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_PERMUTATIONS, hashfunc=int)
     for paragraph in (text.paragraphs if isinstance(text, Profile) else paragraphs(text)):
         if paragraph.words < MIN_PARAGRAPH_WORDS:
             continue
-        # the shingles are hashed already (CRC-32 of their UTF-8 text): the same values as hashing them here
-        minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_PERMUTATIONS,
-                          hashfunc=int)
+        minhash.clear()
         minhash.update_batch(list(set(paragraph.shingles)))
         signatures.append(np.asarray(minhash.hashvalues, dtype=np.uint32))
     return Fingerprint(tuple(signatures))
@@ -271,10 +272,13 @@ class CandidateIndex:
             return hits
         queries = self.band_keys(matrix).ravel()
         for keys, ids in self._runs:
-            low = np.searchsorted(keys, queries, "left")
-            high = np.searchsorted(keys, queries, "right")
-            for position in np.flatnonzero(high > low):
-                hits[position // self.bands].update(ids[low[position]:high[position]].tolist())
+            low = np.searchsorted(keys, queries)
+            found = np.flatnonzero(keys[np.minimum(low, len(keys) - 1)] == queries)
+            if not len(found):
+                continue
+            high = np.searchsorted(keys, queries[found], "right")
+            for position, start, end in zip(found.tolist(), low[found].tolist(), high.tolist()):
+                hits[position // self.bands].update(ids[start:end].tolist())
         return hits
 
     def candidates(self, fingerprint: Fingerprint) -> set[int]:
