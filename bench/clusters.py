@@ -9,7 +9,9 @@ Prints three tables:
 2. the cost per article of signatures (analysis worker) and of cluster assignment (writer thread) against the
    analysis itself (extraction + matching + quotes) on the demo pages, in the same run, one process;
 3. ``clusters rebuild`` (storage.clusters.rebuild) over N generated articles stored in a temporary SQLite
-   database: articles/s and the peak resident memory of the process that rebuilds (a child process).
+   database: articles/s and the peak resident memory of the process that rebuilds (a child process);
+4. a crawl's start over the same database: loading every stored signature into the index in a fresh process,
+   its time and memory (index bytes and resident memory grown per article).
 
     python bench/clusters.py                # 20,000 articles for the rebuild
     python bench/clusters.py --articles 100000
@@ -222,6 +224,11 @@ def fill(database: Path, count: int) -> None:
     engine.dispose()
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2 ** 20
+
+
 def rebuild_child(database: Path) -> None:
     import storage
     from storage.clusters import rebuild
@@ -231,14 +238,31 @@ def rebuild_child(database: Path) -> None:
     result = rebuild(engine)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"articles": result.articles, "joined": result.joined, "seconds": seconds, "peak_mb": peak}))
+
+
+def crawl_start_child(database: Path) -> None:
+    """What a crawl does first, in a fresh process: load the stored signatures into the index (here all of them:
+    the generated articles are within one window)."""
+    import storage
     from storage.clusters import ClusterStore
 
+    engine = storage.connect(f"sqlite:///{database}")
+    store = ClusterStore(engine, window=None)
+    before = _rss_mb()
     started = time.perf_counter()
-    # what a crawl does first (here every stored signature: the generated articles are in one window)
-    loaded = ClusterStore(engine, window=None).refresh()
-    load_seconds = time.perf_counter() - started
-    print(json.dumps({"articles": result.articles, "joined": result.joined, "seconds": seconds, "peak_mb": peak,
-                      "loaded": loaded, "load_seconds": load_seconds}))
+    loaded = store.refresh()
+    seconds = time.perf_counter() - started
+    index = store.clusterer.index
+    print(json.dumps({"loaded": loaded, "seconds": seconds, "rss_before_mb": before, "rss_after_mb": _rss_mb(),
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "index_bytes": index.nbytes, "entries": index.entries}))
+
+
+def _child(mode: str, database: Path) -> dict:
+    output = subprocess.run([sys.executable, __file__, mode, str(database)], check=True, capture_output=True,
+                            text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def rebuild_table(count: int) -> None:
@@ -251,15 +275,22 @@ def rebuild_table(count: int) -> None:
             [sys.executable, "-c", "import resource, json, storage, crawler.clusters;"
              "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))"],
             check=True, capture_output=True, text=True, cwd=ROOT).stdout)
-        output = subprocess.run([sys.executable, __file__, "--rebuild-child", str(database)], check=True,
-                                capture_output=True, text=True).stdout
-        result = json.loads(output.strip().splitlines()[-1])
+        result = _child("--rebuild-child", database)
+        start = _child("--crawl-start-child", database)
     print(f"clusters rebuild over {count:,} generated stored articles (SQLite; filled in {filled:.0f} s)")
     print(f"{'articles':>9} {'joined':>7} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11} "
-          f"{'of which imports':>16} {'index load s':>12}")
+          f"{'of which imports':>16}")
     print(f"{result['articles']:>9} {result['joined']:>7} {result['seconds']:>8.1f} "
-          f"{result['articles'] / result['seconds']:>10.0f} {result['peak_mb']:>11.0f} {baseline:>16.0f} "
-          f"{result['load_seconds']:>12.1f}")
+          f"{result['articles'] / result['seconds']:>10.0f} {result['peak_mb']:>11.0f} {baseline:>16.0f}")
+    print()
+    loaded = max(start["loaded"], 1)
+    print("crawl start: loading every stored signature into the index (fresh process)")
+    print(f"{'signatures':>10} {'seconds':>8} {'ms/article':>10} {'RSS before MB':>13} {'RSS after MB':>12} "
+          f"{'peak MB':>8} {'index KB/article':>16} {'RSS KB/article':>14}")
+    print(f"{start['loaded']:>10} {start['seconds']:>8.1f} {start['seconds'] * 1000 / loaded:>10.3f} "
+          f"{start['rss_before_mb']:>13.0f} {start['rss_after_mb']:>12.0f} {start['peak_mb']:>8.0f} "
+          f"{start['index_bytes'] / 1024 / loaded:>16.2f} "
+          f"{(start['rss_after_mb'] - start['rss_before_mb']) * 1024 / loaded:>14.2f}")
 
 
 def main() -> None:
@@ -267,9 +298,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000, help="generated articles for the rebuild")
     parser.add_argument("--repeat", type=int, default=2, help="runs of the cost measurement")
     parser.add_argument("--rebuild-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--crawl-start-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--only-rebuild", action="store_true", help="print only the rebuild and crawl-start tables")
     args = parser.parse_args()
     if args.rebuild_child:
         rebuild_child(args.rebuild_child)
+        return
+    if args.crawl_start_child:
+        crawl_start_child(args.crawl_start_child)
+        return
+    if args.only_rebuild:
+        rebuild_table(args.articles)
         return
     site, stories = demo_stories()
     accuracy_table(stories)
