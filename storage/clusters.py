@@ -107,7 +107,13 @@ class ClusterStore:
         base = sa.select(sc.article_id, sc.cluster_id, sc.signature).select_from(cluster_table)
         queries = []
         if self._loaded_until is not None:
-            queries.append(base.where(sc.assigned_at >= self._loaded_until - _TOP_UP_OVERLAP))
+            # The overlap re-reads rows this process already holds (most of them its own): their ids first,
+            # then the signatures of the others only.
+            with self.engine.connect() as connection:
+                recent = connection.execute(sa.select(sc.article_id).where(
+                    sc.assigned_at >= self._loaded_until - _TOP_UP_OVERLAP)).scalars().all()
+            unknown = [article_id for article_id in recent if article_id not in self.clusterer.cluster_of]
+            queries += [base.where(sc.article_id.in_(chunk)) for chunk in _chunks(unknown)]
         if self.window is None:
             if self._loaded_from is None:
                 queries.append(base)
