@@ -9,7 +9,9 @@ Prints three tables:
 2. the cost per article of signatures (analysis worker) and of cluster assignment (writer thread) against the
    analysis itself (extraction + matching + quotes) on the demo pages, in the same run, one process;
 3. ``clusters rebuild`` (storage.clusters.rebuild) over N generated articles stored in a temporary SQLite
-   database: articles/s and the peak resident memory of the process that rebuilds (a child process).
+   database: articles/s and the peak resident memory of the process that rebuilds (a child process);
+4. a crawl's start over the same database: loading every stored signature into the index in a fresh process,
+   its time and memory (index bytes and resident memory grown per article).
 
     python bench/clusters.py                # 20,000 articles for the rebuild
     python bench/clusters.py --articles 100000
@@ -97,6 +99,53 @@ def accuracy_table(stories) -> None:
     print()
 
 
+def worker_side(texts: list[str]) -> list[tuple[bytes, bytes]]:
+    """What an analysis worker computes per article and ships to the writer (crawler.analysis)."""
+    shipped = []
+    for text in texts:
+        profile = clusters.Profile(text)
+        shipped.append((clusters.fingerprint(profile).to_bytes(), profile.to_bytes()))
+    return shipped
+
+
+def writer_side(clusterer: clusters.Clusterer, texts: list[str], shipped: list[tuple[bytes, bytes]]) -> None:
+    """What the crawl's writer thread does per article (storage.clusters.ClusterStore.assign, without its SQL)."""
+    for number, (text, (signature, profile)) in enumerate(zip(texts, shipped), 1):
+        clusterer.assign(number, text, clusters.Fingerprint.from_bytes(signature), clusters.Profile.from_bytes(profile))
+
+
+def storage_side(texts: list[str], shipped: list[tuple[bytes, bytes]]) -> float:
+    """Seconds per article of the writer thread's whole cluster step, SQL included (ClusterStore.assign_queued
+    after each written batch of 50, as pipelines/cluster.py calls it), on a temporary SQLite database."""
+    import storage
+    from crawler.article import Article
+    from crawler.config import SourceConfig
+    from storage.clusters import ClusterStore
+
+    seconds = 0.0
+    with tempfile.TemporaryDirectory() as folder:
+        engine = storage.connect(f"sqlite:///{folder}/cost.db")
+        storage.sync_config(engine, [SourceConfig(key="outlet", name="Outlet", home_url="https://o.example/")], [])
+        writer = storage.ArticleWriter(engine, "outlet", batch_size=50)
+        store = ClusterStore(engine)
+        start = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+        for number, (text, (signature, profile)) in enumerate(zip(texts, shipped)):
+            url = f"https://o.example/{number}"
+            writer.add(Article(url=url, canonical_url=url, title=f"Berita {number}", text=text,
+                               published_at=start + dt.timedelta(minutes=number)))
+            store.queue(url, signature, profile)
+            if writer.pending == 0:
+                started = time.perf_counter()
+                store.assign_queued()
+                seconds += time.perf_counter() - started
+        writer.close()
+        started = time.perf_counter()
+        store.assign_queued()
+        seconds += time.perf_counter() - started
+        engine.dispose()
+    return seconds / len(texts)
+
+
 def cost_table(site, stories, repeat: int) -> None:
     from crawler.analysis import PageAnalyser
     from crawler.config import load_entities
@@ -120,34 +169,36 @@ def cost_table(site, stories, repeat: int) -> None:
             texts.append(result.article.text if result.article else "")
         analysis_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        fingerprints = [clusters.fingerprint(text) for text in texts]
+        shipped = worker_side(texts)
         fingerprint_seconds += time.perf_counter() - started
         by_id = dict(enumerate(texts, 1))
         clusterer = clusters.Clusterer(lambda wanted: {i: by_id[i] for i in wanted})
         started = time.perf_counter()
-        for number, (text, fingerprint) in enumerate(zip(texts, fingerprints), 1):
-            clusterer.assign(number, text, fingerprint)
+        writer_side(clusterer, texts, shipped)
         assign_seconds += time.perf_counter() - started
     # The same assignment over generated articles with realistic copy rates (20 % copies, edits, pickups).
     synthetic = [text for _, text in synthetic_corpus(len(pages) * 10)]
-    synthetic_fingerprints = [clusters.fingerprint(text) for text in synthetic]
+    synthetic_shipped = worker_side(synthetic)
     by_number = dict(enumerate(synthetic, 1))
     clusterer = clusters.Clusterer(lambda wanted: {i: by_number[i] for i in wanted})
     started = time.perf_counter()
-    for number, (text, fingerprint) in enumerate(zip(synthetic, synthetic_fingerprints), 1):
-        clusterer.assign(number, text, fingerprint)
+    writer_side(clusterer, synthetic, synthetic_shipped)
     synthetic_seconds = (time.perf_counter() - started) / len(synthetic)
+    with_sql = {"demo pages": storage_side(texts, shipped), "generated": storage_side(synthetic, synthetic_shipped)}
     count = len(pages) * repeat
     analysis = (analysis_seconds - fingerprint_seconds) / count  # analyse() includes the signature now
     print(f"Cost per article on the {len(pages)} demo pages ({repeat} runs, one process)")
     print(f"{'step':<44} {'ms/article':>10} {'share of analysis':>18}")
     print(f"{'analysis: extraction + matching + quotes':<44} {analysis * 1000:>10.2f} {'1.000':>18}")
-    for label, seconds in (("signatures (analysis worker)", fingerprint_seconds),
+    for label, seconds in (("signatures + profile (analysis worker)", fingerprint_seconds),
                            ("assignment: LSH + confirmation (writer)", assign_seconds)):
         per = seconds / count
         print(f"{label:<44} {per * 1000:>10.2f} {per / analysis:>18.3f}")
     label = f"assignment, {len(synthetic)} generated articles"
     print(f"{label:<44} {synthetic_seconds * 1000:>10.2f} {synthetic_seconds / analysis:>18.3f}")
+    for name, per in with_sql.items():
+        label = f"assignment with its SQL (SQLite), {name}"
+        print(f"{label:<44} {per * 1000:>10.2f} {per / analysis:>18.3f}")
     print()
 
 
@@ -209,6 +260,11 @@ def fill(database: Path, count: int) -> None:
     engine.dispose()
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2 ** 20
+
+
 def rebuild_child(database: Path) -> None:
     import storage
     from storage.clusters import rebuild
@@ -218,14 +274,31 @@ def rebuild_child(database: Path) -> None:
     result = rebuild(engine)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"articles": result.articles, "joined": result.joined, "seconds": seconds, "peak_mb": peak}))
+
+
+def crawl_start_child(database: Path) -> None:
+    """What a crawl does first, in a fresh process: load the stored signatures into the index (here all of them:
+    the generated articles are within one window)."""
+    import storage
     from storage.clusters import ClusterStore
 
+    engine = storage.connect(f"sqlite:///{database}")
+    store = ClusterStore(engine, window=None)
+    before = _rss_mb()
     started = time.perf_counter()
-    # what a crawl does first (here every stored signature: the generated articles are in one window)
-    loaded = ClusterStore(engine, window=None).refresh()
-    load_seconds = time.perf_counter() - started
-    print(json.dumps({"articles": result.articles, "joined": result.joined, "seconds": seconds, "peak_mb": peak,
-                      "loaded": loaded, "load_seconds": load_seconds}))
+    loaded = store.refresh()
+    seconds = time.perf_counter() - started
+    index = store.clusterer.index
+    print(json.dumps({"loaded": loaded, "seconds": seconds, "rss_before_mb": before, "rss_after_mb": _rss_mb(),
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "index_bytes": index.nbytes, "entries": index.entries}))
+
+
+def _child(mode: str, database: Path) -> dict:
+    output = subprocess.run([sys.executable, __file__, mode, str(database)], check=True, capture_output=True,
+                            text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def rebuild_table(count: int) -> None:
@@ -238,15 +311,22 @@ def rebuild_table(count: int) -> None:
             [sys.executable, "-c", "import resource, json, storage, crawler.clusters;"
              "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))"],
             check=True, capture_output=True, text=True, cwd=ROOT).stdout)
-        output = subprocess.run([sys.executable, __file__, "--rebuild-child", str(database)], check=True,
-                                capture_output=True, text=True).stdout
-        result = json.loads(output.strip().splitlines()[-1])
+        result = _child("--rebuild-child", database)
+        start = _child("--crawl-start-child", database)
     print(f"clusters rebuild over {count:,} generated stored articles (SQLite; filled in {filled:.0f} s)")
     print(f"{'articles':>9} {'joined':>7} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11} "
-          f"{'of which imports':>16} {'index load s':>12}")
+          f"{'of which imports':>16}")
     print(f"{result['articles']:>9} {result['joined']:>7} {result['seconds']:>8.1f} "
-          f"{result['articles'] / result['seconds']:>10.0f} {result['peak_mb']:>11.0f} {baseline:>16.0f} "
-          f"{result['load_seconds']:>12.1f}")
+          f"{result['articles'] / result['seconds']:>10.0f} {result['peak_mb']:>11.0f} {baseline:>16.0f}")
+    print()
+    loaded = max(start["loaded"], 1)
+    print("crawl start: loading every stored signature into the index (fresh process)")
+    print(f"{'signatures':>10} {'seconds':>8} {'ms/article':>10} {'RSS before MB':>13} {'RSS after MB':>12} "
+          f"{'peak MB':>8} {'index KB/article':>16} {'RSS KB/article':>14}")
+    print(f"{start['loaded']:>10} {start['seconds']:>8.1f} {start['seconds'] * 1000 / loaded:>10.3f} "
+          f"{start['rss_before_mb']:>13.0f} {start['rss_after_mb']:>12.0f} {start['peak_mb']:>8.0f} "
+          f"{start['index_bytes'] / 1024 / loaded:>16.2f} "
+          f"{(start['rss_after_mb'] - start['rss_before_mb']) * 1024 / loaded:>14.2f}")
 
 
 def main() -> None:
@@ -254,14 +334,23 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000, help="generated articles for the rebuild")
     parser.add_argument("--repeat", type=int, default=2, help="runs of the cost measurement")
     parser.add_argument("--rebuild-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--crawl-start-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--only-rebuild", action="store_true", help="print only the rebuild and crawl-start tables")
     args = parser.parse_args()
     if args.rebuild_child:
         rebuild_child(args.rebuild_child)
         return
+    if args.crawl_start_child:
+        crawl_start_child(args.crawl_start_child)
+        return
+    if args.only_rebuild:
+        rebuild_table(args.articles)
+        return
     site, stories = demo_stories()
     accuracy_table(stories)
     cost_table(site, stories, args.repeat)
-    rebuild_table(args.articles)
+    if args.articles:  # --articles 0: only the accuracy and cost tables
+        rebuild_table(args.articles)
 
 
 if __name__ == "__main__":

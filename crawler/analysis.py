@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from crawler.article import Article, Mention, Quote
-from crawler.clusters import fingerprint
+from crawler.clusters import Profile, fingerprint
 from crawler.config import EntityConfig, SourceConfig
 from crawler.extract import ExtractionError, extract_article
 from crawler import lifeline
@@ -49,6 +49,7 @@ class Analysis:
     tone: ArticleTone | None = None  # tone toward each agency with a counted mention (crawler.tone)
     error: str | None = None
     signature: bytes | None = None  # paragraph MinHash signatures for story clusters (crawler.clusters)
+    text_profile: bytes | None = None  # the body's shingle hashes for confirming cluster candidates (same)
 
 
 class PageAnalyser:
@@ -70,8 +71,10 @@ class PageAnalyser:
             article.published_at = in_local_zone(article.published_at, source)
             article.modified_at = in_local_zone(article.modified_at, source)
         mentions = self.matcher.find(article, source)
+        profile = Profile(article.text)  # shingled once, here in the worker, for both signature and profile
         return Analysis(url=url, article=article, mentions=mentions, quotes=find_quotes(article, mentions),
-                        tone=self.tone.assess(article, mentions), signature=fingerprint(article.text).to_bytes())
+                        tone=self.tone.assess(article, mentions), signature=fingerprint(profile).to_bytes(),
+                        text_profile=profile.to_bytes())
 
 
 def in_local_zone(moment: dt.datetime | None, source: SourceConfig) -> dt.datetime | None:

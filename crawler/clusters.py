@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,15 @@ MIN_PARAGRAPH_WORDS = 8
 # confirmation (compare) is exact and cheap, and an outlet that merges two release paragraphs into one halves
 # their Jaccard.
 LSH_THRESHOLD = 0.4
+# What datasketch's MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM) chooses (its optimal_param, which
+# weighs false positives and negatives equally); tests/test_clusters.py checks they still agree.
+LSH_BANDS = 16
+LSH_ROWS = 4
+# Paragraphs of one article put in the index: bounds the memory of very long articles (a copy of a later
+# paragraph is still found when the copy shares any of the first ones, or the stored text is the shorter one).
+MAX_INDEXED_PARAGRAPHS = 48
+_KEY_SALT = np.uint64(0x9E3779B97F4A7C15)
+_KEY_PRIME = np.uint64(0x100000001B3)
 # Confirmation, either of two: (1) the smaller text's narrative (outside quotes) is at least this share
 # shared with the other: copies and edited copies, however short their paragraphs; (2) one run of this many
 # consecutive shared words within one paragraph, outside quotes: a one-paragraph pickup inside a story of the
@@ -86,9 +95,11 @@ def _shingle_hash(data: bytes) -> int:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph's shingles in order, and for each whether it lies (partly) inside a direct quote."""
+    """One paragraph's shingles in order (as their CRC-32, the hash the signatures use: sets of small ints are
+    cheaper to build and intersect than sets of strings, and a profile ships from the analysis worker as a few
+    bytes a shingle), and for each whether it lies (partly) inside a direct quote."""
 
-    shingles: tuple[str, ...]
+    shingles: tuple[int, ...]
     quoted: tuple[bool, ...]
     words: int
 
@@ -117,9 +128,10 @@ def paragraphs(text: str) -> list[Paragraph]:
         words = [word for word, _ in flagged]
         count = max(1, len(words) - SHINGLE_WORDS + 1)
         if len(words) >= SHINGLE_WORDS:
-            shingles = tuple(map(" ".join, zip(*(words[offset:] for offset in range(SHINGLE_WORDS)))))
+            texts = map(" ".join, zip(*(words[offset:] for offset in range(SHINGLE_WORDS))))
         else:
-            shingles = (" ".join(words),)
+            texts = iter((" ".join(words),))
+        shingles = tuple(zlib.crc32(shingle.encode("utf-8")) for shingle in texts)  # _shingle_hash, inlined
         if any(flag for _, flag in flagged):
             # a shingle is quoted when any of its words is: a running count of quoted words across a window
             inside = [0]
@@ -146,41 +158,59 @@ class Fingerprint:
 
     @classmethod
     def from_bytes(cls, blob: bytes | None) -> Fingerprint:
-        if not blob:
-            return cls(())
-        if len(blob) % _SIGNATURE_BYTES:
-            raise ValueError(f"a signature blob of {len(blob)} bytes is not a multiple of {_SIGNATURE_BYTES}")
-        values = np.frombuffer(blob, dtype="<u4").reshape(-1, NUM_PERM)
-        return cls(tuple(np.array(row, dtype=np.uint32) for row in values))
+        return cls(tuple(signature_matrix(blob)))
 
-    def minhashes(self) -> list[LeanMinHash]:
-        return [LeanMinHash(seed=SEED, hashvalues=signature, scheme=SCHEME) for signature in self.signatures]
+    def matrix(self) -> np.ndarray:
+        """The signatures as one (paragraphs, NUM_PERM) uint32 array."""
+        if not self.signatures:
+            return np.empty((0, NUM_PERM), dtype=np.uint32)
+        return np.asarray(self.signatures, dtype=np.uint32).reshape(-1, NUM_PERM)
+
+
+def signature_matrix(blob: bytes | None) -> np.ndarray:
+    """A stored signature blob (story_cluster.signature) as a (paragraphs, NUM_PERM) uint32 array (read-only)."""
+    if not blob:
+        return np.empty((0, NUM_PERM), dtype=np.uint32)
+    if len(blob) % _SIGNATURE_BYTES:
+        raise ValueError(f"a signature blob of {len(blob)} bytes is not a multiple of {_SIGNATURE_BYTES}")
+    return np.frombuffer(blob, dtype="<u4").reshape(-1, NUM_PERM).astype(np.uint32, copy=False)
 
 
 def fingerprint(text: str | Profile) -> Fingerprint:
     """Paragraph MinHash signatures of a cleaned article body (the analysis workers call this)."""
     signatures = []
+    # One MinHash, cleared per paragraph (building one costs more than hashing a paragraph). The shingles are
+    # hashed already (CRC-32 of their UTF-8 text): the same values as datasketch hashing them with _shingle_hash.
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_PERMUTATIONS, hashfunc=int)
     for paragraph in (text.paragraphs if isinstance(text, Profile) else paragraphs(text)):
         if paragraph.words < MIN_PARAGRAPH_WORDS:
             continue
-        minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_PERMUTATIONS,
-                          hashfunc=_shingle_hash)
-        minhash.update_batch([shingle.encode("utf-8") for shingle in set(paragraph.shingles)])
+        minhash.clear()
+        minhash.update_batch(list(set(paragraph.shingles)))
         signatures.append(np.asarray(minhash.hashvalues, dtype=np.uint32))
     return Fingerprint(tuple(signatures))
 
 
 class CandidateIndex:
-    """Articles whose paragraphs may be near copies of a new article's paragraphs (datasketch MinHashLSH).
+    """Articles whose paragraphs may be near copies of a new article's paragraphs: LSH banding, compactly.
 
-    Keys are ``article_id * 256 + paragraph number`` (ints take less memory than tuples; paragraphs past the
-    256th are not indexed); candidates are article ids. In memory: built from the stored signatures when a
-    crawl (or ``clusters rebuild``) starts and topped up with what others stored since.
+    The banding is datasketch's (``MinHashLSH``'s optimal bands and rows for ``LSH_THRESHOLD`` at ``NUM_PERM``,
+    checked by tests/test_clusters.py): an article is a candidate when one of its paragraphs agrees with one of
+    the new article's on all ``LSH_ROWS`` hash values of some band. What differs is the storage. datasketch keeps
+    a Python set per band key and a list of band byte strings per key (about 50 KB per indexed article, 5 GB at
+    100k articles); here every (band key, article) pair is 12 bytes in sorted numpy arrays: the band's rows
+    folded into one 64-bit integer (a different key per band, a collision merely adds a candidate that the
+    confirmation on the texts rejects) beside a 32-bit article id. New entries go into small sorted runs that are
+    merged as they grow (each run at least twice the size of the next), so an insert costs a short sort and a
+    query one binary search per run over all the article's paragraphs at once.
     """
 
-    def __init__(self, threshold: float = LSH_THRESHOLD) -> None:
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    def __init__(self, bands: int | None = None, rows: int | None = None) -> None:
+        self.bands = bands or LSH_BANDS
+        self.rows = rows or LSH_ROWS
         self.articles: set[int] = set()
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted uint64 band keys, uint32 article ids)
+        self._band_salt = (np.arange(self.bands, dtype=np.uint64) + np.uint64(1)) * _KEY_SALT
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -188,20 +218,71 @@ class CandidateIndex:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self.articles
 
-    def add(self, article_id: int, fingerprint: Fingerprint, minhashes: list[LeanMinHash] | None = None) -> None:
-        if article_id in self.articles:
+    @property
+    def entries(self) -> int:
+        return sum(len(keys) for keys, _ in self._runs)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(keys.nbytes + ids.nbytes for keys, ids in self._runs)
+
+    def band_keys(self, signatures: np.ndarray) -> np.ndarray:
+        """(paragraphs, bands) uint64 keys of (paragraphs, NUM_PERM) uint32 signatures."""
+        values = signatures[:, :self.bands * self.rows].reshape(len(signatures), self.bands, self.rows)
+        keys = np.broadcast_to(self._band_salt, (len(signatures), self.bands)).copy()
+        for row in range(self.rows):
+            keys ^= values[:, :, row].astype(np.uint64)
+            keys *= _KEY_PRIME  # wraps modulo 2**64, as intended
+            keys ^= keys >> np.uint64(29)
+        return keys
+
+    def add(self, article_id: int, fingerprint: Fingerprint) -> None:
+        if article_id not in self.articles:
+            self.add_many([article_id], [fingerprint.matrix()])
+
+    def add_many(self, article_ids: Sequence[int], matrices: Sequence[np.ndarray]) -> None:
+        """Index several articles at once (loading stored signatures): one sort for the whole batch."""
+        keep = [(article_id, matrix[:MAX_INDEXED_PARAGRAPHS]) for article_id, matrix in zip(article_ids, matrices)
+                if article_id not in self.articles]
+        if not keep:
             return
-        self.articles.add(article_id)
-        for number, minhash in enumerate(minhashes if minhashes is not None else fingerprint.minhashes()):
-            if number >= 256:
-                break
-            self.lsh.insert(article_id * 256 + number, minhash, check_duplication=False)
+        for article_id, _ in keep:
+            if not 0 <= article_id < 2 ** 32:
+                raise ValueError(f"article id {article_id} does not fit the cluster index (32 bits)")
+            self.articles.add(article_id)
+        keep = [(article_id, matrix) for article_id, matrix in keep if len(matrix)]
+        if not keep:
+            return
+        keys = self.band_keys(np.concatenate([matrix for _, matrix in keep])).ravel()
+        ids = np.repeat(np.array([article_id for article_id, _ in keep], dtype=np.uint32),
+                        [len(matrix) * self.bands for _, matrix in keep])
+        order = np.argsort(keys, kind="stable")
+        self._runs.append((keys[order], ids[order]))
+        while len(self._runs) >= 2 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
+            (keys_a, ids_a), (keys_b, ids_b) = self._runs.pop(), self._runs.pop()
+            keys, ids = np.concatenate((keys_b, keys_a)), np.concatenate((ids_b, ids_a))
+            order = np.argsort(keys, kind="stable")  # two sorted runs: timsort merges them in linear time
+            self._runs.append((keys[order], ids[order]))
+
+    def hits_per_paragraph(self, fingerprint: Fingerprint) -> list[set[int]]:
+        """For each paragraph of the fingerprint, the indexed articles with a paragraph sharing one band."""
+        matrix = fingerprint.matrix()
+        hits: list[set[int]] = [set() for _ in range(len(matrix))]
+        if not len(matrix) or not self._runs:
+            return hits
+        queries = self.band_keys(matrix).ravel()
+        for keys, ids in self._runs:
+            low = np.searchsorted(keys, queries)
+            found = np.flatnonzero(keys[np.minimum(low, len(keys) - 1)] == queries)
+            if not len(found):
+                continue
+            high = np.searchsorted(keys, queries[found], "right")
+            for position, start, end in zip(found.tolist(), low[found].tolist(), high.tolist()):
+                hits[position // self.bands].update(ids[start:end].tolist())
+        return hits
 
     def candidates(self, fingerprint: Fingerprint) -> set[int]:
-        found: set[int] = set()
-        for minhash in fingerprint.minhashes():
-            found.update(key >> 8 for key in self.lsh.query(minhash))
-        return found
+        return set().union(*self.hits_per_paragraph(fingerprint))
 
 
 # ------------------------------------------------------------------------------------------------ comparison
@@ -225,52 +306,91 @@ class Comparison:
 
 
 class Profile:
-    """A text prepared for comparisons: its paragraphs and shingle set (build once, compare with many)."""
+    """A text prepared for comparisons: its paragraphs and shingle set (build once, compare with many).
 
-    def __init__(self, text: str) -> None:
-        self.paragraphs = paragraphs(text)
+    The analysis workers build it anyway for the signatures and ship it with them (:meth:`to_bytes`), so the
+    crawl's writer thread does not tokenise the text again.
+    """
+
+    def __init__(self, text: str | None = None, *, paragraphs_: list[Paragraph] | None = None) -> None:
+        self.paragraphs = paragraphs(text or "") if paragraphs_ is None else paragraphs_
         self.paragraph_sets = [frozenset(paragraph.shingles) for paragraph in self.paragraphs]
-        self.shingles = {shingle for paragraph in self.paragraphs for shingle in paragraph.shingles}
+        self.shingles = set().union(*self.paragraph_sets)
         self.narrative = {shingle for paragraph in self.paragraphs
                           for shingle, quoted in zip(paragraph.shingles, paragraph.quoted) if not quoted}
         long_paragraphs = [paragraph for paragraph in self.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
-        self.closing: frozenset[str] = frozenset(long_paragraphs[-1].shingles if long_paragraphs else ())
+        self.closing: frozenset[int] = frozenset(long_paragraphs[-1].shingles if long_paragraphs else ())
+
+    def to_bytes(self) -> bytes:
+        """Paragraph count, (words, shingles) per paragraph, the shingle hashes, the quoted flags as bits."""
+        counts = np.array([(paragraph.words, len(paragraph.shingles)) for paragraph in self.paragraphs],
+                          dtype="<u4").reshape(-1, 2)
+        hashes = np.array([shingle for paragraph in self.paragraphs for shingle in paragraph.shingles], dtype="<u4")
+        quoted = np.packbits(np.array([flag for paragraph in self.paragraphs for flag in paragraph.quoted],
+                                      dtype=bool))
+        return (np.array([len(self.paragraphs)], dtype="<u4").tobytes() + counts.tobytes() + hashes.tobytes()
+                + quoted.tobytes())
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> Profile:
+        (count,) = np.frombuffer(blob, dtype="<u4", count=1)
+        counts = np.frombuffer(blob, dtype="<u4", count=2 * int(count), offset=4).reshape(-1, 2)
+        total = int(counts[:, 1].sum())
+        hashes = np.frombuffer(blob, dtype="<u4", count=total, offset=4 + counts.nbytes).tolist()
+        quoted = np.unpackbits(np.frombuffer(blob, dtype=np.uint8, offset=4 + counts.nbytes + 4 * total),
+                               count=total).astype(bool).tolist()
+        built, start = [], 0
+        for words, length in counts.tolist():
+            built.append(Paragraph(tuple(hashes[start:start + length]), tuple(quoted[start:start + length]), words))
+            start += length
+        return cls(paragraphs_=built)
 
 
-def _longest_run(profile: Profile, other: Profile, ignore: Set[str]) -> int:
+def _longest_run(profile: Profile, other: Profile, ignore: Set[int]) -> int:
     """Longest shared run of words within one paragraph, outside quotes, ``ignore`` and closing paragraphs.
 
     A paragraph that closes both texts is left out: stories end with stock text (the office's contact line,
     the legal articles a suspect is charged under, "Demikian siaran pers ..."), which unrelated stories share.
     """
+    counting = (profile.shingles & other.shingles) - ignore - (profile.closing & other.closing)
     best = 0
     for paragraph in profile.paragraphs:
+        if len(paragraph.shingles) <= best or counting.isdisjoint(paragraph.shingles):
+            continue
         run = 0
         for shingle, quoted in zip(paragraph.shingles, paragraph.quoted):
-            counts = (shingle in other.shingles and not quoted and shingle not in ignore
-                      and not (shingle in profile.closing and shingle in other.closing))
-            run = run + 1 if counts else 0
-            best = max(best, run)
+            if shingle in counting and not quoted:
+                run += 1
+                if run > best:
+                    best = run
+            else:
+                run = 0
     return best + SHINGLE_WORDS - 1 if best else 0
 
 
-def compare(a: Profile | str, b: Profile | str, ignore: Set[str] = frozenset()) -> Comparison:
-    """How texts a and b overlap; ``ignore``: stock shingles that count for neither rule of ``same_story``."""
+def compare(a: Profile | str, b: Profile | str, ignore: Set[int] = frozenset(), decide: bool = False
+            ) -> Comparison:
+    """How texts a and b overlap; ``ignore``: stock shingles that count for neither rule of ``same_story``.
+
+    ``decide``: measure only what ``same_story`` and the shares need (cluster assignment): the shared run is
+    not measured (0) when the narrative share already decides, nor the paragraphs reused (0).
+    """
     a = a if isinstance(a, Profile) else Profile(a)
     b = b if isinstance(b, Profile) else Profile(b)
     shared = len(a.shingles & b.shingles)
     if not shared:
         return Comparison(0, 0.0, 0.0, 0.0, 0, 1.0)
     a_narrative, b_narrative = a.narrative - ignore, b.narrative - ignore
-    reused = sum(1 for paragraph, shingle_set in zip(a.paragraphs, a.paragraph_sets)
-                 if paragraph.words >= MIN_PARAGRAPH_WORDS
-                 and len(shingle_set & b.shingles) >= PARAGRAPH_REUSED * len(shingle_set))
+    reused = 0 if decide else sum(
+        1 for paragraph, shingle_set in zip(a.paragraphs, a.paragraph_sets)
+        if paragraph.words >= MIN_PARAGRAPH_WORDS and len(shingle_set & b.shingles) >= PARAGRAPH_REUSED * len(shingle_set))
     smaller = min(len(a_narrative), len(b_narrative))
+    narrative_share = len(a_narrative & b_narrative) / smaller if smaller else 0.0
     # A qualifying run needs this many shared shingles; fewer, and the run is not measured (reported as 0).
-    could_run = shared >= MIN_SHARED_RUN - SHINGLE_WORDS + 1
+    could_run = shared >= MIN_SHARED_RUN - SHINGLE_WORDS + 1 and not (decide and narrative_share >= MIN_NARRATIVE_SHARE)
     return Comparison(
         shared_run=min(_longest_run(a, b, ignore), _longest_run(b, a, ignore)) if could_run else 0,
-        narrative_share=len(a_narrative & b_narrative) / smaller if smaller else 0.0,
+        narrative_share=narrative_share,
         a_share=shared / len(a.shingles) if a.shingles else 0.0,
         b_share=shared / len(b.shingles) if b.shingles else 0.0,
         a_paragraphs_reused=reused,
@@ -298,9 +418,8 @@ class Clusterer:
     tests pass a dict's ``get``). ``known`` loads an article assigned before (from stored signatures).
     """
 
-    def __init__(self, load_texts: Callable[[list[int]], Mapping[int, str]],
-                 threshold: float = LSH_THRESHOLD) -> None:
-        self.index = CandidateIndex(threshold)
+    def __init__(self, load_texts: Callable[[list[int]], Mapping[int, str]]) -> None:
+        self.index = CandidateIndex()
         self.cluster_of: dict[int, int] = {}
         self.load_texts = load_texts
         self.candidates_compared = 0
@@ -331,18 +450,31 @@ class Clusterer:
         self.cluster_of[article_id] = cluster_id
         self.index.add(article_id, fingerprint)
 
-    def assign(self, article_id: int, text: str, fingerprint_: Fingerprint | None = None) -> Assignment:
+    def known_many(self, rows: Iterable[tuple[int, int, bytes | None]]) -> int:
+        """Load articles assigned before from (article id, cluster id, stored signature) rows, in one index run."""
+        ids, matrices = [], []
+        for article_id, cluster_id, blob in rows:
+            if article_id in self.cluster_of:
+                continue
+            self.cluster_of[article_id] = cluster_id
+            ids.append(article_id)
+            matrices.append(signature_matrix(blob))
+        self.index.add_many(ids, matrices)
+        return len(ids)
+
+    def assign(self, article_id: int, text: str, fingerprint_: Fingerprint | None = None,
+               profile: Profile | None = None) -> Assignment:
+        """Cluster one article. In a crawl the analysis workers computed ``fingerprint_`` and ``profile``;
+        without them (rebuild) the text is shingled here, and without a profile only when a paragraph collides."""
         if article_id in self.cluster_of:
             return Assignment(article_id, self.cluster_of[article_id])
-        # The text is only shingled here when some paragraph collides (most articles have no copy) or when the
-        # signatures must be computed (rebuild): the analysis workers already did that work for a crawl.
-        profile = Profile(text) if fingerprint_ is None else None
+        if profile is None and fingerprint_ is None:
+            profile = Profile(text)
         if fingerprint_ is None:
             fingerprint_ = fingerprint(profile)
-        minhashes = fingerprint_.minhashes()
-        hits_per_paragraph = [{key >> 8 for key in self.index.lsh.query(minhash)} for minhash in minhashes]
+        hits_per_paragraph = self.index.hits_per_paragraph(fingerprint_)
         collisions: Counter[int] = Counter()
-        common: set[str] = set()
+        common: set[int] = set()
         if any(hits_per_paragraph):
             profile = profile or Profile(text)
             long_paragraphs = [p for p in profile.paragraphs if p.words >= MIN_PARAGRAPH_WORDS]
@@ -360,12 +492,12 @@ class Clusterer:
                 if other is None:
                     continue
                 self.candidates_compared += 1
-                comparison = compare(other, profile, common)  # type: ignore[arg-type]
+                comparison = compare(other, profile, common, decide=True)  # type: ignore[arg-type]
                 if comparison.same_story and (best is None or comparison.a_share > best[1].a_share):
                     best = (candidate, comparison)
         cluster_id = self.cluster_of[best[0]] if best else article_id
         self.cluster_of[article_id] = cluster_id
-        self.index.add(article_id, fingerprint_, minhashes)
+        self.index.add(article_id, fingerprint_)
         if profile is not None:
             self._remember(article_id, profile)
         return Assignment(article_id, cluster_id, best[0] if best else None, best[1] if best else None,

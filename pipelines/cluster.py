@@ -1,6 +1,6 @@
 """Assigns story clusters to the articles the store step wrote, on the crawl's writer thread.
 
-The analysis workers computed each article's signature (crawler.clusters.fingerprint); this step queues it and,
+The analysis workers computed each article's signature and shingle profile (crawler.clusters); this step queues them and,
 whenever the article writer has just written its batch (nothing pending), clusters the queued articles in one
 transaction (storage.clusters.ClusterStore). Articles the writer found unchanged are already clustered and
 are skipped, so a second crawl changes no cluster.
@@ -33,12 +33,13 @@ class ClusterPipeline:
             return item
         analysis = item.analysis
         await asyncio.wrap_future(context.write_thread.submit(
-            self._queue, context, analysis.article.canonical_url, analysis.signature))
+            self._queue, context, analysis.article.canonical_url, analysis.signature,
+            getattr(analysis, "text_profile", None)))
         return item
 
     @staticmethod
-    def _queue(context, canonical_url: str, signature: bytes | None) -> None:
-        context.clusters.queue(canonical_url, signature)
+    def _queue(context, canonical_url: str, signature: bytes | None, text_profile: bytes | None) -> None:
+        context.clusters.queue(canonical_url, signature, text_profile)
         if context.writer.pending == 0:  # the writer just wrote its batch: what we queued is stored
             _assign(context)
 

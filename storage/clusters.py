@@ -45,6 +45,7 @@ source_table = Source.__table__
 
 RELEASES_SOURCE_KEY = "releases"
 _IN_CHUNK = 500
+_LOAD_BATCH = 5000
 # Rows assigned by another process up to this long before our last look are read again (clock skew, commit lag).
 _TOP_UP_OVERLAP = dt.timedelta(seconds=30)
 # A crawl's index holds the articles published this long before the earliest article it assigns, or later:
@@ -84,7 +85,7 @@ class ClusterStore:
         self.clusterer = logic.Clusterer(self._load_texts)
         self._loaded_until: dt.datetime | None = None
         self._loaded_from: dt.datetime | None = None
-        self._queued: dict[str, bytes | None] = {}
+        self._queued: dict[str, tuple[bytes | None, bytes | None]] = {}
         self._press_offices: dict[int, str | None] | None = None
 
     # -------------------------------------------------------------------------------------------- index
@@ -106,7 +107,13 @@ class ClusterStore:
         base = sa.select(sc.article_id, sc.cluster_id, sc.signature).select_from(cluster_table)
         queries = []
         if self._loaded_until is not None:
-            queries.append(base.where(sc.assigned_at >= self._loaded_until - _TOP_UP_OVERLAP))
+            # The overlap re-reads rows this process already holds (most of them its own): their ids first,
+            # then the signatures of the others only.
+            with self.engine.connect() as connection:
+                recent = connection.execute(sa.select(sc.article_id).where(
+                    sc.assigned_at >= self._loaded_until - _TOP_UP_OVERLAP)).scalars().all()
+            unknown = [article_id for article_id in recent if article_id not in self.clusterer.cluster_of]
+            queries += [base.where(sc.article_id.in_(chunk)) for chunk in _chunks(unknown)]
         if self.window is None:
             if self._loaded_from is None:
                 queries.append(base)
@@ -123,12 +130,10 @@ class ClusterStore:
         added = 0
         with self.engine.connect() as connection:
             for query in queries:
-                for row in connection.execute(query.execution_options(yield_per=5000)):
-                    if row.article_id in self.clusterer.cluster_of:
-                        continue
-                    self.clusterer.known(row.article_id, row.cluster_id,
-                                         logic.Fingerprint.from_bytes(row.signature))
-                    added += 1
+                # streamed in batches: one index run per batch, never all the blobs in memory at once
+                result = connection.execute(query.execution_options(yield_per=_LOAD_BATCH))
+                for batch in result.partitions():
+                    added += self.clusterer.known_many(batch)
         self._loaded_until = started
         return added
 
@@ -142,9 +147,10 @@ class ClusterStore:
 
     # -------------------------------------------------------------------------------------------- crawl side
 
-    def queue(self, canonical_url: str, signature: bytes | None) -> None:
-        """Remember an analysed article until the article writer has stored it (see :meth:`assign_queued`)."""
-        self._queued[canonical_url] = signature
+    def queue(self, canonical_url: str, signature: bytes | None, text_profile: bytes | None = None) -> None:
+        """Remember an analysed article (its signature and shingle profile, computed by the analysis worker) until
+        the article writer has stored it (see :meth:`assign_queued`)."""
+        self._queued[canonical_url] = (signature, text_profile)
 
     def assign_queued(self) -> AssignResult:
         """Cluster the queued articles that are stored now (call after the article writer flushed)."""
@@ -157,8 +163,9 @@ class ClusterStore:
                 found.update(connection.execute(
                     sa.select(article_table.c.canonical_url, article_table.c.id)
                     .where(article_table.c.canonical_url.in_(chunk))).all())
-        signatures = {found[url]: self._queued.pop(url) for url in urls if url in found}
-        return self.assign(list(signatures), signatures)
+        queued = {found[url]: self._queued.pop(url) for url in urls if url in found}
+        return self.assign(list(queued), {article_id: signature for article_id, (signature, _) in queued.items()},
+                           {article_id: profile for article_id, (_, profile) in queued.items() if profile})
 
     def assign_unclustered(self, since: dt.date | None = None) -> AssignResult:
         """Cluster every stored article that has no story_cluster row (published on or after ``since``)."""
@@ -179,7 +186,8 @@ class ClusterStore:
 
     # -------------------------------------------------------------------------------------------- assignment
 
-    def assign(self, article_ids: list[int], signatures: Mapping[int, bytes | None] | None = None) -> AssignResult:
+    def assign(self, article_ids: list[int], signatures: Mapping[int, bytes | None] | None = None,
+               text_profiles: Mapping[int, bytes] | None = None) -> AssignResult:
         """Cluster these stored articles (earliest published first); already clustered ones are skipped."""
         result = AssignResult()
         if not article_ids:
@@ -205,7 +213,9 @@ class ClusterStore:
             for row in rows:
                 blob = (signatures or {}).get(row.id)
                 fingerprint = logic.Fingerprint.from_bytes(blob) if blob else None
-                assignment = self.clusterer.assign(row.id, row.text, fingerprint)
+                shipped = (text_profiles or {}).get(row.id)
+                profile = logic.Profile.from_bytes(shipped) if shipped and fingerprint is not None else None
+                assignment = self.clusterer.assign(row.id, row.text, fingerprint, profile)
                 fingerprint = assignment.fingerprint or logic.fingerprint(row.text)
                 new_rows.append({
                     "article_id": row.id, "cluster_id": assignment.cluster_id,

@@ -89,6 +89,62 @@ def test_clusters_fingerprint_round_trips_through_bytes():
         clusters.Fingerprint.from_bytes(b"\0" * 7)
 
 
+def test_clusters_signatures_are_the_ones_stored_before_shingles_were_hashed_first():
+    # Stored signatures must stay comparable: a MinHash over the shingle texts hashed with CRC-32, as before.
+    import zlib
+
+    from datasketch import MinHash
+
+    text = pair_set("heldout")["texts"]["h1"]["text"]
+    first = next(line for line in text.split("\n") if len(line.split()) >= clusters.MIN_PARAGRAPH_WORDS)
+    words = [word.lower() for word in clusters._WORD.findall(first.replace('"', " ").replace("“", " ")
+                                                             .replace("”", " "))]
+    shingles = {" ".join(words[start:start + clusters.SHINGLE_WORDS]).encode()
+                for start in range(len(words) - clusters.SHINGLE_WORDS + 1)}
+    reference = MinHash(num_perm=clusters.NUM_PERM, seed=clusters.SEED, scheme=clusters.SCHEME,
+                        hashfunc=zlib.crc32)
+    reference.update_batch(list(shingles))
+    assert list(clusters.fingerprint(text).signatures[0]) == list(reference.hashvalues)
+
+
+def test_clusters_profile_shipped_from_the_worker_equals_the_one_built_from_the_text():
+    texts = pair_set("heldout")["texts"]
+    for key in ("h1", "h1_para", "h2_copy"):
+        built = clusters.Profile(texts[key]["text"])
+        shipped = clusters.Profile.from_bytes(built.to_bytes())
+        assert shipped.paragraphs == built.paragraphs and shipped.closing == built.closing
+        other = clusters.Profile(texts["h1"]["text"])
+        assert clusters.compare(other, shipped) == clusters.compare(other, built)
+    assert clusters.Profile.from_bytes(clusters.Profile("").to_bytes()).paragraphs == []
+
+
+def test_clusters_band_index_uses_datasketchs_banding_and_finds_what_it_finds():
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=clusters.LSH_THRESHOLD, num_perm=clusters.NUM_PERM)
+    assert (lsh.b, lsh.r) == (clusters.LSH_BANDS, clusters.LSH_ROWS)
+    texts = pair_set("dev")["texts"]
+    index = clusters.CandidateIndex()
+    fingerprints = {number: clusters.fingerprint(value["text"]) for number, value in enumerate(texts.values(), 1)}
+    for number, fingerprint_ in fingerprints.items():
+        index.add(number, fingerprint_)
+    # the same candidates as datasketch's own index over the same signatures
+    from datasketch import LeanMinHash
+
+    for number, fingerprint_ in fingerprints.items():
+        for paragraph, signature in enumerate(fingerprint_.signatures):
+            lsh.insert((number, paragraph), LeanMinHash(seed=clusters.SEED, hashvalues=signature,
+                                                        scheme=clusters.SCHEME))
+    for number, fingerprint_ in fingerprints.items():
+        expected = [{key[0] for key in lsh.query(LeanMinHash(seed=clusters.SEED, hashvalues=signature,
+                                                             scheme=clusters.SCHEME))}
+                    for signature in fingerprint_.signatures]
+        assert index.hits_per_paragraph(fingerprint_) == expected
+    assert index.nbytes == index.entries * 12 and len(index) == len(fingerprints)
+    with pytest.raises(ValueError):
+        index.add(2 ** 32, fingerprints[1])
+
+
 @pytest.mark.parametrize("copy, kind", [("h1_copy", "verbatim"), ("h2_copy", "verbatim"), ("h1_edit", "edited"),
                                         ("h3_edit", "edited"), ("h1_para", "paragraph"), ("h2_para", "paragraph")])
 def test_clusters_reuse_kind_of_each_labelled_copy(copy, kind):
