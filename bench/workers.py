@@ -254,7 +254,8 @@ def main() -> int:
         rate = row["articles"] / row["seconds"]
         overhead = "n/a" if row["overhead_ms"] is None else f"{row['overhead_ms']:.0f}"
         print(f"| {row['workers']} | {row['runs']} | {row['articles']} | {row['lost']} | {row['extra']} | "
-              f"{row['duplicated']} | {row['workers_used']} | {row['seconds']:.1f} | {row['runs'] / row['seconds']:.3f} | "
+              f"{row['duplicated']} | {row['workers_used']} | {row['seconds']:.1f} | "
+              f"{row['runs'] / row['seconds']:.3f} | "
               f"{rate:.1f} | {rate / base_rate:.2f} | {rate / row['workers']:.1f} | {row['mean_run_s']:.1f} | "
               f"{overhead} |")
     overheads = [row["overhead_ms"] for row in rows if row["overhead_ms"] is not None]

@@ -43,5 +43,6 @@ def test_a_backfill_by_one_and_by_two_workers_stores_every_article_once(tmp_path
         == [("1", "80", "0", "0", "0"), ("2", "80", "0", "0", "0")]
     runs = {workers: int(count) for workers, count, *_ in rows}
     used = {workers: int(row[-1]) for workers, *row in rows}
-    assert runs == {"1": 4, "2": 4}, "2 outlets x 2 months (the back-fill runs to the day after the archive ends, 1 December)"
+    # 2 outlets x 2 months: the back-fill runs to the day after the archive ends, 1 December
+    assert runs == {"1": 4, "2": 4}
     assert used == {"1": 1, "2": 2}, "the runs were spread over both workers"
