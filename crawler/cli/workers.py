@@ -157,7 +157,7 @@ def backfill(app: AppContext, source_key: str, first: dt.datetime, last: dt.date
 def print_worker_status(console: Console, engine, broker: str | None) -> None:  # noqa: ANN001 - an Engine
     """The workers, the queues and the back-fills in progress, for `pantau status`."""
     from crawler.workers.inspect import queue_lengths, worker_runs
-    from storage import backfills
+    from storage import backfills, worker_heartbeats
 
     try:
         workers = worker_runs(broker)
@@ -175,6 +175,17 @@ def print_worker_status(console: Console, engine, broker: str | None) -> None:  
             table.add_row(node, ", ".join(runs) or "-")
         if workers:
             console.print(table)
+    beating = [beat for beat in worker_heartbeats.read_beats(engine) if beat.stopped_at is None]
+    if beating:  # from the database: also the workers that no longer answer the broker
+        now = dt.datetime.now(dt.timezone.utc)
+        table = Table(title="Worker heartbeats", title_justify="left")
+        for column in ("worker", "host", "pid", "last beat", "state"):
+            table.add_column(column)
+        for beat in beating:
+            age = (now - beat.heartbeat_at).total_seconds()
+            table.add_row(beat.name, beat.hostname, str(beat.pid), f"{age:.0f} s ago",
+                          "lost (its runs are interrupted)" if beat.silent(now) else "beating")
+        console.print(table)
     progress = backfills.backfill_progress(engine, unfinished_only=True)
     if progress:
         table = Table(title="Back-fills in progress", title_justify="left")
