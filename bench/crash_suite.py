@@ -156,6 +156,7 @@ def run_suite(dialect: str, kills: int, seed: int, days: int) -> list[dict[str, 
             calibration = _crawl(databases.new(), config, folder / "calibration.log")
             calibration.wait(timeout=CRAWL_TIMEOUT)
             full = time.monotonic() - started
+            print(f"calibration {dialect}: a whole crawl took {full:.1f} s", file=sys.stderr, flush=True)
             for number in range(1, kills + 1):
                 database_url = databases.new()
                 crawl = _crawl(database_url, config, folder / f"kill-{number}.log")
@@ -183,6 +184,7 @@ def run_suite(dialect: str, kills: int, seed: int, days: int) -> list[dict[str, 
                 rows.append({"kill": number, "database": dialect, "victim": kind, "at_s": round(delay, 1),
                              "killed_crawl_exit": "hung" if hung else crawl.returncode, "orphans": orphans,
                              "recovery_exit": recovery_code, **_check(database_url, truth)})
+                print(f"round {time.strftime('%H:%M:%S')} {rows[-1]}", file=sys.stderr, flush=True)
         finally:
             databases.drop_all()
     return rows

@@ -53,6 +53,7 @@ FETCHED = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
 SOURCE = SourceConfig(key="fuzz", name="Fuzz", home_url="https://fuzz.example.id/", timezone="Asia/Makassar",
                       region="Kalimantan Timur")
 SECRET = "pantau-fuzz-secret-do-not-read"
+PROGRESS_EVERY = 1000
 NAMES = ["Diskominfo Kaltim", "DPRD Kaltim", "Kominfo", "Komdigi", "Polda Kaltim", "Pemprov Kaltim", "BPBD",
          "Kadiskominfo", "Sekwan", "Pemkot Samarinda", "Kementerian Komunikasi dan Informatika", "DPR"]
 
@@ -81,6 +82,13 @@ class Target:
         elapsed = time.perf_counter() - started
         if elapsed > self.slowest:
             self.slowest, self.slowest_input = elapsed, label
+        if self.inputs % PROGRESS_EVERY == 0:  # a long run stopped early still says how far it got
+            self.progress()
+
+    def progress(self) -> None:
+        print(f"progress {time.strftime('%H:%M:%S')} {self.name}: {self.inputs:,} inputs, "
+              f"{sum(self.crashes.values())} crashes, slowest {self.slowest:.2f} s ({self.slowest_input}), "
+              f"peak RSS {_rss_mb():.0f} MB", file=sys.stderr, flush=True)
 
 
 def _rss_mb() -> float:
@@ -266,6 +274,8 @@ def main() -> int:
     _fuzz_parsers(targets, args.scale, rng, secret_file)
     _fuzz_match(targets["match"], args.scale)
     _fuzz_extract(targets["extract"], args.scale, rng, args.data)
+    for target in targets.values():
+        target.progress()
     print("| target | inputs | crashes | slowest s | slowest input | peak RSS of the process so far, MB |")
     print("|---|---|---|---|---|---|")
     for target in targets.values():

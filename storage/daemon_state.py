@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from storage.db import write_transaction
 from storage.models import CrawlRun, DaemonState, Source
 from storage.repository import RunRecord, process_alive
+from storage.worker_heartbeats import Beat, beats, worker_is_silent
 
 # pg_advisory_xact_lock(int, int) namespace for per-source run claims ("pnta").
 CLAIM_LOCK_NAMESPACE = 0x706E7461
@@ -112,7 +113,8 @@ def read_daemon_state(engine: Engine) -> DaemonState | None:
 def _run_columns() -> list[Any]:
     return [CrawlRun.id, Source.key.label("source_key"), CrawlRun.trigger, CrawlRun.status, CrawlRun.started_at,
             CrawlRun.finished_at, CrawlRun.hostname, CrawlRun.pid, CrawlRun.pages, CrawlRun.new_articles,
-            CrawlRun.updated_articles, CrawlRun.mentions, CrawlRun.errors, CrawlRun.error_summary]
+            CrawlRun.updated_articles, CrawlRun.mentions, CrawlRun.errors, CrawlRun.error_summary,
+            CrawlRun.worker]
 
 
 def _record(row: Any) -> RunRecord:
@@ -121,15 +123,21 @@ def _record(row: Any) -> RunRecord:
 
 def run_is_live(run: RunRecord, *, now: dt.datetime, hostname: str,
                 alive: Callable[[int, dt.datetime], bool] = process_alive,
-                stale_after: dt.timedelta = DEFAULT_STALE_AFTER) -> bool:
+                stale_after: dt.timedelta = DEFAULT_STALE_AFTER,
+                heartbeats: dict[str, Beat] | None = None) -> bool:
     """Whether an unfinished run is really still going.
 
-    A run from this machine is live while its pid exists; a run from another machine cannot be checked and
-    counts as live. Either way a run older than ``stale_after`` is abandoned (pids get reused).
+    A run executed by a ``pantau worker`` is abandoned once its worker is silent (``heartbeats``, see
+    storage/worker_heartbeats.py), on whatever machine it ran. Otherwise a run from this machine is live while
+    its pid exists, and a run from another machine, which cannot be checked, counts as live. Either way a run
+    older than ``stale_after`` is abandoned (pids get reused).
     """
     if run.status != UNFINISHED:
         return False
     if now - run.started_at > stale_after:
+        return False
+    if run.worker is not None and heartbeats is not None \
+            and worker_is_silent(run.worker, heartbeats, now) is not None:
         return False
     if run.hostname not in (None, hostname):
         return True
@@ -161,9 +169,10 @@ class Claim:
 
 def claim_run(engine: Engine, source_key: str, trigger: str, *, pid: int, now: dt.datetime | None = None,
               hostname: str | None = None, alive: Callable[[int, dt.datetime], bool] = process_alive,
-              stale_after: dt.timedelta = DEFAULT_STALE_AFTER) -> Claim:
+              stale_after: dt.timedelta = DEFAULT_STALE_AFTER, worker: str | None = None) -> Claim:
     """Create a ``running`` crawl_run for ``source_key`` unless a live run of that source exists.
 
+    ``worker``: the ``pantau worker`` claiming it (recorded, so that the run dies with the worker's heartbeat).
     Dead runs of the source found on the way are marked ``interrupted``. Raises ``LookupError`` when the source
     is not in the database (sync the config first).
     """
@@ -177,15 +186,25 @@ def claim_run(engine: Engine, source_key: str, trigger: str, *, pid: int, now: d
         if source_id is None:
             raise LookupError(f"source '{source_key}' is not in the database")
         dead: list[int] = []
-        for run in unfinished_runs(connection, source_key):
-            if run_is_live(run, now=now, hostname=hostname, alive=alive, stale_after=stale_after):
+        unfinished = unfinished_runs(connection, source_key)
+        heartbeats = beats(connection, (run.worker for run in unfinished if run.worker is not None))
+        silent: dict[int, str] = {}
+        for run in unfinished:
+            if run_is_live(run, now=now, hostname=hostname, alive=alive, stale_after=stale_after,
+                           heartbeats=heartbeats):
                 return Claim(run_id=None, busy_with=run)
-            dead.append(run.id)
+            why = worker_is_silent(run.worker, heartbeats, now) if run.worker is not None else None
+            if why is not None:
+                silent[run.id] = why
+            else:
+                dead.append(run.id)
         _interrupt(connection, dead, now, "the crawl process ended without recording a result")
+        for run_id, why in silent.items():
+            _interrupt(connection, [run_id], now, why)
         run_id = connection.execute(
             sa.insert(CrawlRun).values(source_id=source_id, trigger=trigger, status=UNFINISHED, started_at=now,
-                                       hostname=hostname, pid=pid, pages=0, new_articles=0, updated_articles=0,
-                                       mentions=0, errors=0).returning(CrawlRun.id)).scalar_one()
+                                       hostname=hostname, pid=pid, worker=worker, pages=0, new_articles=0,
+                                       updated_articles=0, mentions=0, errors=0).returning(CrawlRun.id)).scalar_one()
     return Claim(run_id=run_id)
 
 

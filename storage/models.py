@@ -126,6 +126,9 @@ class CrawlRun(Base):
     finished_at: Mapped[dt.datetime | None]
     hostname: Mapped[str | None]
     pid: Mapped[int | None]
+    worker: Mapped[str | None] = mapped_column(
+        comment="the `pantau worker` that executes the run (its worker_heartbeat.name); null for the daemon's "
+                "children and ad-hoc crawls")
     pages: Mapped[int] = mapped_column(default=0)
     new_articles: Mapped[int] = mapped_column(default=0)
     updated_articles: Mapped[int] = mapped_column(default=0)
@@ -344,6 +347,25 @@ class MentionTone(Base):
     tone: Mapped[str] = mapped_column(comment="negative, neutral or positive")
     score: Mapped[float]
     sentence: Mapped[str] = mapped_column(Text)
+
+
+class WorkerHeartbeat(Base):
+    """A ``pantau worker``'s sign of life, written every few seconds by the worker process itself.
+
+    A run executed by a worker (``crawl_run.worker``) is live while its worker beats, on whatever machine the
+    worker runs: a worker silent for more than a few of its own intervals is lost, and its running runs are
+    marked interrupted (storage/worker_heartbeats.py). Not part of the analysts' schema.
+    """
+
+    __tablename__ = "worker_heartbeat"
+
+    name: Mapped[str] = mapped_column(primary_key=True, comment="the worker's node name (pantau@HOST-PID)")
+    hostname: Mapped[str]
+    pid: Mapped[int]
+    started_at: Mapped[dt.datetime]
+    heartbeat_at: Mapped[dt.datetime]
+    interval_seconds: Mapped[float] = mapped_column(Float, comment="how often this worker beats")
+    stopped_at: Mapped[dt.datetime | None]
 
 
 class DaemonState(Base):

@@ -76,7 +76,7 @@ def test_schema_doc_describes_every_table_view_and_column(crawled_demo):
     inspector = sa.inspect(crawled_demo.engine)
     tables = ["source", "crawl_run", "article", "entity", "entity_alias", "mention", "quote", "backfill",
               "backfill_part", "article_version", "fetch_state", "alert", "alert_check", "story_cluster",
-              "press_release", "fetch_error", "article_tone", "mention_tone"]
+              "press_release", "fetch_error", "article_tone", "mention_tone", "worker_heartbeat"]
     views = sorted(name for name in inspector.get_view_names() if name.startswith("v_"))
     assert len(views) == 12
     for name in tables + views:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from crawler.config import default_config_dir
 from crawler.urls import canonical_url
 from crawler.workers.backfill import month_ranges
+from storage.worker_heartbeats import HEARTBEAT_ENV
 from tests.fixtures.news_site import write_demo_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -40,17 +41,19 @@ class Cluster:
         self.processes: list[subprocess.Popen] = []
         self.engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
 
-    def pantau(self, *args: str, log: str) -> subprocess.Popen:
+    def pantau(self, *args: str, log: str, host: str | None = None) -> subprocess.Popen:
         handle = open(self.tmp_path / log, "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
-        process = subprocess.Popen([sys.executable, "-m", "crawler", "--database-url", self.database_url,
-                                    "--config", str(self.config_dir), *args], cwd=ROOT, env=self.env,
-                                   stdout=handle, stderr=subprocess.STDOUT, text=True)
+        command = [sys.executable, "-m", "crawler", "--database-url", self.database_url, "--config",
+                   str(self.config_dir), *args]
+        if host is not None:  # another machine, as far as names go: its own UTS namespace and host name
+            command = ["unshare", "--uts", "sh", "-c", f'hostname {host} && exec "$@"', "sh", *command]
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, text=True)
         self.processes.append(process)
         return process
 
-    def worker(self, name: str) -> subprocess.Popen:
+    def worker(self, name: str, host: str | None = None) -> subprocess.Popen:
         return self.pantau("worker", "--concurrency", "1", "--name", name, "--allow-private-addresses",
-                           "--grace-period", "5", log=f"{name}.log")
+                           "--grace-period", "5", log=f"{name}.log", host=host)
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "crawler", "--database-url", self.database_url, "--config",
@@ -176,6 +179,7 @@ def test_three_workers_and_a_leader_crawl_a_backfill_and_every_outlet_once(clust
     status = cluster.run("status", "--workers")
     assert status.returncode == 0, status.stderr
     assert "Workers: 3 answering" in status.stdout
+    assert "Worker heartbeats" in status.stdout and status.stdout.count("beating") == 3
 
 
 def test_a_worker_killed_mid_run_loses_nothing_and_stores_nothing_twice(cluster, news_site):
@@ -205,3 +209,52 @@ def test_a_worker_killed_mid_run_loses_nothing_and_stores_nothing_twice(cluster,
         "SELECT r.status FROM crawl_run r JOIN source s ON s.id = r.source_id WHERE s.key = 'gemanusantara' "
         "ORDER BY r.id")]
     assert statuses == ["interrupted", "succeeded"]
+
+
+def _can_fake_a_host() -> bool:
+    try:
+        return subprocess.run(["unshare", "--uts", "sh", "-c", "hostname pantau-probe && hostname"],
+                              capture_output=True, text=True, timeout=10).stdout.strip() == "pantau-probe"
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not _can_fake_a_host(), reason="needs unshare --uts (root) to give a worker another host name")
+def test_a_lost_machine_s_run_is_retried_once_its_heartbeat_stops_not_after_12_hours(cluster, news_site):
+    """A worker on "machine-b" (its own UTS namespace: this test's host cannot check its pids) is killed with
+    everything it started; the worker on "machine-c" sees its heartbeat stop, marks the run interrupted, and
+    crawls the message Redis delivers again. Before heartbeats, the run of another host counted as live for
+    DEFAULT_STALE_AFTER (12 h): the redelivered run was skipped as "already being crawled" and never done."""
+    cluster.env[HEARTBEAT_ENV] = "1"  # lost after MISSED_BEATS (4) seconds of silence
+    far = cluster.worker("far", host="machine-b")
+    cluster.wait_for(lambda: "ready" in (cluster.tmp_path / "far.log").read_text(), "the far worker", 60)
+    from crawler.workers.enqueue import enqueue_live_run
+
+    enqueue_live_run("gemanusantara", broker=cluster.env["PANTAU_BROKER_URL"])
+    [(run_id, hostname, worker)] = cluster.wait_for(lambda: cluster.query(
+        "SELECT r.id, r.hostname, r.worker FROM crawl_run r JOIN source s ON s.id = r.source_id "
+        "WHERE s.key = 'gemanusantara' AND r.status = 'running'"), "the run to start")
+    assert (hostname, worker) == ("machine-b", "far")
+    time.sleep(2)
+    assert cluster.query("SELECT 1 FROM crawl_run WHERE status = 'running'"), "the run ended before the kill"
+    kill_tree(far.pid, signal.SIGKILL)  # the machine is lost: worker, child crawl, extraction workers
+    far.wait()
+    expected = truth_urls(news_site, "gemanusantara")
+    assert len(cluster.stored("gemanusantara")) < len(expected), "killed before the run ended"
+
+    cluster.worker("near", host="machine-c")
+    [(reason,)] = cluster.wait_for(lambda: cluster.query(
+        "SELECT error_summary FROM crawl_run WHERE id = :id AND status = 'interrupted'", id=run_id),
+        "the lost machine's run to be marked interrupted")
+    assert "far on machine-b stopped beating" in reason
+    cluster.wait_for(lambda: cluster.query(
+        "SELECT 1 FROM crawl_run r JOIN source s ON s.id = r.source_id WHERE s.key = 'gemanusantara' "
+        "AND r.status = 'succeeded'"), "the run delivered again to complete", VISIBILITY_SECONDS + WAIT_SECONDS)
+    stored = cluster.stored("gemanusantara")
+    assert len(stored) == len(set(stored)) and set(stored) == expected
+    runs = cluster.query("SELECT r.status, r.hostname, r.worker, r.started_at, r.finished_at FROM crawl_run r "
+                         "JOIN source s ON s.id = r.source_id WHERE s.key = 'gemanusantara' ORDER BY r.id")
+    assert [(row[0], row[1], row[2]) for row in runs] == [("interrupted", "machine-b", "far"),
+                                                        ("succeeded", "machine-c", "near")]
+    beats = dict(cluster.query("SELECT name, hostname FROM worker_heartbeat"))
+    assert beats == {"far": "machine-b", "near": "machine-c"}

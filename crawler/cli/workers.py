@@ -59,7 +59,9 @@ def worker(app: AppContext, concurrency: int, queues: str, time_limit: float, gr
     from crawler.daemon.logs import configure_logging
     from crawler.daemon.runner import CrawlRunner, RunnerSettings
     from crawler.workers.app import QUEUES, make_app
+    from crawler.workers.heartbeat import Heartbeat
     from crawler.workers.tasks import WorkerContext, install_worker_context
+    from storage import worker_heartbeats
 
     wanted = [queue.strip() for queue in queues.split(",") if queue.strip()]
     unknown = [queue for queue in wanted if queue not in QUEUES]
@@ -73,13 +75,19 @@ def worker(app: AppContext, concurrency: int, queues: str, time_limit: float, gr
     if orphans:
         log.warning("marked %d crawl run(s) interrupted that a dead process had left running: %s",
                     len(orphans), ", ".join(map(str, orphans)))
+    node = name or f"pantau@{socket.gethostname()}-{os.getpid()}"
+    try:
+        interval = worker_heartbeats.configured_interval()
+    except ValueError as error:
+        raise BadWorkerOption(str(error)) from None
+    heartbeat = Heartbeat(engine, name=node, hostname=socket.gethostname(), interval=interval)
+    heartbeat.start()  # before any run is taken: a run of this worker is live only while it beats
     runner = CrawlRunner(engine, RunnerSettings(
         database_url=app.database_url, max_concurrent=concurrency, time_limit=dt.timedelta(seconds=time_limit),
         grace_period=dt.timedelta(seconds=grace_period), allow_private_addresses=allow_private_addresses,
-    ), config_dir=lambda: app.config_dir)
+    ), config_dir=lambda: app.config_dir, worker=node)
     install_worker_context(WorkerContext(runner=runner, database_url=app.database_url))
     celery_app = make_app(broker)
-    node = name or f"pantau@{socket.gethostname()}-{os.getpid()}"
 
     from celery.signals import worker_shutting_down
 
@@ -90,12 +98,15 @@ def worker(app: AppContext, concurrency: int, queues: str, time_limit: float, gr
         log.warning("%s (%s shutdown): stopping the running crawls", sig, how)
         runner.stop()
 
-    log.info("worker %s: database %s, config %s, broker %s, queues %s, %d at once", node,
+    log.info("worker %s: database %s, config %s, broker %s, queues %s, %d at once, heartbeat every %g s", node,
              storage.safe_url(app.database_url), app.config_dir, celery_app.conf.broker_url, ",".join(wanted),
-             concurrency)
-    celery_app.Worker(hostname=node, concurrency=concurrency, pool="threads", queues=wanted,
-                      loglevel="INFO", without_mingle=True, without_gossip=True).start()
-    engine.dispose()
+             concurrency, interval)
+    try:
+        celery_app.Worker(hostname=node, concurrency=concurrency, pool="threads", queues=wanted,
+                          loglevel="INFO", without_mingle=True, without_gossip=True).start()
+    finally:
+        heartbeat.stop()
+        engine.dispose()
 
 
 @cli.command()
@@ -146,7 +157,7 @@ def backfill(app: AppContext, source_key: str, first: dt.datetime, last: dt.date
 def print_worker_status(console: Console, engine, broker: str | None) -> None:  # noqa: ANN001 - an Engine
     """The workers, the queues and the back-fills in progress, for `pantau status`."""
     from crawler.workers.inspect import queue_lengths, worker_runs
-    from storage import backfills
+    from storage import backfills, worker_heartbeats
 
     try:
         workers = worker_runs(broker)
@@ -164,6 +175,17 @@ def print_worker_status(console: Console, engine, broker: str | None) -> None:  
             table.add_row(node, ", ".join(runs) or "-")
         if workers:
             console.print(table)
+    beating = [beat for beat in worker_heartbeats.read_beats(engine) if beat.stopped_at is None]
+    if beating:  # from the database: also the workers that no longer answer the broker
+        now = dt.datetime.now(dt.timezone.utc)
+        table = Table(title="Worker heartbeats", title_justify="left")
+        for column in ("worker", "host", "pid", "last beat", "state"):
+            table.add_column(column)
+        for beat in beating:
+            age = (now - beat.heartbeat_at).total_seconds()
+            table.add_row(beat.name, beat.hostname, str(beat.pid), f"{age:.0f} s ago",
+                          "lost (its runs are interrupted)" if beat.silent(now) else "beating")
+        console.print(table)
     progress = backfills.backfill_progress(engine, unfinished_only=True)
     if progress:
         table = Table(title="Back-fills in progress", title_justify="left")

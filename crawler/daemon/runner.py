@@ -69,8 +69,10 @@ class CrawlRunner:
     """Starts, watches and settles child crawls; thread-safe (APScheduler calls :meth:`run_source` from its pool)."""
 
     def __init__(self, engine: Engine, settings: RunnerSettings, *, config_dir: Callable[[], Path],
-                 hostname: str | None = None, on_finished: Callable[[ActiveRun], None] | None = None) -> None:
+                 hostname: str | None = None, on_finished: Callable[[ActiveRun], None] | None = None,
+                 worker: str | None = None) -> None:
         self.engine = engine
+        self.worker = worker  # a `pantau worker`'s name: its runs live and die with its heartbeat
         self.settings = settings
         self.config_dir = config_dir
         self.hostname = hostname or daemon_state.this_host()
@@ -104,7 +106,7 @@ class CrawlRunner:
         if self.stopping.is_set():
             return "not started: shutting down"
         claim = daemon_state.claim_run(self.engine, source_key, "scheduled", pid=os.getpid(),
-                                       hostname=self.hostname)
+                                       hostname=self.hostname, worker=self.worker)
         if claim.run_id is None:
             busy = claim.busy_with
             assert busy is not None

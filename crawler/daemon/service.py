@@ -41,7 +41,7 @@ from crawler.daemon.lock import DaemonLock
 from crawler.daemon.plan import JOB_PREFIX, JobPlan, diff_plans, first_run_time, format_interval, plan_jobs, \
     validate_plans
 from crawler.daemon.runner import ActiveRun, CrawlRunner, RunnerSettings
-from storage import daemon_state
+from storage import daemon_state, worker_heartbeats
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,7 @@ class Daemon:
                 raise ConfigError(options.config_dir / "sources", str(error)) from None
             self.engine = engine = storage.connect(options.database_url)
             orphans = storage.mark_orphaned_runs_interrupted(engine)
+            orphans += worker_heartbeats.interrupt_runs_of_silent_workers(engine, now=daemon_state.utcnow())
             if orphans:
                 logger.warning("marked %d crawl run(s) interrupted that a dead process had left running: %s",
                                len(orphans), ", ".join(map(str, orphans)))
@@ -301,6 +302,10 @@ class Daemon:
                                                   pid=self.pid)
                 except Exception as error:  # noqa: BLE001 - keep crawling; the next heartbeat retries
                     logger.error("could not record the heartbeat: %s", error)
+                try:  # runs of `pantau worker`s on machines that went silent (see storage/worker_heartbeats.py)
+                    worker_heartbeats.interrupt_runs_of_silent_workers(self.engine, now=daemon_state.utcnow())
+                except Exception as error:  # noqa: BLE001 - as for the heartbeat: the next one retries
+                    logger.error("could not check the workers' heartbeats: %s", error)
                 last_heartbeat = now
 
     def _shutdown(self) -> None:

@@ -61,6 +61,7 @@ class RunRecord:
     mentions: int
     errors: int
     error_summary: str | None
+    worker: str | None = None  # the `pantau worker` executing it (its heartbeat tells whether it is live)
 
     @property
     def duration(self) -> dt.timedelta | None:
