@@ -74,6 +74,7 @@ logger = logging.getLogger(__name__)
 SNIPPET_CHARS = 80
 # Zones analysts count by default.
 COUNTED_ZONES: frozenset[str] = frozenset({"title", "lead", "body", "quote"})
+_NAMED_ZONES = COUNTED_ZONES | {"caption"}  # where a named body counts as context for bare forms
 
 _BLOCKER = -1
 # Kinds of which every city and regency has its own (Dinas Sosial, BPBD, DPRD, Setwan, KPU): a bare form in a
@@ -105,6 +106,11 @@ _CAPTION_LINE = re.compile(r"^\W*(foto|ilustrasi|caption|keterangan foto|sumber 
 _CAPTION_CREDIT = re.compile(r"\(\s*(?:foto|dok\.?|dokumentasi|ilustrasi|sumber foto|ist\.?|istimewa)\b[^()\n]{0,80}\)"
                              r"\s*\.?\s*$", re.IGNORECASE)
 _CAPTION_MAX_CHARS = 400
+# Every paragraph that _RELATED_LINE, _TAG_LINE, _CAPTION_LINE or _BYLINE_LINE matches starts like this (one
+# cheap test per paragraph; the four patterns run only on the few that pass it).
+_LINE_KIND_HINT = re.compile(r"\W*(?:baca|berita|artikel|lihat|simak|tag|topik|kata|label|foto|ilustrasi|caption|"
+                             r"keterangan|sumber|dok|penulis|editor|reporter|pewarta|koresponden|redaktur|"
+                             r"penyunting|adv|pariwara)|\s*\(", re.IGNORECASE)
 _BYLINE_LINE = re.compile(r"^\W*(penulis|editor|reporter|pewarta|koresponden|redaktur|penyunting|sumber)\s*:"
                           r"|^\s*\([^()\n]{0,100}\)\s*$|^\s*(adv|advertorial|pariwara)\b", re.IGNORECASE)
 # A credit in parentheses with a slash at the end of a paragraph: "(Humas DPRD Kaltim/adv/ab)".
@@ -133,6 +139,12 @@ _SECRETARIAT_UNIT_BEFORE = re.compile(r"\b(?:Kepala\s+)?(?:Bagian|Kabag|Kasubbag
                                       r"(?:\s+(?:[A-Z][\w-]*|dan|&))+\s+$")
 _NOT_BODY_WORDS = frozenset({"mantan", "eks", "bekas", "purnabakti", "calon", "caleg", "bacaleg", "asosiasi",
                              "forum", "ikatan", "persatuan", "himpunan", "paguyuban", "perkumpulan"})
+
+
+def _may_not_be_body(text: str) -> bool:
+    """Whether ``text`` holds any word :func:`_not_the_body` looks for (else no form in it can fail it)."""
+    lowered = text.lower()
+    return any(word in lowered for word in _NOT_BODY_WORDS)
 
 
 def _not_the_body(text: str, start: int) -> bool:
@@ -227,7 +239,7 @@ def _slot_of(key: _Key) -> _Slot:
 _Hit = tuple[int, int, _Slot]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     """A mention in the making: resolved (entity set) or awaiting context (candidates set)."""
 
@@ -322,7 +334,7 @@ class Matcher:
             if entity.kind != "sekretariat" or "Dewan Perwakilan Rakyat Daerah" not in canonical_base(entity.name):
                 continue
             for council, other in enumerate(self.entities):
-                if other.kind == "dprd" and other.level == entity.level and same_region(other.region, entity.region):
+                if other.kind == "dprd" and other.level == entity.level and _same_region(other.region, entity.region):
                     result.setdefault(council, number)
         return result
 
@@ -407,7 +419,11 @@ class Matcher:
         if not found:
             return []
         found = _join_bracketed(found, texts)
-        found = [item for item in found if not _not_the_body(texts[item.field], item.start)]
+        # _not_the_body needs one of its words before the form: most fields have none at all.
+        suspect = {name for name, text in fields if text and _may_not_be_body(text)}
+        if suspect:
+            found = [item for item in found if item.field not in suspect
+                     or not _not_the_body(texts[item.field], item.start)]
         entities = self.entities
         for item in found:
             if item.entity is not None and entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
@@ -455,29 +471,31 @@ class Matcher:
         size = len(text)
         for end_index, slot in self._automaton.iter(normal):
             if originals is None:
-                start, end = end_index - slot.length + 1, end_index + 1
+                end = end_index + 1
+                start = end - slot.length
             else:
                 start, end = originals(end_index - slot.length + 1), originals(end_index) + 1
-            # Whole words only (inlined _at_word_boundaries: this runs for every automaton hit).
-            if start > 0:
+            # Whole words only (inlined _at_word_boundaries: this runs for every automaton hit). A form with
+            # whitespace (or the edge) on both sides is its own token, so no identifier can hold it.
+            spaced = True
+            if start:
                 before = text[start - 1]
-                if before.isalnum() and not (before.islower() and text[start].isupper()):
-                    continue
-                if before.isspace():
-                    before = ""
-            else:
-                before = ""
+                if before.isalnum():
+                    if not (before.islower() and text[start].isupper()):
+                        continue
+                    spaced = False
+                elif not before.isspace():
+                    spaced = False
             if end < size:
                 after = text[end]
-                if after.isalnum() and not (text[end - 1].islower() and after.isupper()) and not (
-                        text[end:end + 3].lower() == "nya" and (end + 3 == size or not text[end + 3].isalnum())):
-                    continue
-                if after.isspace():
-                    after = ""
-            else:
-                after = ""
-            # A form with whitespace (or the edge) on both sides is its own token: no identifier around it.
-            if (before or after) and _in_identifier(text, start, end):
+                if after.isalnum():
+                    if not (text[end - 1].islower() and after.isupper()) and not (
+                            text[end:end + 3].lower() == "nya" and (end + 3 == size or not text[end + 3].isalnum())):
+                        continue
+                    spaced = False
+                elif not after.isspace():
+                    spaced = False
+            if not spaced and _in_identifier(text, start, end):
                 continue
             if slot.has_targets and (not slot.needs_capital or (
                     text[start].isupper() and (not slot.bare_only or _capitalised(text[start:end])))):
@@ -548,14 +566,14 @@ class Matcher:
         texts = dict(fields)
         order = {name: number for number, name in enumerate(_FIELD_ORDER)}
         named = [item for item in found if item.entity is not None and item.field in ("title", "text")
-                 and item.zone in COUNTED_ZONES | {"caption"}]
+                 and item.zone in _NAMED_ZONES]
         named_ids = [item.entity for item in named]
         evidence_regions = [region.name for region in region_evidence]
         evidence_regions += [self.entities[number].region for number in named_ids if self.entities[number].region]
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
-        story_source = _story_source(source, texts.get("text", ""))
-        dateline = _dateline_region(texts.get("text", ""))
+        # The story's place, read only when a bare form gets as far as _from_regions.
+        place: list[tuple[SourceConfig | None, Region | None]] = []
 
         for item in found:
             if item.entity is not None:
@@ -577,10 +595,10 @@ class Matcher:
             partner = self._pair_partner(item, found, text)
             if partner is not None:
                 region = self.entities[partner].region
-                same = [number for number in candidates if same_region(self.entities[number].region, region)]
+                same = [number for number in candidates if _same_region(self.entities[number].region, region)]
                 if not same:  # "Pemprov dan Pemkot Balikpapan": the province the partner lies in
                     same = [number for number in candidates if self.entities[number].level == "provinsi"
-                            and same_region(self.entities[number].region, province_of(region))]
+                            and _same_region(self.entities[number].region, province_of(region))]
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
                     continue
@@ -591,7 +609,7 @@ class Matcher:
                 candidates = [number for number in candidates if self.entities[number].level == wanted]
             following = self._region_after(after)
             if following is not None:
-                same = [number for number in candidates if same_region(self.entities[number].region, following)]
+                same = [number for number in candidates if _same_region(self.entities[number].region, following)]
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
                 else:
@@ -621,6 +639,10 @@ class Matcher:
             if chosen is None and same_kind_foreign:
                 continue
             if chosen is None and len({number for number in named_ids if number in candidates}) <= 1:
+                if not place:
+                    place.append((_story_source(source, texts.get("text", "")),
+                                  _dateline_region(texts.get("text", ""))))
+                story_source, dateline = place[0]
                 chosen = self._from_regions(candidates, nationals, evidence_regions, dateline, story_source)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
@@ -654,14 +676,17 @@ class Matcher:
     def _from_article(self, item: _Found, candidates: list[int], named: list[_Found],
                       order: dict[str, int]) -> int | None:
         position = (order[item.field], item.start)
-        preceding = [other for other in named if other.entity in candidates
-                     and (order[other.field], other.start) < position]
+        wanted = set(candidates)
+        of_candidates = [other for other in named if other.entity in wanted]
+        if not of_candidates:
+            return None
+        preceding = [other for other in of_candidates if (order[other.field], other.start) < position]
         if preceding:
             return max(preceding, key=lambda other: (order[other.field], other.start)).entity
         # Named only later: the headline's or lead's bare form explained further on ("Pemprov Gelar …" then
         # "Pemprov Kaltim …"); a body named later only in the body is an example, not the subject.
-        anywhere = {other.entity for other in named if other.entity in candidates}
-        if not any(other.entity in candidates and other.zone in ("title", "lead") for other in named):
+        anywhere = {other.entity for other in of_candidates}
+        if not any(other.zone in ("title", "lead") for other in of_candidates):
             return None
         if len(anywhere) == 1:
             return anywhere.pop()
@@ -698,20 +723,20 @@ class Matcher:
         provinces = {province_of(region) or region for region in named_regions}
         if not provinces or provinces != {home_province}:
             return None  # the story names no place, or a place outside the home province
-        home = [number for number in regional if same_region(self.entities[number].region, source.region)]
+        home = [number for number in regional if _same_region(self.entities[number].region, source.region)]
         if not home:
             home = [number for number in regional if self.entities[number].level == "provinsi"
-                    and same_region(self.entities[number].region, home_province)]
+                    and _same_region(self.entities[number].region, home_province)]
         return home[0] if len(home) == 1 else None
 
     def _dateline_fits(self, number: int, dateline: Region) -> bool:
         """Whether a story datelined ``dateline`` is about body ``number``'s region."""
         entity = self.entities[number]
         if entity.level != "provinsi":
-            return same_region(entity.region, dateline.name)
+            return _same_region(entity.region, dateline.name)
         if dateline.level == "provinsi":
-            return same_region(entity.region, dateline.name)
-        if not same_region(entity.region, dateline.home_province):
+            return _same_region(entity.region, dateline.name)
+        if not _same_region(entity.region, dateline.home_province):
             return False
         # "BALIKPAPAN – BPBD …" is the city's BPBD; "BALIKPAPAN – Polda …" and "SAMARINDA – BPBD …" (the
         # provincial capital, where provincial bodies sit) may be the province's.
@@ -732,6 +757,12 @@ def _dateline_region(text: str) -> Region | None:
     from crawler.regions import find_region
 
     return find_region(match.group(1).strip())
+
+
+@lru_cache(maxsize=65536)
+def _same_region(a: str | None, b: str | None) -> bool:
+    """:func:`crawler.regions.same_region`, memoised: context resolution compares every candidate's region."""
+    return same_region(a, b)
 
 
 @lru_cache(maxsize=4096)
@@ -758,7 +789,7 @@ def _story_source(source: SourceConfig | None, text: str) -> SourceConfig | None
 
     region = find_region(match.group(1).strip())
     home = province_of(source.region) or source.region
-    if region is None or same_region(region.home_province, home):
+    if region is None or _same_region(region.home_province, home):
         return source
     return source.model_copy(update={"scope": "national", "region": None})
 
@@ -857,12 +888,12 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
         return hits
     taken: list[_Hit] = []
     occupied = bytearray(max(hit[1] for hit in hits))
-    for hit in sorted(hits, key=lambda hit: (hit[0] - hit[1], hit[0])):
-        start, end = hit[0], hit[1]
+    # (-length, start) is unique per hit, so the tuple sort never compares slots.
+    for _negative_length, start, end, slot in sorted([(start - end, start, end, slot) for start, end, slot in hits]):
         if occupied.find(1, start, end) < 0:
-            taken.append(hit)
+            taken.append((start, end, slot))
             occupied[start:end] = b"\x01" * (end - start)
-    taken.sort(key=lambda hit: hit[0])
+    taken.sort()  # by start: taken hits do not overlap, so starts differ and slots are never compared
     return taken
 
 
@@ -898,14 +929,15 @@ class _ZoneMap:
             if not paragraph.strip():
                 continue
             zone: MentionZone
-            if _RELATED_LINE.match(paragraph):
+            hinted = _LINE_KIND_HINT.match(paragraph) is not None
+            if hinted and _RELATED_LINE.match(paragraph):
                 zone = "related"
-            elif _TAG_LINE.match(paragraph):
+            elif hinted and _TAG_LINE.match(paragraph):
                 zone = "tag"
-            elif _CAPTION_LINE.match(paragraph) or (
+            elif (hinted and _CAPTION_LINE.match(paragraph)) or (
                     len(paragraph) <= _CAPTION_MAX_CHARS and _CAPTION_CREDIT.search(paragraph)):
                 zone = "caption"
-            elif _BYLINE_LINE.match(paragraph):
+            elif hinted and _BYLINE_LINE.match(paragraph):
                 zone = "byline"
             elif not lead_seen:
                 zone, lead_seen = "lead", True
