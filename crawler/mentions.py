@@ -401,7 +401,7 @@ class Matcher:
         found: list[_Found] = []
         # Region words seen in the title and text, checked only if a bare form needs context (most articles
         # name every body in full and never look at them).
-        region_hits: list[tuple[MentionField, str, _ZoneMap, list[tuple[int, int, _Slot]]]] = []
+        region_hits: list[tuple[MentionField, str, _ZoneMap, list[tuple[int, int, _Slot, bool]]]] = []
         published_at = article.published_at
         for name, text in fields:
             if not text:
@@ -431,17 +431,27 @@ class Matcher:
                 item.entity = self._secretariat_of.get(item.entity, _BLOCKER)  # no secretariat known: dropped
         found = [item for item in found if item.entity != _BLOCKER]
         if any(item.entity is None for item in found):
-            # Only the set of region names counts as evidence (_from_regions), so a region already accepted
-            # is not checked again at its next occurrence.
-            region_evidence: list[Region] = []
-            accepted: set[str] = set()
-            for _name, text, zones, regions in region_hits:
-                for start, end, slot in regions:
-                    for region, form in slot.regions:
-                        if region.name not in accepted and _region_word_ok(text, start, end, text[start:end], form) \
-                                and zones.zone(start) in COUNTED_ZONES:
-                            accepted.add(region.name)
-                            region_evidence.append(region)
+            def region_evidence() -> list[Region]:
+                # Only the set of region names counts as evidence (_from_regions), so a region already accepted
+                # is not checked again at its next occurrence. Region-only hits were not checked for word
+                # boundaries while scanning (most articles never get here): they are now.
+                evidence: list[Region] = []
+                accepted: set[str] = set()
+                for _name, text, zones, regions in region_hits:
+                    for start, end, slot, checked in regions:
+                        if all(region.name in accepted for region, _form in slot.regions):
+                            continue
+                        if not checked and (not _at_word_boundaries(text, start, end)
+                                            or _in_identifier(text, start, end)):
+                            continue
+                        for region, form in slot.regions:
+                            if region.name not in accepted and _region_word_ok(text, start, end, text[start:end],
+                                                                               form) \
+                                    and zones.zone(start) in COUNTED_ZONES:
+                                accepted.add(region.name)
+                                evidence.append(region)
+                return evidence
+
             self._resolve_context(found, fields, region_evidence, published_at, source)
         mentions = []
         for item in found:
@@ -461,9 +471,10 @@ class Matcher:
                 ("caption", "\n".join(article.captions)), ("tags", "\n".join(article.tags)),
                 ("related", "\n".join(article.related)), ("byline", article.byline or "")]
 
-    def _scan(self, text: str) -> tuple[list[_Hit], list[_Hit]]:
+    def _scan(self, text: str) -> tuple[list[_Hit], list[tuple[int, int, _Slot, bool]]]:
         """Automaton hits at word boundaries and outside identifiers: forms of bodies (capitalised where the
-        form must be), and region words (checked later, only when needed)."""
+        form must be); and region words, with whether they were checked already (a key that is only a region
+        word is checked later, when an article needs region evidence)."""
         normal, mapping = normalise(text)
         originals = _offset_map(mapping)
         hits: list[_Hit] = []
@@ -475,6 +486,10 @@ class Matcher:
                 start = end - slot.length
             else:
                 start, end = originals(end_index - slot.length + 1), originals(end_index) + 1
+            if not slot.has_targets:
+                # A region word only: evidence that is read for few articles, so its checks wait till then.
+                regions.append((start, end, slot, False))
+                continue
             # Whole words only (inlined _at_word_boundaries: this runs for every automaton hit). A form with
             # whitespace (or the edge) on both sides is its own token, so no identifier can hold it.
             spaced = True
@@ -501,7 +516,7 @@ class Matcher:
                     text[start].isupper() and (not slot.bare_only or _capitalised(text[start:end])))):
                 hits.append((start, end, slot))
             if slot.regions:
-                regions.append((start, end, slot))
+                regions.append((start, end, slot, True))
         return hits, regions
 
     # ------------------------------------------------------------------ resolving
@@ -561,15 +576,14 @@ class Matcher:
         return item
 
     def _resolve_context(self, found: list[_Found], fields: list[tuple[MentionField, str]],
-                         region_evidence: list[Region], published_at: dt.datetime | None,
+                         region_evidence: Callable[[], list[Region]], published_at: dt.datetime | None,
                          source: SourceConfig | None) -> None:
         texts = dict(fields)
         order = {name: number for number, name in enumerate(_FIELD_ORDER)}
         named = [item for item in found if item.entity is not None and item.field in ("title", "text")
                  and item.zone in _NAMED_ZONES]
         named_ids = [item.entity for item in named]
-        evidence_regions = [region.name for region in region_evidence]
-        evidence_regions += [self.entities[number].region for number in named_ids if self.entities[number].region]
+        evidence: list[list[str]] = []  # the regions the story names, read when _from_regions first needs them
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
         # The story's place, read only when a bare form gets as far as _from_regions.
@@ -643,7 +657,10 @@ class Matcher:
                     place.append((_story_source(source, texts.get("text", "")),
                                   _dateline_region(texts.get("text", ""))))
                 story_source, dateline = place[0]
-                chosen = self._from_regions(candidates, nationals, evidence_regions, dateline, story_source)
+                if not evidence:
+                    evidence.append([region.name for region in region_evidence()] + [
+                        self.entities[number].region for number in named_ids if self.entities[number].region])
+                chosen = self._from_regions(candidates, nationals, evidence[0], dateline, story_source)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
@@ -918,6 +935,7 @@ class _ZoneMap:
         self.spans: list[tuple[int, int, MentionZone]] = []
         self.quotes: list[tuple[int, int]] = []
         self._starts: list[int] | None = None  # span starts, for bisecting (spans are in text order)
+        self._quote_starts: list[int] | None = None
         if self.fixed is not None:
             return
         self.quotes = quote_spans(text)
@@ -959,7 +977,12 @@ class _ZoneMap:
         if index >= 0:
             start, end, zone = self.spans[index]
             if offset < end:
-                if zone in ("lead", "body") and any(q_start <= offset < q_end for q_start, q_end in self.quotes):
-                    return "quote"
+                if zone in ("lead", "body") and self.quotes:
+                    # quote_spans are regex matches: in order and never overlapping.
+                    if self._quote_starts is None:
+                        self._quote_starts = [q_start for q_start, _q_end in self.quotes]
+                    quote = bisect.bisect_right(self._quote_starts, offset) - 1
+                    if quote >= 0 and offset < self.quotes[quote][1]:
+                        return "quote"
                 return zone
         return "body"
