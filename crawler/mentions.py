@@ -57,7 +57,7 @@ import bisect
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -74,6 +74,7 @@ logger = logging.getLogger(__name__)
 SNIPPET_CHARS = 80
 # Zones analysts count by default.
 COUNTED_ZONES: frozenset[str] = frozenset({"title", "lead", "body", "quote"})
+_NAMED_ZONES = COUNTED_ZONES | {"caption"}  # where a named body counts as context for bare forms
 
 _BLOCKER = -1
 # Kinds of which every city and regency has its own (Dinas Sosial, BPBD, DPRD, Setwan, KPU): a bare form in a
@@ -105,6 +106,11 @@ _CAPTION_LINE = re.compile(r"^\W*(foto|ilustrasi|caption|keterangan foto|sumber 
 _CAPTION_CREDIT = re.compile(r"\(\s*(?:foto|dok\.?|dokumentasi|ilustrasi|sumber foto|ist\.?|istimewa)\b[^()\n]{0,80}\)"
                              r"\s*\.?\s*$", re.IGNORECASE)
 _CAPTION_MAX_CHARS = 400
+# Every paragraph that _RELATED_LINE, _TAG_LINE, _CAPTION_LINE or _BYLINE_LINE matches starts like this (one
+# cheap test per paragraph; the four patterns run only on the few that pass it).
+_LINE_KIND_HINT = re.compile(r"\W*(?:baca|berita|artikel|lihat|simak|tag|topik|kata|label|foto|ilustrasi|caption|"
+                             r"keterangan|sumber|dok|penulis|editor|reporter|pewarta|koresponden|redaktur|"
+                             r"penyunting|adv|pariwara)|\s*\(", re.IGNORECASE)
 _BYLINE_LINE = re.compile(r"^\W*(penulis|editor|reporter|pewarta|koresponden|redaktur|penyunting|sumber)\s*:"
                           r"|^\s*\([^()\n]{0,100}\)\s*$|^\s*(adv|advertorial|pariwara)\b", re.IGNORECASE)
 # A credit in parentheses with a slash at the end of a paragraph: "(Humas DPRD Kaltim/adv/ab)".
@@ -135,6 +141,12 @@ _NOT_BODY_WORDS = frozenset({"mantan", "eks", "bekas", "purnabakti", "calon", "c
                              "forum", "ikatan", "persatuan", "himpunan", "paguyuban", "perkumpulan"})
 
 
+def _may_not_be_body(text: str) -> bool:
+    """Whether ``text`` holds any word :func:`_not_the_body` looks for (else no form in it can fail it)."""
+    lowered = text.lower()
+    return any(word in lowered for word in _NOT_BODY_WORDS)
+
+
 def _not_the_body(text: str, start: int) -> bool:
     """Whether the words before ``start`` make the form a former member, a candidate or an association."""
     window = text[max(0, start - 40):start]
@@ -152,6 +164,8 @@ _LEVEL_WORD_AFTER = re.compile(r"\s+((?i:kota|kabupaten|kab\.?|provinsi|prov\.?)
 # "Kominfo RI", "Kominfo pusat" (the central body, issue 19): not "pusat data", "pusat layanan" …
 _NATIONAL_AFTER = re.compile(r"\s*(?:RI|Republik\s+Indonesia|(?i:pusat))\b(?!\s+(?i:data|layanan|informasi|kajian|"
                              r"studi|penelitian|kota|perbelanjaan|pemerintahan|kesehatan|krisis|komando)\b)")
+_REGION_AFTER = re.compile(r"\)?(?:\s*\([^()\n]{1,20}\))?\s+((?:(?:Provinsi|Prov\.?|Kota|Kabupaten|Kab\.?)\s+)?)"
+                           r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
 _PAIR_JOIN = re.compile(r"\s*(?:-|/|&|dan)\s*", re.IGNORECASE)
 _LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
     re.escape(word) for words in LEVEL_WORDS.values() for word in words))
@@ -187,17 +201,45 @@ class _Key:
     sector: bool = False  # a bare sub-district form ("Polsek") of some entity
 
 
-@dataclass
-class _Hit:
-    field: MentionField
-    start: int
-    end: int
-    targets: list[_Target]
-    single_token: bool
-    sector: bool = False
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """What a hit of one automaton key needs, precomputed when the automaton is built (a hit is then a few
+    tuple reads, not a walk over targets)."""
+
+    length: int
+    has_targets: bool
+    needs_capital: bool
+    bare_only: bool
+    regions: tuple[tuple[Region, str], ...]
+    sector: bool
+    blocker_only: bool  # every target is a blocker: the hit only hides shorter ones
+    candidates: tuple[int, ...]  # sorted entity numbers (blockers left out)
+    titled: frozenset[int]
+    named: tuple[int, ...] | None  # sorted, when this form names every candidate (no bare form among them)
+    resolution_of: dict[int, str]  # first named target's resolution per entity
 
 
-@dataclass
+def _slot_of(key: _Key) -> _Slot:
+    real = [target for target in key.targets if target.entity != _BLOCKER]
+    named = [target for target in real if not target.bare]
+    entities = sorted({target.entity for target in real})
+    titled = frozenset({t.entity for t in real if t.resolution == "title"}
+                       - {t.entity for t in real if t.resolution != "title"})
+    named_entities = sorted({target.entity for target in named})
+    resolution_of: dict[int, str] = {}
+    for target in named:
+        resolution_of.setdefault(target.entity, target.resolution)
+    fully_named = bool(named) and len(entities) == len(named_entities)
+    return _Slot(key.length, bool(key.targets), key.needs_capital, key.bare_only, tuple(key.regions), key.sector,
+                 bool(key.targets) and not real, tuple(entities), titled,
+                 tuple(named_entities) if fully_named else None, resolution_of)
+
+
+# A hit: (start, end, slot), offsets in the field's original text.
+_Hit = tuple[int, int, _Slot]
+
+
+@dataclass(slots=True)
 class _Found:
     """A mention in the making: resolved (entity set) or awaiting context (candidates set)."""
 
@@ -244,10 +286,23 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
 def _to_original(position: int, mapping: list[int] | None) -> int:
     if mapping is None:
         return position
+    mapper = _offset_map(mapping)
+    assert mapper is not None
+    return mapper(position)
+
+
+def _offset_map(mapping: list[int] | None) -> Callable[[int], int] | None:
+    """A function from normalised to original offsets (None when they are the same), unpacked once per text."""
+    if mapping is None:
+        return None
     half = mapping.index(-1)
     positions, totals = mapping[:half], mapping[half + 1:]
-    index = bisect.bisect_right(positions, position) - 1
-    return position + (totals[index] if index >= 0 else 0)
+
+    def to_original(position: int) -> int:
+        index = bisect.bisect_right(positions, position) - 1
+        return position + (totals[index] if index >= 0 else 0)
+
+    return to_original
 
 
 def _key(surface: str) -> str:
@@ -267,6 +322,8 @@ class Matcher:
         self._automaton = self._build()
         self._predecessors = {entity.successor: entity.id for entity in self.entities if entity.successor}
         self._secretariat_of = self._secretariats()
+        # (candidates, day) -> the candidates kept by _prefer_valid: a pure function of the dictionary.
+        self._valid_cache: dict[tuple[tuple[int, ...], dt.date], tuple[int, ...]] = {}
 
     def _secretariats(self) -> dict[int, int]:
         """DPRD -> its secretariat (same region and level, a sekretariat whose name holds the DPRD's)."""
@@ -277,7 +334,7 @@ class Matcher:
             if entity.kind != "sekretariat" or "Dewan Perwakilan Rakyat Daerah" not in canonical_base(entity.name):
                 continue
             for council, other in enumerate(self.entities):
-                if other.kind == "dprd" and other.level == entity.level and same_region(other.region, entity.region):
+                if other.kind == "dprd" and other.level == entity.level and _same_region(other.region, entity.region):
                     result.setdefault(council, number)
         return result
 
@@ -313,7 +370,7 @@ class Matcher:
             slot.bare_only = slot.needs_capital and not slot.single_token
             slot.sector = any(target.sector for target in slot.targets)
             self._keys.append(slot)
-            automaton.add_word(key, len(self._keys) - 1)
+            automaton.add_word(key, _slot_of(slot))
         automaton.make_automaton()
         return automaton
 
@@ -340,35 +397,69 @@ class Matcher:
     def find(self, article: Article, source: SourceConfig | None = None) -> list[Mention]:
         """Every mention of a dictionary body in ``article``, in reading order (title, text, other fields)."""
         fields = self._fields(article)
+        texts = dict(fields)
         found: list[_Found] = []
-        region_evidence: list[Region] = []
+        # Region words seen in the title and text, checked only if a bare form needs context (most articles
+        # name every body in full and never look at them).
+        region_hits: list[tuple[MentionField, str, _ZoneMap, list[tuple[int, int, _Slot, bool]]]] = []
+        published_at = article.published_at
         for name, text in fields:
             if not text:
                 continue
+            hits, regions = self._scan(text)
+            if not hits and not regions:
+                continue
             zones = _ZoneMap(name, text)
-            hits, regions = self._scan(name, text)
-            if name in ("title", "text"):
-                region_evidence += [region for region, start in regions if zones.zone(start) in COUNTED_ZONES]
-            for hit in _longest_first(hits):
-                if all(target.entity == _BLOCKER for target in hit.targets):
+            if regions and name in ("title", "text"):
+                region_hits.append((name, text, zones, regions))
+            for start, end, slot in _longest_first(hits):
+                if slot.blocker_only:
                     continue
-                found.append(self._classify(hit, zones.zone(hit.start), article.published_at))
-        found = _join_bracketed(found, dict(fields))
-        texts = dict(fields)
-        found = [item for item in found if not _not_the_body(texts[item.field], item.start)]
+                found.append(self._classify(name, start, end, slot, zones.zone(start), published_at))
+        if not found:
+            return []
+        found = _join_bracketed(found, texts)
+        # _not_the_body needs one of its words before the form: most fields have none at all.
+        suspect = {name for name, text in fields if text and _may_not_be_body(text)}
+        if suspect:
+            found = [item for item in found if item.field not in suspect
+                     or not _not_the_body(texts[item.field], item.start)]
+        entities = self.entities
         for item in found:
-            if item.entity is not None and self.entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
+            if item.entity is not None and entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
                     texts[item.field], max(0, item.start - 60), item.start):
                 item.entity = self._secretariat_of.get(item.entity, _BLOCKER)  # no secretariat known: dropped
         found = [item for item in found if item.entity != _BLOCKER]
-        self._resolve_context(found, fields, region_evidence, article.published_at, source)
+        if any(item.entity is None for item in found):
+            def region_evidence() -> list[Region]:
+                # Only the set of region names counts as evidence (_from_regions), so a region already accepted
+                # is not checked again at its next occurrence. Region-only hits were not checked for word
+                # boundaries while scanning (most articles never get here): they are now.
+                evidence: list[Region] = []
+                accepted: set[str] = set()
+                for _name, text, zones, regions in region_hits:
+                    for start, end, slot, checked in regions:
+                        if all(region.name in accepted for region, _form in slot.regions):
+                            continue
+                        if not checked and (not _at_word_boundaries(text, start, end)
+                                            or _in_identifier(text, start, end)):
+                            continue
+                        for region, form in slot.regions:
+                            if region.name not in accepted and _region_word_ok(text, start, end, text[start:end],
+                                                                               form) \
+                                    and zones.zone(start) in COUNTED_ZONES:
+                                accepted.add(region.name)
+                                evidence.append(region)
+                return evidence
+
+            self._resolve_context(found, fields, region_evidence, published_at, source)
         mentions = []
         for item in found:
             if item.entity is None:
                 continue
             text = texts[item.field]
             mentions.append(Mention(
-                entity_id=self.entities[item.entity].id, surface=text[item.start:item.end], start=item.start,
+                entity_id=entities[item.entity].id, surface=text[item.start:item.end], start=item.start,
                 end=item.end, field=item.field, zone=item.zone, resolution=item.resolution,  # type: ignore[arg-type]
                 snippet=_snippet(text, item.start, item.end)))
         return mentions
@@ -380,24 +471,52 @@ class Matcher:
                 ("caption", "\n".join(article.captions)), ("tags", "\n".join(article.tags)),
                 ("related", "\n".join(article.related)), ("byline", article.byline or "")]
 
-    def _scan(self, name: MentionField, text: str) -> tuple[list[_Hit], list[tuple[Region, int]]]:
+    def _scan(self, text: str) -> tuple[list[_Hit], list[tuple[int, int, _Slot, bool]]]:
+        """Automaton hits at word boundaries and outside identifiers: forms of bodies (capitalised where the
+        form must be); and region words, with whether they were checked already (a key that is only a region
+        word is checked later, when an article needs region evidence)."""
         normal, mapping = normalise(text)
+        originals = _offset_map(mapping)
         hits: list[_Hit] = []
-        regions: list[tuple[Region, int]] = []
-        for end_index, value in self._automaton.iter(normal):
-            slot = self._keys[value]
-            norm_start = end_index - slot.length + 1
-            start = _to_original(norm_start, mapping)
-            end = _to_original(end_index, mapping) + 1
-            if not _at_word_boundaries(text, start, end) or _in_identifier(text, start, end):
+        regions: list[_Hit] = []
+        size = len(text)
+        for end_index, slot in self._automaton.iter(normal):
+            if originals is None:
+                end = end_index + 1
+                start = end - slot.length
+            else:
+                start, end = originals(end_index - slot.length + 1), originals(end_index) + 1
+            if not slot.has_targets:
+                # A region word only: evidence that is read for few articles, so its checks wait till then.
+                regions.append((start, end, slot, False))
                 continue
-            surface = text[start:end]
-            if slot.targets and (not slot.needs_capital or (
-                    surface[0].isupper() and (not slot.bare_only or _capitalised(surface)))):
-                hits.append(_Hit(name, start, end, slot.targets, slot.single_token, slot.sector))
-            for region, form in slot.regions:
-                if _region_word_ok(text, start, end, surface, form):
-                    regions.append((region, start))
+            # Whole words only (inlined _at_word_boundaries: this runs for every automaton hit). A form with
+            # whitespace (or the edge) on both sides is its own token, so no identifier can hold it.
+            spaced = True
+            if start:
+                before = text[start - 1]
+                if before.isalnum():
+                    if not (before.islower() and text[start].isupper()):
+                        continue
+                    spaced = False
+                elif not before.isspace():
+                    spaced = False
+            if end < size:
+                after = text[end]
+                if after.isalnum():
+                    if not (text[end - 1].islower() and after.isupper()) and not (
+                            text[end:end + 3].lower() == "nya" and (end + 3 == size or not text[end + 3].isalnum())):
+                        continue
+                    spaced = False
+                elif not after.isspace():
+                    spaced = False
+            if not spaced and _in_identifier(text, start, end):
+                continue
+            if slot.has_targets and (not slot.needs_capital or (
+                    text[start].isupper() and (not slot.bare_only or _capitalised(text[start:end])))):
+                hits.append((start, end, slot))
+            if slot.regions:
+                regions.append((start, end, slot, True))
         return hits, regions
 
     # ------------------------------------------------------------------ resolving
@@ -414,6 +533,15 @@ class Matcher:
         if published_at is None or len(candidates) < 2:
             return candidates
         day = published_at.date()
+        key = (tuple(candidates), day)
+        kept = self._valid_cache.get(key)
+        if kept is None:
+            if len(self._valid_cache) > 50_000:
+                self._valid_cache.clear()
+            kept = self._valid_cache[key] = tuple(self._prefer_valid_on(candidates, day))
+        return list(kept)
+
+    def _prefer_valid_on(self, candidates: list[int], day: dt.date) -> list[int]:
         kept = []
         for number in candidates:
             if not self._valid_on(number, day) and any(
@@ -435,36 +563,31 @@ class Matcher:
             seen.add(entity_id)
         return entity_id
 
-    def _classify(self, hit: _Hit, zone: MentionZone, published_at: dt.datetime | None) -> _Found:
-        real = [target for target in hit.targets if target.entity != _BLOCKER]
-        named = [target for target in real if not target.bare]
-        entities = sorted({target.entity for target in real})
-        titled = frozenset({t.entity for t in real if t.resolution == "title"}
-                           - {t.entity for t in real if t.resolution != "title"})
-        item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities, titled=titled,
-                      sector=hit.sector)
-        if named and len(entities) == len({target.entity for target in named}):
+    def _classify(self, field: MentionField, start: int, end: int, slot: _Slot, zone: MentionZone,
+                  published_at: dt.datetime | None) -> _Found:
+        item = _Found(field, start, end, zone, candidates=list(slot.candidates), titled=slot.titled,
+                      sector=slot.sector)
+        if slot.named is not None:
             # Every candidate is named by this form (not a bare form of another body): ties go by validity.
-            choices = self._prefer_valid(sorted({target.entity for target in named}), published_at)
+            choices = slot.named if len(slot.named) == 1 else self._prefer_valid(list(slot.named), published_at)
             if len(choices) == 1:
                 item.entity = choices[0]
-                item.resolution = next(t.resolution for t in named if t.entity == choices[0])
+                item.resolution = slot.resolution_of[choices[0]]
         return item
 
     def _resolve_context(self, found: list[_Found], fields: list[tuple[MentionField, str]],
-                         region_evidence: list[Region], published_at: dt.datetime | None,
+                         region_evidence: Callable[[], list[Region]], published_at: dt.datetime | None,
                          source: SourceConfig | None) -> None:
         texts = dict(fields)
         order = {name: number for number, name in enumerate(_FIELD_ORDER)}
         named = [item for item in found if item.entity is not None and item.field in ("title", "text")
-                 and item.zone in COUNTED_ZONES | {"caption"}]
+                 and item.zone in _NAMED_ZONES]
         named_ids = [item.entity for item in named]
-        evidence_regions = [region.name for region in region_evidence]
-        evidence_regions += [self.entities[number].region for number in named_ids if self.entities[number].region]
+        evidence: list[list[str]] = []  # the regions the story names, read when _from_regions first needs them
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
-        story_source = _story_source(source, texts.get("text", ""))
-        dateline = _dateline_region(texts.get("text", ""))
+        # The story's place, read only when a bare form gets as far as _from_regions.
+        place: list[tuple[SourceConfig | None, Region | None]] = []
 
         for item in found:
             if item.entity is not None:
@@ -486,10 +609,10 @@ class Matcher:
             partner = self._pair_partner(item, found, text)
             if partner is not None:
                 region = self.entities[partner].region
-                same = [number for number in candidates if same_region(self.entities[number].region, region)]
+                same = [number for number in candidates if _same_region(self.entities[number].region, region)]
                 if not same:  # "Pemprov dan Pemkot Balikpapan": the province the partner lies in
                     same = [number for number in candidates if self.entities[number].level == "provinsi"
-                            and same_region(self.entities[number].region, province_of(region))]
+                            and _same_region(self.entities[number].region, province_of(region))]
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
                     continue
@@ -500,7 +623,7 @@ class Matcher:
                 candidates = [number for number in candidates if self.entities[number].level == wanted]
             following = self._region_after(after)
             if following is not None:
-                same = [number for number in candidates if same_region(self.entities[number].region, following)]
+                same = [number for number in candidates if _same_region(self.entities[number].region, following)]
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
                 else:
@@ -530,7 +653,14 @@ class Matcher:
             if chosen is None and same_kind_foreign:
                 continue
             if chosen is None and len({number for number in named_ids if number in candidates}) <= 1:
-                chosen = self._from_regions(candidates, nationals, evidence_regions, dateline, story_source)
+                if not place:
+                    place.append((_story_source(source, texts.get("text", "")),
+                                  _dateline_region(texts.get("text", ""))))
+                story_source, dateline = place[0]
+                if not evidence:
+                    evidence.append([region.name for region in region_evidence()] + [
+                        self.entities[number].region for number in named_ids if self.entities[number].region])
+                chosen = self._from_regions(candidates, nationals, evidence[0], dateline, story_source)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
@@ -548,8 +678,7 @@ class Matcher:
     @staticmethod
     def _region_after(after: str) -> str | None:
         # "BPBD Berau", "BRIDA) Jawa Tengah" (inside "(BRIDA) Jawa Tengah"), "Daerah (BRIDA) Jawa Tengah".
-        match = re.match(r"\)?(?:\s*\([^()\n]{1,20}\))?\s+((?:(?:Provinsi|Prov\.?|Kota|Kabupaten|Kab\.?)\s+)?)"
-                         r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)", after)
+        match = _REGION_AFTER.match(after)
         if not match:
             return None
         words = match.group(2).split()
@@ -564,14 +693,17 @@ class Matcher:
     def _from_article(self, item: _Found, candidates: list[int], named: list[_Found],
                       order: dict[str, int]) -> int | None:
         position = (order[item.field], item.start)
-        preceding = [other for other in named if other.entity in candidates
-                     and (order[other.field], other.start) < position]
+        wanted = set(candidates)
+        of_candidates = [other for other in named if other.entity in wanted]
+        if not of_candidates:
+            return None
+        preceding = [other for other in of_candidates if (order[other.field], other.start) < position]
         if preceding:
             return max(preceding, key=lambda other: (order[other.field], other.start)).entity
         # Named only later: the headline's or lead's bare form explained further on ("Pemprov Gelar …" then
         # "Pemprov Kaltim …"); a body named later only in the body is an example, not the subject.
-        anywhere = {other.entity for other in named if other.entity in candidates}
-        if not any(other.entity in candidates and other.zone in ("title", "lead") for other in named):
+        anywhere = {other.entity for other in of_candidates}
+        if not any(other.zone in ("title", "lead") for other in of_candidates):
             return None
         if len(anywhere) == 1:
             return anywhere.pop()
@@ -608,20 +740,20 @@ class Matcher:
         provinces = {province_of(region) or region for region in named_regions}
         if not provinces or provinces != {home_province}:
             return None  # the story names no place, or a place outside the home province
-        home = [number for number in regional if same_region(self.entities[number].region, source.region)]
+        home = [number for number in regional if _same_region(self.entities[number].region, source.region)]
         if not home:
             home = [number for number in regional if self.entities[number].level == "provinsi"
-                    and same_region(self.entities[number].region, home_province)]
+                    and _same_region(self.entities[number].region, home_province)]
         return home[0] if len(home) == 1 else None
 
     def _dateline_fits(self, number: int, dateline: Region) -> bool:
         """Whether a story datelined ``dateline`` is about body ``number``'s region."""
         entity = self.entities[number]
         if entity.level != "provinsi":
-            return same_region(entity.region, dateline.name)
+            return _same_region(entity.region, dateline.name)
         if dateline.level == "provinsi":
-            return same_region(entity.region, dateline.name)
-        if not same_region(entity.region, dateline.home_province):
+            return _same_region(entity.region, dateline.name)
+        if not _same_region(entity.region, dateline.home_province):
             return False
         # "BALIKPAPAN – BPBD …" is the city's BPBD; "BALIKPAPAN – Polda …" and "SAMARINDA – BPBD …" (the
         # provincial capital, where provincial bodies sit) may be the province's.
@@ -642,6 +774,12 @@ def _dateline_region(text: str) -> Region | None:
     from crawler.regions import find_region
 
     return find_region(match.group(1).strip())
+
+
+@lru_cache(maxsize=65536)
+def _same_region(a: str | None, b: str | None) -> bool:
+    """:func:`crawler.regions.same_region`, memoised: context resolution compares every candidate's region."""
+    return same_region(a, b)
 
 
 @lru_cache(maxsize=4096)
@@ -668,7 +806,7 @@ def _story_source(source: SourceConfig | None, text: str) -> SourceConfig | None
 
     region = find_region(match.group(1).strip())
     home = province_of(source.region) or source.region
-    if region is None or same_region(region.home_province, home):
+    if region is None or _same_region(region.home_province, home):
         return source
     return source.model_copy(update={"scope": "national", "region": None})
 
@@ -763,13 +901,17 @@ def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
 
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
     """Non-overlapping hits, longer ones first; returned in text order."""
+    if len(hits) < 2:
+        return hits
     taken: list[_Hit] = []
-    occupied = bytearray(max((hit.end for hit in hits), default=0))
-    for hit in sorted(hits, key=lambda hit: (-(hit.end - hit.start), hit.start)):
-        if occupied.find(1, hit.start, hit.end) < 0:
-            taken.append(hit)
-            occupied[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
-    return sorted(taken, key=lambda hit: hit.start)
+    occupied = bytearray(max(hit[1] for hit in hits))
+    # (-length, start) is unique per hit, so the tuple sort never compares slots.
+    for _negative_length, start, end, slot in sorted([(start - end, start, end, slot) for start, end, slot in hits]):
+        if occupied.find(1, start, end) < 0:
+            taken.append((start, end, slot))
+            occupied[start:end] = b"\x01" * (end - start)
+    taken.sort()  # by start: taken hits do not overlap, so starts differ and slots are never compared
+    return taken
 
 
 def _snippet(text: str, start: int, end: int) -> str:
@@ -792,6 +934,8 @@ class _ZoneMap:
         self.fixed: MentionZone | None = _FIELD_ZONE.get(name)
         self.spans: list[tuple[int, int, MentionZone]] = []
         self.quotes: list[tuple[int, int]] = []
+        self._starts: list[int] | None = None  # span starts, for bisecting (spans are in text order)
+        self._quote_starts: list[int] | None = None
         if self.fixed is not None:
             return
         self.quotes = quote_spans(text)
@@ -803,14 +947,15 @@ class _ZoneMap:
             if not paragraph.strip():
                 continue
             zone: MentionZone
-            if _RELATED_LINE.match(paragraph):
+            hinted = _LINE_KIND_HINT.match(paragraph) is not None
+            if hinted and _RELATED_LINE.match(paragraph):
                 zone = "related"
-            elif _TAG_LINE.match(paragraph):
+            elif hinted and _TAG_LINE.match(paragraph):
                 zone = "tag"
-            elif _CAPTION_LINE.match(paragraph) or (
+            elif (hinted and _CAPTION_LINE.match(paragraph)) or (
                     len(paragraph) <= _CAPTION_MAX_CHARS and _CAPTION_CREDIT.search(paragraph)):
                 zone = "caption"
-            elif _BYLINE_LINE.match(paragraph):
+            elif hinted and _BYLINE_LINE.match(paragraph):
                 zone = "byline"
             elif not lead_seen:
                 zone, lead_seen = "lead", True
@@ -826,9 +971,18 @@ class _ZoneMap:
     def zone(self, offset: int) -> MentionZone:
         if self.fixed is not None:
             return self.fixed
-        for start, end, zone in self.spans:
-            if start <= offset < end:
-                if zone in ("lead", "body") and any(q_start <= offset < q_end for q_start, q_end in self.quotes):
-                    return "quote"
+        if self._starts is None:
+            self._starts = [start for start, _end, _zone in self.spans]
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index >= 0:
+            start, end, zone = self.spans[index]
+            if offset < end:
+                if zone in ("lead", "body") and self.quotes:
+                    # quote_spans are regex matches: in order and never overlapping.
+                    if self._quote_starts is None:
+                        self._quote_starts = [q_start for q_start, _q_end in self.quotes]
+                    quote = bisect.bisect_right(self._quote_starts, offset) - 1
+                    if quote >= 0 and offset < self.quotes[quote][1]:
+                        return "quote"
                 return zone
         return "body"

@@ -76,15 +76,19 @@ def _count(engine: Engine, query: sa.Select, action: str) -> int:
         raise _wrap(engine, action, error) from None
 
 
-def stored_articles(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None,
-                    batch_size: int = 500) -> Iterator[StoredArticle]:
-    """Stored articles in id order, read in pages so that no transaction stays open between them.
+# The columns an Article is rebuilt from, in the order of the rows :func:`stored_article_pages` yields.
+_ARTICLE_FIELDS = ("id", "source_key", "url", "canonical_url", "title", "text", "authors", "editors", "published_at",
+                   "modified_at", "published_utc_offset", "date_source", "published_time_known", "language",
+                   "site_name", "section", "tags", "captions", "related", "byline", "is_advertorial", "pages")
 
-    ``since`` keeps articles published at or after it (those without a publication time count from when they
-    were first seen); a date means its midnight UTC. published_at comes back in its original offset.
-    """
-    columns = [c for c in article_table.c if c.name not in ("source_id",)]
-    query = (sa.select(*columns, source_table.c.key.label("source_key"))
+
+def stored_article_pages(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None,
+                         batch_size: int = 500) -> Iterator[list[tuple]]:
+    """Stored articles in id order as pages of plain tuples (cheap to send to another process; rebuild each
+    with :func:`article_from_row`), read by keyset pages so that no transaction stays open between them."""
+    columns = [source_table.c.key.label("source_key") if name == "source_key" else article_table.c[name]
+               for name in _ARTICLE_FIELDS]
+    query = (sa.select(*columns)
              .join(source_table, source_table.c.id == article_table.c.source_id)
              .order_by(article_table.c.id).limit(batch_size))
     query = _article_filter(query, since, source_key)
@@ -92,22 +96,37 @@ def stored_articles(engine: Engine, since: dt.datetime | dt.date | None = None, 
     while True:
         try:
             with engine.connect() as connection:
-                rows = connection.execute(query.where(article_table.c.id > last_id)).all()
+                rows = [tuple(row) for row in connection.execute(query.where(article_table.c.id > last_id))]
         except SQLAlchemyError as error:
             raise _wrap(engine, "reading stored articles", error) from None
-        for row in rows:
-            yield StoredArticle(id=row.id, source_key=row.source_key, article=Article(
-                url=row.url, canonical_url=row.canonical_url, title=row.title, text=row.text,
-                authors=list(row.authors or []), editors=list(row.editors or []),
-                published_at=_restore_zone(row.published_at, row.published_utc_offset),
-                modified_at=_restore_zone(row.modified_at, row.published_utc_offset),
-                date_source=row.date_source, published_time_known=row.published_time_known,
-                language=row.language, site_name=row.site_name,
-                section=row.section, tags=list(row.tags or []), captions=list(row.captions or []),
-                related=list(row.related or []), byline=row.byline, is_advertorial=row.is_advertorial,
-                pages=row.pages))
+        if rows:
+            yield rows
         if len(rows) < batch_size:
             return
-        last_id = rows[-1].id
+        last_id = rows[-1][0]
 
 
+def article_from_row(row: tuple) -> StoredArticle:
+    """The :class:`StoredArticle` of one row of :func:`stored_article_pages`."""
+    (article_id, source_key, url, canonical_url, title, text, authors, editors, published_at, modified_at, offset,
+     date_source, published_time_known, language, site_name, section, tags, captions, related, byline,
+     is_advertorial, pages) = row
+    return StoredArticle(id=article_id, source_key=source_key, article=Article(
+        url=url, canonical_url=canonical_url, title=title, text=text,
+        authors=list(authors or []), editors=list(editors or []),
+        published_at=_restore_zone(published_at, offset), modified_at=_restore_zone(modified_at, offset),
+        date_source=date_source, published_time_known=published_time_known, language=language,
+        site_name=site_name, section=section, tags=list(tags or []), captions=list(captions or []),
+        related=list(related or []), byline=byline, is_advertorial=is_advertorial, pages=pages))
+
+
+def stored_articles(engine: Engine, since: dt.datetime | dt.date | None = None, source_key: str | None = None,
+                    batch_size: int = 500) -> Iterator[StoredArticle]:
+    """Stored articles in id order, read in pages so that no transaction stays open between them.
+
+    ``since`` keeps articles published at or after it (those without a publication time count from when they
+    were first seen); a date means its midnight UTC. published_at comes back in its original offset.
+    """
+    for page in stored_article_pages(engine, since, source_key, batch_size):
+        for row in page:
+            yield article_from_row(row)
