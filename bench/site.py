@@ -61,9 +61,9 @@ from typing import Any
 from crawler.config import default_config_dir
 from crawler.demo import vocabulary as words
 from crawler.demo.agencies import AgencyBook
-from crawler.demo.stories import OutletStyle, Paragraph, Story, StoryGenerator
+from crawler.demo.stories import AuditError, OutletStyle, Paragraph, Story, StoryGenerator
 
-GENERATOR_VERSION = 2  # bump when pages change, so that cached sites are rewritten
+GENERATOR_VERSION = 3  # bump when pages change, so that cached sites are rewritten
 DEFAULT_HOST = "127.0.0.61"
 # Port 80, as real sites: news-please's SitemapCrawler puts "host:port" in Scrapy's allowed_domains, which Scrapy
 # ignores, so that every request to a site on another port is dropped as offsite.
@@ -204,9 +204,17 @@ def _stories(book: AgencyBook, shape: OutletShape, key: str, count: int, *, seed
     days = max(1, math.ceil(count / STORIES_PER_DAY))
     style = OutletStyle(key=key, timezone=shape.timezone, dateline=shape.dateline, scope=shape.scope,
                         advertorial_share=0.1, multipage_share=0.0, related_share=0.7)
-    stories = StoryGenerator(book, style, seed=seed, start=end - dt.timedelta(days=days - 1), end=end,
-                             per_day=count / days + 0.01).generate()
-    return stories[:count]
+    for attempt in range(10):
+        try:
+            stories = StoryGenerator(book, style, seed=seed * 100 + attempt, start=end - dt.timedelta(days=days - 1),
+                                     end=end, per_day=count / days + 0.01).generate()
+        except AuditError:
+            # The demo generator audits every story against the dictionary and refuses the outlet when one slips
+            # through (such as a byline whose initials spell an agency's acronym, "/adv/kpk"); the next seed
+            # variant, deterministic too, is as good for a benchmark.
+            continue
+        return stories[:count]
+    raise RuntimeError(f"the demo story generator refused 10 seeds for outlet {key}")
 
 
 def _file_for(path: str) -> str:
@@ -664,6 +672,7 @@ def base_url_for(host: str, port: int) -> str:
 def port_free(host: str, port: int) -> bool:
     """Whether ``host:port`` can be listened on now (port 80 needs root)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT of closed connections is free
         try:
             probe.bind((host, port))
         except OSError:
