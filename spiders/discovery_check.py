@@ -26,6 +26,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.config import SourceConfig
+from crawler.feeds import FeedError, read_feed
 from spiders.news import FALLBACK_DISCOVERY_PATHS, NewsSpider
 
 
@@ -104,12 +105,11 @@ class DiscoveryCheckSpider(scrapy.Spider):
             kind = "sitemap index" if sitemap.type == "sitemapindex" else "sitemap"
             return kind, [(entry.get("loc") or "").strip() for entry in sitemap if entry.get("loc")]
         if b"<rss" in head or b"<feed" in head or b"<rdf" in head:
-            root = etree.fromstring(body, etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
-            if root is None:
+            try:
+                feed = read_feed(body, response.url, response.headers.get("Content-Type", b"").decode("latin-1"))
+            except FeedError:
                 return "error: malformed feed", []
-            links = root.xpath("//item/link/text()") or root.xpath(
-                "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href")
-            return "feed", [urljoin(response.url, link.strip()) for link in links]
+            return "feed", [urljoin(response.url, entry.link) for entry in feed.entries]
         if hasattr(response, "xpath"):
             return "html", [urljoin(response.url, href.strip()) for href in response.xpath("//a/@href").getall()]
         return "error: not HTML, a sitemap or a feed", []

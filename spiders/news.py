@@ -29,7 +29,6 @@ from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy import exceptions as scrapy_exceptions
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
@@ -45,6 +44,7 @@ from crawler.addresses import url_endpoint
 from crawler.charsets import page_encoding
 from crawler.config import SourceConfig
 from crawler.extract import find_continuation_pages, is_single_page_url
+from crawler.feeds import FeedError, read_feed
 from crawler.fetch_failures import FetchFailure, FetchKind
 from crawler.freshness import FetchInfo, KnownUrl, conditional_headers, parse_lastmod, plan_fetch
 from crawler.sitemaps import SitemapError, read_sitemap
@@ -272,22 +272,17 @@ class NewsSpider(scrapy.Spider):
     async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
         self._note_recovered(response)
         try:
-            root = etree.fromstring(response.body, etree.XMLParser(recover=True, resolve_entities=False))
-        except etree.XMLSyntaxError:
-            root = None
-        if root is None:
-            self._record_error(response.url, "not a feed (malformed XML)", kind="feed", http_status=response.status)
+            feed = read_feed(response.body, response.url, _header(response, b"Content-Type"))
+        except FeedError as error:
+            self._record_error(response.url, str(error), kind="feed", http_status=response.status)
             return
-        candidates: list[tuple[str, dt.datetime | None]] = [(link, None) for link in root.xpath("//item/link/text()")]
-        if not candidates:
-            for entry in root.xpath("//*[local-name()='entry']"):
-                links = entry.xpath("*[local-name()='link'][not(@rel) or @rel='alternate']/@href")
-                updated = entry.xpath("string(*[local-name()='updated'])")
-                candidates += [(link, parse_lastmod(updated)) for link in links[:1]]
-        if not candidates and root.tag.lower() in ("html", "{http://www.w3.org/1999/xhtml}html"):
+        if feed.is_html:
             return  # a site without a feed answered with a page: not an error
+        if feed.problem:  # damaged (often one unescaped "&"), but the entries read leniently are followed
+            logger.info("%s: %s: %s; %d entries read", self.source.key, response.url, feed.problem,
+                        len(feed.entries))
         for request in await self._article_requests(
-                [(url, lastmod) for link, lastmod in candidates if (url := _joined(response.url, link))]):
+                [(url, entry.updated) for entry in feed.entries if (url := _joined(response.url, entry.link))]):
             yield request
 
     async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
