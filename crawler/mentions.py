@@ -57,7 +57,7 @@ import bisect
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -152,6 +152,8 @@ _LEVEL_WORD_AFTER = re.compile(r"\s+((?i:kota|kabupaten|kab\.?|provinsi|prov\.?)
 # "Kominfo RI", "Kominfo pusat" (the central body, issue 19): not "pusat data", "pusat layanan" …
 _NATIONAL_AFTER = re.compile(r"\s*(?:RI|Republik\s+Indonesia|(?i:pusat))\b(?!\s+(?i:data|layanan|informasi|kajian|"
                              r"studi|penelitian|kota|perbelanjaan|pemerintahan|kesehatan|krisis|komando)\b)")
+_REGION_AFTER = re.compile(r"\)?(?:\s*\([^()\n]{1,20}\))?\s+((?:(?:Provinsi|Prov\.?|Kota|Kabupaten|Kab\.?)\s+)?)"
+                           r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
 _PAIR_JOIN = re.compile(r"\s*(?:-|/|&|dan)\s*", re.IGNORECASE)
 _LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
     re.escape(word) for words in LEVEL_WORDS.values() for word in words))
@@ -187,14 +189,42 @@ class _Key:
     sector: bool = False  # a bare sub-district form ("Polsek") of some entity
 
 
-@dataclass
-class _Hit:
-    field: MentionField
-    start: int
-    end: int
-    targets: list[_Target]
-    single_token: bool
-    sector: bool = False
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """What a hit of one automaton key needs, precomputed when the automaton is built (a hit is then a few
+    tuple reads, not a walk over targets)."""
+
+    length: int
+    has_targets: bool
+    needs_capital: bool
+    bare_only: bool
+    regions: tuple[tuple[Region, str], ...]
+    sector: bool
+    blocker_only: bool  # every target is a blocker: the hit only hides shorter ones
+    candidates: tuple[int, ...]  # sorted entity numbers (blockers left out)
+    titled: frozenset[int]
+    named: tuple[int, ...] | None  # sorted, when this form names every candidate (no bare form among them)
+    resolution_of: dict[int, str]  # first named target's resolution per entity
+
+
+def _slot_of(key: _Key) -> _Slot:
+    real = [target for target in key.targets if target.entity != _BLOCKER]
+    named = [target for target in real if not target.bare]
+    entities = sorted({target.entity for target in real})
+    titled = frozenset({t.entity for t in real if t.resolution == "title"}
+                       - {t.entity for t in real if t.resolution != "title"})
+    named_entities = sorted({target.entity for target in named})
+    resolution_of: dict[int, str] = {}
+    for target in named:
+        resolution_of.setdefault(target.entity, target.resolution)
+    fully_named = bool(named) and len(entities) == len(named_entities)
+    return _Slot(key.length, bool(key.targets), key.needs_capital, key.bare_only, tuple(key.regions), key.sector,
+                 bool(key.targets) and not real, tuple(entities), titled,
+                 tuple(named_entities) if fully_named else None, resolution_of)
+
+
+# A hit: (start, end, slot), offsets in the field's original text.
+_Hit = tuple[int, int, _Slot]
 
 
 @dataclass
@@ -244,10 +274,23 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
 def _to_original(position: int, mapping: list[int] | None) -> int:
     if mapping is None:
         return position
+    mapper = _offset_map(mapping)
+    assert mapper is not None
+    return mapper(position)
+
+
+def _offset_map(mapping: list[int] | None) -> Callable[[int], int] | None:
+    """A function from normalised to original offsets (None when they are the same), unpacked once per text."""
+    if mapping is None:
+        return None
     half = mapping.index(-1)
     positions, totals = mapping[:half], mapping[half + 1:]
-    index = bisect.bisect_right(positions, position) - 1
-    return position + (totals[index] if index >= 0 else 0)
+
+    def to_original(position: int) -> int:
+        index = bisect.bisect_right(positions, position) - 1
+        return position + (totals[index] if index >= 0 else 0)
+
+    return to_original
 
 
 def _key(surface: str) -> str:
@@ -267,6 +310,8 @@ class Matcher:
         self._automaton = self._build()
         self._predecessors = {entity.successor: entity.id for entity in self.entities if entity.successor}
         self._secretariat_of = self._secretariats()
+        # (candidates, day) -> the candidates kept by _prefer_valid: a pure function of the dictionary.
+        self._valid_cache: dict[tuple[tuple[int, ...], dt.date], tuple[int, ...]] = {}
 
     def _secretariats(self) -> dict[int, int]:
         """DPRD -> its secretariat (same region and level, a sekretariat whose name holds the DPRD's)."""
@@ -313,7 +358,7 @@ class Matcher:
             slot.bare_only = slot.needs_capital and not slot.single_token
             slot.sector = any(target.sector for target in slot.targets)
             self._keys.append(slot)
-            automaton.add_word(key, len(self._keys) - 1)
+            automaton.add_word(key, _slot_of(slot))
         automaton.make_automaton()
         return automaton
 
@@ -340,35 +385,55 @@ class Matcher:
     def find(self, article: Article, source: SourceConfig | None = None) -> list[Mention]:
         """Every mention of a dictionary body in ``article``, in reading order (title, text, other fields)."""
         fields = self._fields(article)
+        texts = dict(fields)
         found: list[_Found] = []
-        region_evidence: list[Region] = []
+        # Region words seen in the title and text, checked only if a bare form needs context (most articles
+        # name every body in full and never look at them).
+        region_hits: list[tuple[MentionField, str, _ZoneMap, list[tuple[int, int, _Slot]]]] = []
+        published_at = article.published_at
         for name, text in fields:
             if not text:
                 continue
+            hits, regions = self._scan(text)
+            if not hits and not regions:
+                continue
             zones = _ZoneMap(name, text)
-            hits, regions = self._scan(name, text)
-            if name in ("title", "text"):
-                region_evidence += [region for region, start in regions if zones.zone(start) in COUNTED_ZONES]
-            for hit in _longest_first(hits):
-                if all(target.entity == _BLOCKER for target in hit.targets):
+            if regions and name in ("title", "text"):
+                region_hits.append((name, text, zones, regions))
+            for start, end, slot in _longest_first(hits):
+                if slot.blocker_only:
                     continue
-                found.append(self._classify(hit, zones.zone(hit.start), article.published_at))
-        found = _join_bracketed(found, dict(fields))
-        texts = dict(fields)
+                found.append(self._classify(name, start, end, slot, zones.zone(start), published_at))
+        if not found:
+            return []
+        found = _join_bracketed(found, texts)
         found = [item for item in found if not _not_the_body(texts[item.field], item.start)]
+        entities = self.entities
         for item in found:
-            if item.entity is not None and self.entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
+            if item.entity is not None and entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
                     texts[item.field], max(0, item.start - 60), item.start):
                 item.entity = self._secretariat_of.get(item.entity, _BLOCKER)  # no secretariat known: dropped
         found = [item for item in found if item.entity != _BLOCKER]
-        self._resolve_context(found, fields, region_evidence, article.published_at, source)
+        if any(item.entity is None for item in found):
+            # Only the set of region names counts as evidence (_from_regions), so a region already accepted
+            # is not checked again at its next occurrence.
+            region_evidence: list[Region] = []
+            accepted: set[str] = set()
+            for _name, text, zones, regions in region_hits:
+                for start, end, slot in regions:
+                    for region, form in slot.regions:
+                        if region.name not in accepted and _region_word_ok(text, start, end, text[start:end], form) \
+                                and zones.zone(start) in COUNTED_ZONES:
+                            accepted.add(region.name)
+                            region_evidence.append(region)
+            self._resolve_context(found, fields, region_evidence, published_at, source)
         mentions = []
         for item in found:
             if item.entity is None:
                 continue
             text = texts[item.field]
             mentions.append(Mention(
-                entity_id=self.entities[item.entity].id, surface=text[item.start:item.end], start=item.start,
+                entity_id=entities[item.entity].id, surface=text[item.start:item.end], start=item.start,
                 end=item.end, field=item.field, zone=item.zone, resolution=item.resolution,  # type: ignore[arg-type]
                 snippet=_snippet(text, item.start, item.end)))
         return mentions
@@ -380,24 +445,45 @@ class Matcher:
                 ("caption", "\n".join(article.captions)), ("tags", "\n".join(article.tags)),
                 ("related", "\n".join(article.related)), ("byline", article.byline or "")]
 
-    def _scan(self, name: MentionField, text: str) -> tuple[list[_Hit], list[tuple[Region, int]]]:
+    def _scan(self, text: str) -> tuple[list[_Hit], list[_Hit]]:
+        """Automaton hits at word boundaries and outside identifiers: forms of bodies (capitalised where the
+        form must be), and region words (checked later, only when needed)."""
         normal, mapping = normalise(text)
+        originals = _offset_map(mapping)
         hits: list[_Hit] = []
-        regions: list[tuple[Region, int]] = []
-        for end_index, value in self._automaton.iter(normal):
-            slot = self._keys[value]
-            norm_start = end_index - slot.length + 1
-            start = _to_original(norm_start, mapping)
-            end = _to_original(end_index, mapping) + 1
-            if not _at_word_boundaries(text, start, end) or _in_identifier(text, start, end):
+        regions: list[_Hit] = []
+        size = len(text)
+        for end_index, slot in self._automaton.iter(normal):
+            if originals is None:
+                start, end = end_index - slot.length + 1, end_index + 1
+            else:
+                start, end = originals(end_index - slot.length + 1), originals(end_index) + 1
+            # Whole words only (inlined _at_word_boundaries: this runs for every automaton hit).
+            if start > 0:
+                before = text[start - 1]
+                if before.isalnum() and not (before.islower() and text[start].isupper()):
+                    continue
+                if before.isspace():
+                    before = ""
+            else:
+                before = ""
+            if end < size:
+                after = text[end]
+                if after.isalnum() and not (text[end - 1].islower() and after.isupper()) and not (
+                        text[end:end + 3].lower() == "nya" and (end + 3 == size or not text[end + 3].isalnum())):
+                    continue
+                if after.isspace():
+                    after = ""
+            else:
+                after = ""
+            # A form with whitespace (or the edge) on both sides is its own token: no identifier around it.
+            if (before or after) and _in_identifier(text, start, end):
                 continue
-            surface = text[start:end]
-            if slot.targets and (not slot.needs_capital or (
-                    surface[0].isupper() and (not slot.bare_only or _capitalised(surface)))):
-                hits.append(_Hit(name, start, end, slot.targets, slot.single_token, slot.sector))
-            for region, form in slot.regions:
-                if _region_word_ok(text, start, end, surface, form):
-                    regions.append((region, start))
+            if slot.has_targets and (not slot.needs_capital or (
+                    text[start].isupper() and (not slot.bare_only or _capitalised(text[start:end])))):
+                hits.append((start, end, slot))
+            if slot.regions:
+                regions.append((start, end, slot))
         return hits, regions
 
     # ------------------------------------------------------------------ resolving
@@ -414,6 +500,15 @@ class Matcher:
         if published_at is None or len(candidates) < 2:
             return candidates
         day = published_at.date()
+        key = (tuple(candidates), day)
+        kept = self._valid_cache.get(key)
+        if kept is None:
+            if len(self._valid_cache) > 50_000:
+                self._valid_cache.clear()
+            kept = self._valid_cache[key] = tuple(self._prefer_valid_on(candidates, day))
+        return list(kept)
+
+    def _prefer_valid_on(self, candidates: list[int], day: dt.date) -> list[int]:
         kept = []
         for number in candidates:
             if not self._valid_on(number, day) and any(
@@ -435,20 +530,16 @@ class Matcher:
             seen.add(entity_id)
         return entity_id
 
-    def _classify(self, hit: _Hit, zone: MentionZone, published_at: dt.datetime | None) -> _Found:
-        real = [target for target in hit.targets if target.entity != _BLOCKER]
-        named = [target for target in real if not target.bare]
-        entities = sorted({target.entity for target in real})
-        titled = frozenset({t.entity for t in real if t.resolution == "title"}
-                           - {t.entity for t in real if t.resolution != "title"})
-        item = _Found(hit.field, hit.start, hit.end, zone, candidates=entities, titled=titled,
-                      sector=hit.sector)
-        if named and len(entities) == len({target.entity for target in named}):
+    def _classify(self, field: MentionField, start: int, end: int, slot: _Slot, zone: MentionZone,
+                  published_at: dt.datetime | None) -> _Found:
+        item = _Found(field, start, end, zone, candidates=list(slot.candidates), titled=slot.titled,
+                      sector=slot.sector)
+        if slot.named is not None:
             # Every candidate is named by this form (not a bare form of another body): ties go by validity.
-            choices = self._prefer_valid(sorted({target.entity for target in named}), published_at)
+            choices = slot.named if len(slot.named) == 1 else self._prefer_valid(list(slot.named), published_at)
             if len(choices) == 1:
                 item.entity = choices[0]
-                item.resolution = next(t.resolution for t in named if t.entity == choices[0])
+                item.resolution = slot.resolution_of[choices[0]]
         return item
 
     def _resolve_context(self, found: list[_Found], fields: list[tuple[MentionField, str]],
@@ -548,8 +639,7 @@ class Matcher:
     @staticmethod
     def _region_after(after: str) -> str | None:
         # "BPBD Berau", "BRIDA) Jawa Tengah" (inside "(BRIDA) Jawa Tengah"), "Daerah (BRIDA) Jawa Tengah".
-        match = re.match(r"\)?(?:\s*\([^()\n]{1,20}\))?\s+((?:(?:Provinsi|Prov\.?|Kota|Kabupaten|Kab\.?)\s+)?)"
-                         r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)", after)
+        match = _REGION_AFTER.match(after)
         if not match:
             return None
         words = match.group(2).split()
@@ -763,13 +853,17 @@ def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
 
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
     """Non-overlapping hits, longer ones first; returned in text order."""
+    if len(hits) < 2:
+        return hits
     taken: list[_Hit] = []
-    occupied = bytearray(max((hit.end for hit in hits), default=0))
-    for hit in sorted(hits, key=lambda hit: (-(hit.end - hit.start), hit.start)):
-        if occupied.find(1, hit.start, hit.end) < 0:
+    occupied = bytearray(max(hit[1] for hit in hits))
+    for hit in sorted(hits, key=lambda hit: (hit[0] - hit[1], hit[0])):
+        start, end = hit[0], hit[1]
+        if occupied.find(1, start, end) < 0:
             taken.append(hit)
-            occupied[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
-    return sorted(taken, key=lambda hit: hit.start)
+            occupied[start:end] = b"\x01" * (end - start)
+    taken.sort(key=lambda hit: hit[0])
+    return taken
 
 
 def _snippet(text: str, start: int, end: int) -> str:
@@ -792,6 +886,7 @@ class _ZoneMap:
         self.fixed: MentionZone | None = _FIELD_ZONE.get(name)
         self.spans: list[tuple[int, int, MentionZone]] = []
         self.quotes: list[tuple[int, int]] = []
+        self._starts: list[int] | None = None  # span starts, for bisecting (spans are in text order)
         if self.fixed is not None:
             return
         self.quotes = quote_spans(text)
@@ -826,8 +921,12 @@ class _ZoneMap:
     def zone(self, offset: int) -> MentionZone:
         if self.fixed is not None:
             return self.fixed
-        for start, end, zone in self.spans:
-            if start <= offset < end:
+        if self._starts is None:
+            self._starts = [start for start, _end, _zone in self.spans]
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index >= 0:
+            start, end, zone = self.spans[index]
+            if offset < end:
                 if zone in ("lead", "body") and any(q_start <= offset < q_end for q_start, q_end in self.quotes):
                     return "quote"
                 return zone
