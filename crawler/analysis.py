@@ -26,14 +26,19 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from crawler.article import Article, Mention, Quote
-from crawler.clusters import Profile, fingerprint
-from crawler.config import EntityConfig, SourceConfig
-from crawler.extract import ExtractionError, extract_article
+from typing import TYPE_CHECKING
+
 from crawler import lifeline
-from crawler.mentions import Matcher
-from crawler.quotes import find_quotes
-from crawler.tone import ArticleTone, ToneScorer
+
+if TYPE_CHECKING:
+    from crawler.article import Article, Mention, Quote
+    from crawler.config import EntityConfig, SourceConfig
+    from crawler.tone import ArticleTone
+
+# What a worker needs and the crawl process does not: imported by the forkserver once (every worker forked from
+# it inherits them), by PageAnalyser when used in-process, never by the crawl parent at start-up (trafilatura,
+# dateparser, datasketch and scipy are ~1.2 s of imports a re-crawl that downloads no article never needs).
+WORKER_MODULES = ("crawler.extract", "crawler.mentions", "crawler.quotes", "crawler.tone", "crawler.clusters")
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +61,19 @@ class PageAnalyser:
     """Extract + match + quotes + tone with one matcher built up front. Picklable inputs, picklable output."""
 
     def __init__(self, sources: list[SourceConfig], entities: list[EntityConfig]) -> None:
+        from crawler.mentions import Matcher
+        from crawler.tone import ToneScorer
+
         self.sources = {source.key: source for source in sources}
         self.matcher = Matcher(entities)
         self.tone = ToneScorer(entities)
 
     def analyse(self, html: str, url: str, source_key: str, fetched_at: dt.datetime,
                 more_pages: list[str] | None = None) -> Analysis:
+        from crawler.clusters import Profile, fingerprint
+        from crawler.extract import ExtractionError, extract_article
+        from crawler.quotes import find_quotes
+
         source = self.sources.get(source_key)
         try:
             article = extract_article(html, url, source, fetched_at=fetched_at, more_pages=more_pages)
@@ -135,20 +147,37 @@ class AnalysisPool:
         self._work = work or _analyse_in_worker
         self.replaced = 0
         self._initargs = (sources, entities, os.getpid())
-        self._executor = self._new_executor()
+        # Started by start() or the first page, not here: a re-crawl that finds every article stored never
+        # needs the workers, and waiting for them to start (imports, the matcher) only to shut them down was
+        # 2.2 s of its 5.3 s (docs/performance.md).
+        self._executor: ProcessPoolExecutor | None = None
+        self._started: list = []
         self._slots: asyncio.Semaphore | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether worker processes were started."""
+        return self._executor is not None
+
+    def start(self) -> None:
+        """Start the worker processes now (they start on the first page otherwise); idempotent."""
+        if self._executor is None:
+            self._executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # forkserver: forking the Scrapy process itself would copy the reactor's threads and sockets. The
         # forkserver imports crawler.lifeline first, which ends it when this process dies (no orphans).
         context = multiprocessing.get_context("forkserver")
         os.environ[lifeline.PARENT_ENV] = str(os.getpid())
-        # crawler.pool_signals: workers ignore Ctrl-C from their first instant; crawler.lifeline: see above.
-        context.set_forkserver_preload(["crawler.pool_signals", "crawler.lifeline"])
+        # crawler.pool_signals: workers ignore Ctrl-C from their first instant; crawler.lifeline: see above; then
+        # the extraction stack, imported once in the forkserver rather than once in every worker (each worker
+        # spent ~1.6 s importing it, on the same two cores as the crawl). Takes effect when the forkserver
+        # starts (the first pool of the process); pools replaced later fork from the same forkserver.
+        context.set_forkserver_preload(["crawler.pool_signals", "crawler.lifeline", __name__, *WORKER_MODULES])
         executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker,
                                        initargs=self._initargs)
-        # One no-op per worker: each new worker runs the initializer (imports, the matcher) before its first
-        # page, and that start-up must not count against a page's time limit.
+        # One no-op per worker: each new worker runs the initializer (the matcher) before its first page, and
+        # that start-up must not count against a page's time limit.
         self._started = [executor.submit(_worker_started) for _ in range(self.workers)]
         return executor
 
@@ -158,6 +187,7 @@ class AnalysisPool:
             self._slots = asyncio.Semaphore(self.workers)  # made here: it belongs to the running event loop
         async with self._slots:
             for _ in range(3):  # a pool replaced under a page in flight: submit it again to the new one
+                self.start()
                 executor = self._executor
                 try:
                     for ready in self._started:
@@ -196,4 +226,5 @@ class AnalysisPool:
         return sorted((getattr(self._executor, "_processes", None) or {}).keys())
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)

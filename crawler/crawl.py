@@ -42,7 +42,6 @@ from spiders.news import NewsSpider
 from storage import daemon_state, fetch_errors, fetch_state
 from storage.crawl_summary import mentions_by_entity_for_runs
 from storage.versions import ArticleChangeHook
-from storage.clusters import ClusterStore
 from storage.tone import ToneArticleWriter
 
 logger = logging.getLogger(__name__)
@@ -87,7 +86,7 @@ class CrawlContext:
     fetch_state: fetch_state.FetchStateRecorder | None = None
     changes: ArticleChangeHook | None = None
     on_article: Callable[[], None] | None = None
-    clusters: ClusterStore | None = None  # story-cluster assignment, shared by the crawl's sources
+    clusters: LazyClusterStore | None = None  # story-cluster assignment, shared by the crawl's sources
     # Pages between the analysis pipeline and the writer: started and dropped are counted on the reactor
     # thread, queued on the writer thread (each counter has one writer, so no lock is needed).
     stored_urls: set[str] = field(default_factory=set)  # as asked for and as finally fetched
@@ -109,6 +108,38 @@ class CrawlContext:
         self.stored_urls.update(urls)
         if self.on_article:
             self.on_article()
+
+
+class LazyClusterStore:
+    """A :class:`storage.clusters.ClusterStore` made when the first article is queued (on the writer thread).
+
+    A re-crawl that stores nothing then never imports the clustering stack (datasketch pulls in scipy: ~0.6 s of
+    the crawl's start) nor reads the candidate index.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._store = None
+
+    @property
+    def store(self):  # noqa: ANN201 - storage.clusters.ClusterStore, imported on first use
+        if self._store is None:
+            from storage.clusters import ClusterStore
+
+            self._store = ClusterStore(self.engine)
+        return self._store
+
+    def queue(self, canonical_url: str, signature: bytes | None) -> None:
+        self.store.queue(canonical_url, signature)
+
+    def assign_queued(self):  # noqa: ANN201 - storage.clusters.AssignResult
+        if self._store is None:  # nothing was ever queued
+            return None
+        return self._store.assign_queued()
+
+    def reset(self) -> None:
+        if self._store is not None:
+            self._store.reset()
 
 
 class FetchPlanning:
@@ -191,7 +222,7 @@ def run_crawl(
                         timeout=settings["PANTAU_ANALYSIS_TIMEOUT"])
     write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
     read_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-planner")
-    clusters = ClusterStore(engine)
+    clusters = LazyClusterStore(engine)
     process = CrawlerProcess(settings)
     quiet_scrapy_logging()
     crawls: list[tuple[Crawler, CrawlContext]] = []
@@ -221,6 +252,7 @@ def run_crawl(
             crawler = process.create_crawler(NewsSpider)
             crawls.append((crawler, context))
             _watch_scheduling(crawler, progress, crawls)
+            _start_pool_on_first_article(crawler, pool)
             deferred = process.crawl(crawler, source=source, since=since, until=until, max_articles=max_articles,
                                      fetch_planning=planning,
                                      retry_urls=fetch_errors.open_article_errors(engine, source.key),
@@ -290,6 +322,17 @@ def _watch_scheduling(crawler: Crawler, progress: CrawlProgress | None,
 
     # weak=False: the dispatcher holds receivers weakly, and nothing else keeps this closure alive.
     crawler.signals.connect(report, signal=signals.request_scheduled, weak=False)
+
+
+def _start_pool_on_first_article(crawler: Crawler, pool: AnalysisPool) -> None:
+    """Start the analysis workers when the first article page is requested: their start-up (the matcher, on
+    the forkserver's imports) then overlaps the download, and a crawl that requests no article never pays it."""
+
+    def scheduled(request, **_: object) -> None:  # noqa: ANN001 - scrapy.Request
+        if not pool.running and request.meta.get("pantau_kind") == "article":
+            pool.start()
+
+    crawler.signals.connect(scheduled, signal=signals.request_scheduled, weak=False)
 
 
 def _skipped(source_key: str, busy: storage.RunRecord | None) -> RunSummary:

@@ -43,7 +43,6 @@ from twisted.web._newclient import ResponseNeverReceived
 from crawler.addresses import url_endpoint
 from crawler.charsets import page_encoding
 from crawler.config import SourceConfig
-from crawler.extract import find_continuation_pages, is_single_page_url
 from crawler.feeds import FeedError, read_feed
 from crawler.fetch_failures import FetchFailure, FetchKind
 from crawler.freshness import FetchInfo, KnownUrl, conditional_headers, parse_lastmod, plan_fetch
@@ -419,6 +418,10 @@ class NewsSpider(scrapy.Spider):
     def _next_page_or_item(self, item: ArticleItem, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
         """Multi-page stories: fetch the single-page view when offered, else pages 2..N one after another."""
         # Raw URLs, not canonical ones: canonical_url folds "?page=2" and "?page=all" into the story's URL.
+        # Imported here: crawler.extract brings trafilatura (~0.35 s at start), which a crawl that fetches no
+        # article (a re-crawl of an unchanged site) never needs in this process.
+        from crawler.extract import find_continuation_pages
+
         fetched = item.fetched_pages
         fetched.add(response.url.split("#")[0])
         if len(fetched) < MAX_STORY_PAGES:
@@ -432,6 +435,8 @@ class NewsSpider(scrapy.Spider):
         yield item
 
     def parse_continuation(self, response: Response, item: ArticleItem) -> Iterator[ArticleItem | scrapy.Request]:
+        from crawler.extract import is_single_page_url
+
         text = page_text(response)
         if is_single_page_url(response.url):
             item.html = text  # the whole story on one page replaces the first page
