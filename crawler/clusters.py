@@ -8,7 +8,8 @@ articles are stored. The steps, each a function here:
    of at least ``MIN_PARAGRAPH_WORDS`` words gets a datasketch MinHash of ``NUM_PERM`` permutations. Paragraphs,
    not the whole body, are the unit because a one-paragraph pickup shares a tenth of a release's text: its
    whole-body Jaccard is far below any usable LSH threshold, but the reused paragraph itself is a near copy.
-2. :class:`CandidateIndex`: a datasketch ``MinHashLSH`` over those paragraph signatures; an article is a
+2. :class:`CandidateIndex`: LSH bands of those paragraph signatures (datasketch's banding, stored compactly as
+   sorted 64-bit band keys); an article is a
    candidate of another when any two of their paragraphs collide in a band (Jaccard around ``LSH_THRESHOLD``).
 3. :func:`compare`: every candidate is confirmed on the texts themselves. Two texts are one story when they
    share a run of at least ``MIN_SHARED_RUN`` consecutive words of the same paragraph outside direct quotes.
