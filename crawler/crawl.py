@@ -129,8 +129,8 @@ class LazyClusterStore:
             self._store = ClusterStore(self.engine)
         return self._store
 
-    def queue(self, canonical_url: str, signature: bytes | None) -> None:
-        self.store.queue(canonical_url, signature)
+    def queue(self, canonical_url: str, signature: bytes | None, text_profile: bytes | None = None) -> None:
+        self.store.queue(canonical_url, signature, text_profile)
 
     def assign_queued(self):  # noqa: ANN201 - storage.clusters.AssignResult
         if self._store is None:  # nothing was ever queued
