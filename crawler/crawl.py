@@ -37,6 +37,7 @@ from crawler.analysis import Analysis, AnalysisPool
 from crawler.article import Mention
 from crawler.config import EntityConfig, SourceConfig
 from crawler.freshness import KnownUrl
+from crawler.heartbeat import start_heartbeat
 from crawler.settings import crawl_settings
 from spiders.news import NewsSpider
 from storage import daemon_state, fetch_errors, fetch_state
@@ -223,6 +224,9 @@ def run_crawl(
     write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
     read_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-planner")
     clusters = LazyClusterStore(engine)
+    # An ad-hoc crawl on a server database beats like a worker, so that a machine lost mid-crawl frees its
+    # sources within minutes; a daemon's child needs none (the daemon beats for the runs it passes in).
+    heartbeat = start_heartbeat(engine, "crawl") if run_ids is None else None
     process = CrawlerProcess(settings)
     quiet_scrapy_logging()
     crawls: list[tuple[Crawler, CrawlContext]] = []
@@ -232,7 +236,8 @@ def run_crawl(
         for source in sources:
             run_id = (run_ids or {}).get(source.key)
             if run_id is None:
-                claim = daemon_state.claim_run(engine, source.key, trigger, pid=os.getpid())
+                claim = daemon_state.claim_run(engine, source.key, trigger, pid=os.getpid(),
+                                               worker=heartbeat.name if heartbeat else None)
                 if claim.run_id is None:
                     skipped[source.key] = _skipped(source.key, claim.busy_with)
                     continue
@@ -275,7 +280,11 @@ def run_crawl(
             write_thread.shutdown(wait=True)
             read_thread.shutdown(wait=True)
     elapsed = time.monotonic() - started
-    closed = {context.source.key: _close_run(engine, crawler, context, elapsed) for crawler, context in crawls}
+    try:
+        closed = {context.source.key: _close_run(engine, crawler, context, elapsed) for crawler, context in crawls}
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop(forget=True)
     stored_by_run = mentions_by_entity_for_runs(engine, [summary.run_id for summary in closed.values()])
     for summary in closed.values():
         summary.mentions_by_entity = stored_by_run.get(summary.run_id, Counter())

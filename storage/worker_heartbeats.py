@@ -1,8 +1,10 @@
 """Workers' heartbeats: how a run executed on another machine is known to be lost within minutes, not 12 hours.
 
-A crawl run on this machine is checked by its pid; a run on another machine cannot be. So every ``pantau
-worker`` process writes its own ``worker_heartbeat`` row every ``interval_seconds`` (PANTAU_WORKER_HEARTBEAT,
-default 30 s), and the runs it claims carry its name (``crawl_run.worker``). A worker whose last beat is older
+A crawl run on this machine is checked by its pid; a run on another machine cannot be. So every process that
+claims runs on a server database — each ``pantau worker``, the daemon (``daemon@host-pid``) and an ad-hoc
+``pantau crawl`` (``crawl@host-pid``) — writes its own ``worker_heartbeat`` row every ``interval_seconds``
+(PANTAU_WORKER_HEARTBEAT, default 30 s; crawler/heartbeat.py), and the runs it claims carry its name
+(``crawl_run.worker``). A process whose last beat is older
 than ``MISSED_BEATS`` of its own intervals, or that said it stopped, is *silent*: its runs still ``running``
 are abandoned, whichever host they ran on. They are marked ``interrupted`` by
 
@@ -98,6 +100,12 @@ def record_stop(engine: Engine, *, name: str, now: dt.datetime) -> None:
     with write_transaction(engine) as connection:
         connection.execute(sa.update(heartbeat_table).where(heartbeat_table.c.name == name)
                            .values(stopped_at=now, heartbeat_at=now))
+
+
+def forget(engine: Engine, *, name: str) -> None:
+    """Delete the row of ``name`` (a process that ended cleanly and whose row nobody needs to read)."""
+    with write_transaction(engine) as connection:
+        connection.execute(sa.delete(heartbeat_table).where(heartbeat_table.c.name == name))
 
 
 def beats(connection: Connection, names: Iterable[str] | None = None) -> dict[str, Beat]:

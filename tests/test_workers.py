@@ -179,7 +179,8 @@ def test_three_workers_and_a_leader_crawl_a_backfill_and_every_outlet_once(clust
     status = cluster.run("status", "--workers")
     assert status.returncode == 0, status.stderr
     assert "Workers: 3 answering" in status.stdout
-    assert "Worker heartbeats" in status.stdout and status.stdout.count("beating") == 3
+    assert "Heartbeats (workers, the daemon, ad-hoc crawls)" in status.stdout
+    assert status.stdout.count("beating") == 4 and "daemon@" in status.stdout  # 3 workers and the leader
 
 
 def test_a_worker_killed_mid_run_loses_nothing_and_stores_nothing_twice(cluster, news_site):

@@ -59,7 +59,7 @@ def worker(app: AppContext, concurrency: int, queues: str, time_limit: float, gr
     from crawler.daemon.logs import configure_logging
     from crawler.daemon.runner import CrawlRunner, RunnerSettings
     from crawler.workers.app import QUEUES, make_app
-    from crawler.workers.heartbeat import Heartbeat
+    from crawler.heartbeat import Heartbeat
     from crawler.workers.tasks import WorkerContext, install_worker_context
     from storage import worker_heartbeats
 
@@ -178,8 +178,8 @@ def print_worker_status(console: Console, engine, broker: str | None) -> None:  
     beating = [beat for beat in worker_heartbeats.read_beats(engine) if beat.stopped_at is None]
     if beating:  # from the database: also the workers that no longer answer the broker
         now = dt.datetime.now(dt.timezone.utc)
-        table = Table(title="Worker heartbeats", title_justify="left")
-        for column in ("worker", "host", "pid", "last beat", "state"):
+        table = Table(title="Heartbeats (workers, the daemon, ad-hoc crawls)", title_justify="left")
+        for column in ("process", "host", "pid", "last beat", "state"):
             table.add_column(column)
         for beat in beating:
             age = (now - beat.heartbeat_at).total_seconds()

@@ -41,6 +41,7 @@ from crawler.daemon.lock import DaemonLock
 from crawler.daemon.plan import JOB_PREFIX, JobPlan, diff_plans, first_run_time, format_interval, plan_jobs, \
     validate_plans
 from crawler.daemon.runner import ActiveRun, CrawlRunner, RunnerSettings
+from crawler.heartbeat import start_heartbeat
 from storage import daemon_state, worker_heartbeats
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class Daemon:
         self.lock.acquire()  # raises DaemonAlreadyRunning with the one-line refusal
         self.watcher = ConfigWatcher(options.config_dir)
         self.engine = None
+        self.heartbeat = None
         try:
             loaded = self.watcher.load()  # a broken config at start is for the operator to fix now (exit 2)
             plans = plan_jobs(loaded.sources, every_override=options.every, max_jitter=options.max_jitter)
@@ -123,6 +125,9 @@ class Daemon:
                 logger.warning("marked %d crawl run(s) interrupted that a dead process had left running: %s",
                                len(orphans), ", ".join(map(str, orphans)))
             storage.sync_config(engine, loaded.sources, loaded.entities)
+            # On PostgreSQL the runs this daemon claims live and die with its heartbeat, as a worker's do: a
+            # daemon machine that is lost frees its sources within minutes for whoever claims them next.
+            self.heartbeat = start_heartbeat(engine, "daemon")
             daemon_state.record_daemon_start(engine, pid=self.pid, hostname=self.hostname,
                                              started_at=self.started_at, config_dir=str(options.config_dir))
             self.runner = CrawlRunner(
@@ -132,7 +137,8 @@ class Daemon:
                                extra_env=options.child_env,
                                allow_private_addresses=options.allow_private_addresses,
                                **({"python": options.python} if options.python else {})),
-                config_dir=self._borrow_snapshot, hostname=self.hostname, on_finished=self._after_run)
+                config_dir=self._borrow_snapshot, hostname=self.hostname, on_finished=self._after_run,
+                worker=self.heartbeat.name if self.heartbeat else None)
             self.alerts = AlertChecker(engine, options.database_url, lambda: options.config_dir).start()
             self.scheduler = self._make_scheduler(len(plans))
             self._apply(plans)
@@ -152,6 +158,9 @@ class Daemon:
             scheduler.shutdown(wait=False)
         if getattr(self, "alerts", None) is not None:
             self.alerts.stop()
+        if getattr(self, "heartbeat", None) is not None:
+            self.heartbeat.stop()
+            self.heartbeat = None
         if self.engine is not None:
             try:
                 daemon_state.record_daemon_stop(self.engine, pid=self.pid, now=self.clock())
