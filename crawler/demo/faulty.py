@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 import zoneinfo
 from collections.abc import Callable
 from typing import Any
@@ -48,6 +49,8 @@ class FaultyOutlet(Outlet):
         super().__init__(stories, today=today)
         self.fault_of = {story.index: FAULTS[story.index - HEALTHY] for story in stories if story.index >= HEALTHY}
         self.hang_seconds = hang_seconds
+        # Set when the hanging page is first asked for: a test can signal a crawl while it is surely still waiting.
+        self.hang_requested = threading.Event()
         self.redirect_target = "http://127.0.0.12/"  # replaced by DemoSite.start with another outlet's home
 
     def article_path(self, story: Story) -> str:
@@ -83,6 +86,7 @@ class FaultyOutlet(Outlet):
             return Response(302, "", headers={"Location": self.redirect_target})
         page = self.article(story)
         if fault == "hang":
+            self.hang_requested.set()
             return Response(200, page, delay=self.hang_seconds)
         if fault == "truncated":
             cut = page.encode()[: len(page) // 3]
