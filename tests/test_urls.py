@@ -49,3 +49,30 @@ def test_urls_follow_rel_canonical_on_same_site_only():
     assert canonical_url(BASE, other) == BASE
     assert canonical_url(BASE, home) == BASE
     assert canonical_url(BASE + "?amp=1", same.encode()) == canonical_url(canonical_url(BASE, same))
+
+
+def test_urls_trackers_follow_courlans_rule_and_the_few_it_misses():
+    # courlan's rule: utm_*, fbclid, ref, and a recommendation widget's "source" (welt.de, quoted in tests/data)
+    assert canonical_url("https://www.welt.de/politik/article253202060/x.html?source=puerto-reco-2_ABC-V41.3.C_FCM"
+                         ) == "https://welt.de/politik/article253202060/x.html"
+    assert canonical_url("https://site.test/read.php?id=5&ref=home&mc_cid=1") == "https://site.test/read.php?id=5"
+    # trackers courlan does not know, dropped by Pantau's explicit list
+    assert canonical_url("https://site.test/read.php?id=5&wt_mc=nl&spm=a.b&hsa_acc=9&share=wa"
+                         ) == "https://site.test/read.php?id=5"
+
+
+@pytest.mark.parametrize("param", ["page=2", "halaman=3", "showpage=1", "single=1", "amp=1", "outputType=amp"])
+def test_urls_page_variant_params_are_pantaus_own_rule(param):
+    from courlan.clean import TRACKERS_RE
+
+    name = param.split("=")[0]
+    assert TRACKERS_RE.search(name.lower()) is None  # not a tracker: the rule is Pantau's
+    assert canonical_url(f"{BASE}?{param}") == BASE
+
+
+def test_urls_percent_encoding_normalised_by_w3lib():
+    # unreserved characters decoded, spaces and non-ASCII encoded, an encoded slash kept (it is not a "/")
+    assert canonical_url("https://site.test/a%7Eb/%2F/c d/berita-ä") == "https://site.test/a~b/%2F/c%20d/berita-%C3%A4"
+    # repeated and blank query arguments kept, in order
+    assert canonical_url("https://site.test/cari?x&tag=b&tag=a") == "https://site.test/cari?tag=a&tag=b&x="
+    assert canonical_url("https://Bücher.example/x") == "https://xn--bcher-kva.example/x"
