@@ -66,9 +66,26 @@ def same_site(url: str, other: str) -> bool:
 def normalize_url(url: str) -> str:
     """The URL-only part of :func:`canonical_url`: strip tracking, AMP, mobile, page and index variants."""
     url = url.strip()
-    host = site_host(url)
-    if not host:
+    if not site_host(url):
         return url
+    normalized = _normalize_once(url)
+    # Pantau's path rules can leave what canonicalize_url would change again (a "." or ".." segment, empty ";"
+    # parameters, once an AMP suffix or a trailing "/" is gone): repeat until nothing changes, so that the key is
+    # a fixed point (stored keys are re-normalised by migrations). Rare, so nearly every URL takes one pass.
+    for _ in range(3):
+        if not _MAY_CHANGE_AGAIN.search(urlsplit(normalized).path):
+            break
+        again = _normalize_once(normalized)
+        if again == normalized:
+            break
+        normalized = again
+    return normalized
+
+
+_MAY_CHANGE_AGAIN = re.compile(r"(?:^|/)\.\.?(?:/|$)|;(?:/|$)")
+
+
+def _normalize_once(url: str) -> str:
     # Percent-encoding, IDNA, sorted query arguments (blank values kept), no fragment: w3lib.
     parts = urlsplit(canonicalize_url(url))
     scheme = parts.scheme.lower() or "http"
@@ -82,7 +99,7 @@ def normalize_url(url: str) -> str:
     path = _INDEX_PAGE.sub("/", path)
     path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1:
-        path = path.rstrip("/")
+        path = path.rstrip("/") or "/"
 
     query = parts.query
     if query:
