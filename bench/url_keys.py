@@ -58,9 +58,11 @@ def main() -> None:
     times = {"old": [], "new": []}
     for _ in range(5):  # interleaved, best of 5
         for name, module in (("old", base), ("new", current)):
-            times[name].append(timeit.timeit(lambda m=module: [m.normalize_url(url) for url in readable], number=10))
+            times[name].append(timeit.timeit(lambda m=module: [m.normalize_url(url) for url in readable],
+                                             number=10))
     old, new = (min(times[name]) / 10 / len(readable) * 1e6 for name in ("old", "new"))
-    print(f"normalize_url over {len(readable)} URLs: old {old:.1f} us/URL, new {new:.1f} us/URL, new/old {new / old:.2f}")
+    print(f"normalize_url over {len(readable)} URLs: old {old:.1f} us/URL, new {new:.1f} us/URL, "
+          f"new/old {new / old:.2f}")
 
 
 if __name__ == "__main__":

@@ -3,14 +3,15 @@ for tools.
 
 ``pantau extract PAGE.html[.gz] --url URL`` prints one JSON object; ``pantau extract https://…`` fetches the page
 as a crawl would (:class:`crawler.fetching.PageFetcher`: the crawl's User-Agent, robots.txt, retries, timeout and
-size limit; pages 2..N of a multi-page story or its single-page view are fetched too) and prints its object. ``pantau extract -`` reads JSON Lines on stdin, each ``{"path": …, "url": …}``,
-``{"html": …, "url": …}`` or just ``{"url": …}`` to fetch (optionally ``"source"`` and ``"fetched_at"``), and
-writes one JSON object per input line, in order. An input that cannot be read gives a line ``{"error": …}`` and
-the others go on, whatever is wrong with it (bad JSON, a field of the wrong type, a truncated .gz, a file that
-is not an HTML page); the exit code is then 2 for an input that cannot be used (a missing or non-HTML file, a bad
-record, a URL that cannot be fetched: refused by robots.txt, no such host, timed out, an HTTP error after the
-crawl's retries, not an HTML page) and 1 when a page was read but held no article. URLs are fetched under the crawl's address rule
-(:mod:`crawler.fetching`): no loopback or private address unless ``--allow-address HOST:PORT`` names it.
+size limit; pages 2..N of a multi-page story or its single-page view are fetched too) and prints its object.
+``pantau extract -`` reads JSON Lines on stdin, each ``{"path": …, "url": …}``, ``{"html": …, "url": …}`` or
+just ``{"url": …}`` to fetch (optionally ``"source"`` and ``"fetched_at"``), and writes one JSON object per input
+line, in order. An input that cannot be read gives a line ``{"error": …}`` and the others go on, whatever is wrong
+with it (bad JSON, a field of the wrong type, a truncated .gz, a file that is not an HTML page); the exit code is
+then 2 for an input that cannot be used (a missing or non-HTML file, a bad record, a URL that cannot be fetched:
+refused by robots.txt, no such host, timed out, an HTTP error after the crawl's retries, not an HTML page) and 1
+when a page was read but held no article. URLs are fetched under the crawl's address rule (:mod:`crawler.fetching`):
+no loopback or private address unless ``--allow-address HOST:PORT`` names it.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def is_url(value: str) -> bool:
 def fetch_page(url: str) -> tuple[bytes, str]:
     """The body of ``url`` and the address it finally came from (after redirects), fetched under the crawl's
     rules (:class:`crawler.fetching.PageFetcher`)."""
-    assert _fetcher is not None, "extract_command makes the fetcher"
+    if _fetcher is None:
+        raise RuntimeError("extract_command makes the fetcher before any URL is fetched")
     page = _fetcher.fetch(url)
     return page.body, page.url
 
@@ -131,8 +133,8 @@ def _source(sources: dict[str, SourceConfig], key: Any) -> SourceConfig | None:
     return sources[key]
 
 
-def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig], default_source: str | None,
-                 ) -> dict[str, Any]:
+def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig],
+                 default_source: str | None) -> dict[str, Any]:
     url = record.get("url")
     if not isinstance(url, str) or not url:
         raise InputError("each input needs a \"url\" (a string)")
