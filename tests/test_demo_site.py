@@ -198,6 +198,30 @@ def test_demo_site_listing_pagination_reaches_every_article(truth: dict, sources
         assert len(seen) > 2 or key == "humaskaltim", key  # the press office has a handful of releases
 
 
+def test_demo_site_wordpress_home_links_answer(news_site: DemoSite, truth: dict) -> None:
+    """Every same-site link of the WordPress home answers (its /page/N/ pagination and footer pages were 404s),
+    and the home's pagination lists every story of the outlet, newest first, none twice."""
+    outlet = next(o for o in truth["outlets"] if o["kind"] == "wordpress")
+    home = outlet["home_url"]
+    links = {link for link in hrefs(text_of(home), home) if urlsplit(link).netloc == urlsplit(home).netloc}
+    assert any("/page/" in link for link in links)
+    assert {link: fetch(link)[0] for link in links if fetch(link)[0] != 200} == {}
+    pattern = re.compile(next(s for s in news_site.outlets if s.kind == "wordpress").source_entry()[
+        "article_url_pattern"])
+    listed, number = [], 1
+    while True:
+        page_url = home if number == 1 else f"{home}page/{number}/"
+        status, _, body = fetch(page_url)
+        if status == 404:
+            break
+        listed += [link for link in hrefs(body.decode(), page_url) if pattern.search(link)
+                   and '<h2 class="entry-title"><a href="' + link in body.decode()]
+        number += 1
+    assert number > 2 and len(listed) == len(set(listed)) == len(outlet["articles"])
+    assert set(listed) == {article["url"] for article in outlet["articles"]}
+    assert fetch(f"{home}page/0/")[0] == 404 and fetch(f"{home}page/x/")[0] == 404
+
+
 # ------------------------------------------------------------------------------------------------ pages vs truth
 
 

@@ -131,7 +131,7 @@ def test_extract_cli_url_in_json_lines(news_server):
 def test_extract_cli_url_failure_is_one_line(news_server):
     result = run_pantau("extract", news_server + "/no/such/story", news_server + STORY_PATH,
                         "--allow-address", news_server.removeprefix("http://"), timeout=120)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a URL that cannot be fetched is an unusable input
     failed, fetched = _lines(result.stdout)
     assert failed["error"] == f"could not fetch {news_server}/no/such/story: HTTP 404 Not Found"
     assert fetched["pages"] == 3  # the next input still ran
@@ -142,7 +142,7 @@ def test_extract_cli_unreachable_url_is_one_line():
     # Port 9 (discard) on loopback: nothing listens there in the test environment, so the connection is refused.
     result = run_pantau("extract", "http://127.0.0.1:9/story", "--timeout", "5", "--allow-address", "127.0.0.1:9",
                         timeout=120)
-    assert result.returncode == 1
+    assert result.returncode == 2
     [record] = _lines(result.stdout)
     assert record["error"].startswith("could not fetch http://127.0.0.1:9/story:")
     assert "Traceback" not in result.stderr

@@ -109,7 +109,7 @@ def test_extract_url_refuses_loopback_in_every_spelling(internal_server):
     hosts = ["127.0.0.1", "2130706433", "127.1", "0x7f000001", "0177.0.0.1", "[::ffff:127.0.0.1]", "localhost"]
     urls = [f"http://{host}:{port}/news/2025/10/22/pelatihan-humas" for host in hosts]
     result = run_pantau("extract", *urls, "--timeout", "5", timeout=120)
-    assert result.returncode == 1
+    assert result.returncode == 2
     records = _lines(result.stdout)
     assert len(records) == len(urls)
     assert all("refused" in record["error"] for record in records), records

@@ -2,14 +2,16 @@
 for tools.
 
 ``pantau extract PAGE.html[.gz] --url URL`` prints one JSON object; ``pantau extract https://…`` fetches the page
-(Pantau's User-Agent, a timeout; pages 2..N of a multi-page story or its single-page view are fetched too) and
-prints its object. ``pantau extract -`` reads JSON Lines on stdin, each ``{"path": …, "url": …}``,
-``{"html": …, "url": …}`` or just ``{"url": …}`` to fetch (optionally ``"source"`` and ``"fetched_at"``), and
-writes one JSON object per input line, in order. An input that cannot be read gives a line ``{"error": …}`` and
-the others go on, whatever is wrong with it (bad JSON, a field of the wrong type, a truncated .gz, a file that
-is not an HTML page); the exit code is then 2 for bad input (a missing or non-HTML file, a bad record) and 1
-when a page could not be fetched or held no article. URLs are fetched under the crawl's address rule
-(:mod:`crawler.fetching`): no loopback or private address unless ``--allow-address HOST:PORT`` names it.
+as a crawl would (:class:`crawler.fetching.PageFetcher`: the crawl's User-Agent, robots.txt, retries, timeout and
+size limit; pages 2..N of a multi-page story or its single-page view are fetched too) and prints its object.
+``pantau extract -`` reads JSON Lines on stdin, each ``{"path": …, "url": …}``, ``{"html": …, "url": …}`` or
+just ``{"url": …}`` to fetch (optionally ``"source"`` and ``"fetched_at"``), and writes one JSON object per input
+line, in order. An input that cannot be read gives a line ``{"error": …}`` and the others go on, whatever is wrong
+with it (bad JSON, a field of the wrong type, a truncated .gz, a file that is not an HTML page); the exit code is
+then 2 for an input that cannot be used (a missing or non-HTML file, a bad record, a URL that cannot be fetched:
+refused by robots.txt, no such host, timed out, an HTTP error after the crawl's retries, not an HTML page) and 1
+when a page was read but held no article. URLs are fetched under the crawl's address rule (:mod:`crawler.fetching`):
+no loopback or private address unless ``--allow-address HOST:PORT`` names it.
 """
 
 from __future__ import annotations
@@ -22,18 +24,13 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-import http.client
-import urllib.error
-import urllib.request
-
 import click
 
-from crawler.addresses import Endpoint
 from crawler.article import Article
 from crawler.cli import EXIT_BAD_INPUT, EXIT_FAILED, AppContext, PantauError, cli
 from crawler.config import SourceConfig, load_sources
-from crawler.fetching import AddressRefused, guarded_opener, looks_like_html, reason_of
-from crawler.settings import DOWNLOAD_MAXSIZE, USER_AGENT
+from crawler.fetching import FetchError, FetchRules, PageFetcher, looks_like_html
+from crawler.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, FAST_LOCAL_ENV, crawl_settings
 from crawler.sitemaps import SitemapError, inflate
 
 MAX_STORY_PAGES = 10  # pages 2..N fetched for one multi-page story at most
@@ -75,56 +72,39 @@ def read_page(path: Path) -> bytes:
     return data
 
 
-class FetchError(OSError):
-    """A URL could not be fetched; ``str(error)`` is one line naming the URL and the reason."""
-
-
-# host:port pairs ``pantau extract`` may fetch from although they are loopback or private (--allow-address).
-_allowed_addresses: set[Endpoint] = set()
+# The fetcher of URL inputs, made by extract_command from the crawl's settings and --allow-address.
+_fetcher: PageFetcher | None = None
 
 
 def is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def fetch_page(url: str, timeout: float) -> tuple[bytes, str]:
-    """The body of ``url`` and the address it finally came from (after redirects), fetched politely, under the
-    address rule and the size limit."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"})
-    try:
-        with guarded_opener(_allowed_addresses).open(request, timeout=timeout) as response:
-            body = response.read(DOWNLOAD_MAXSIZE + 1)
-            if len(body) > DOWNLOAD_MAXSIZE:
-                raise FetchError(f"could not fetch {url}: the page is larger than {DOWNLOAD_MAXSIZE} bytes")
-            return body, response.geturl()
-    except urllib.error.HTTPError as error:
-        raise FetchError(f"could not fetch {url}: HTTP {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        raise FetchError(f"could not fetch {url}: {reason_of(error)}") from None
-    except AddressRefused as error:
-        raise FetchError(f"could not fetch {url}: {error}") from None
-    except FetchError:
-        raise
-    except (TimeoutError, OSError, http.client.HTTPException) as error:
-        raise FetchError(f"could not fetch {url}: {error or type(error).__name__}") from None
+def fetch_page(url: str) -> tuple[bytes, str]:
+    """The body of ``url`` and the address it finally came from (after redirects), fetched under the crawl's
+    rules (:class:`crawler.fetching.PageFetcher`)."""
+    if _fetcher is None:
+        raise RuntimeError("extract_command makes the fetcher before any URL is fetched")
+    page = _fetcher.fetch(url)
+    return page.body, page.url
 
 
-def fetch_story(url: str, timeout: float) -> tuple[bytes, str, list[bytes]]:
+def fetch_story(url: str) -> tuple[bytes, str, list[bytes]]:
     """The first page of the story at ``url``, its final address and the HTML of its pages 2..N.
 
     A story that offers a single-page view ("?page=all") is read from that view instead.
     """
     from crawler.extract import find_continuation_pages, is_single_page_url  # see extract_command
 
-    html, final_url = fetch_page(url, timeout)
+    html, final_url = fetch_page(url)
     pages = find_continuation_pages(html, final_url)
     if len(pages) == 1 and is_single_page_url(pages[0]):
         try:
-            single, _ = fetch_page(pages[0], timeout)
+            single, _ = fetch_page(pages[0])
             return single, final_url, []
         except FetchError:
             return html, final_url, []  # the first page alone is better than nothing
-    more = [fetch_page(page, timeout)[0] for page in pages[:MAX_STORY_PAGES]]
+    more = [fetch_page(page)[0] for page in pages[:MAX_STORY_PAGES]]
     return html, final_url, more
 
 
@@ -153,8 +133,8 @@ def _source(sources: dict[str, SourceConfig], key: Any) -> SourceConfig | None:
     return sources[key]
 
 
-def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig], default_source: str | None,
-                 timeout: float = 30.0) -> dict[str, Any]:
+def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig],
+                 default_source: str | None) -> dict[str, Any]:
     url = record.get("url")
     if not isinstance(url, str) or not url:
         raise InputError("each input needs a \"url\" (a string)")
@@ -169,9 +149,9 @@ def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig], defau
     elif isinstance(record.get("path"), str):
         html = read_page(Path(record["path"]))
     elif is_url(url):
-        html, url, more_pages = fetch_story(url, timeout)
+        html, url, more_pages = fetch_story(url)
         if not looks_like_html(html):
-            raise FetchError(f"{url} is not an HTML page (it starts with {html[:12]!r})")
+            raise FetchError(f"could not use {url}: not an HTML page (it starts with {html[:12]!r})")
     else:
         raise InputError("each input needs \"path\" (a saved page), \"html\" (the page itself) or an http(s) "
                          "\"url\" to fetch")
@@ -193,35 +173,46 @@ def _write(out: TextIO, record: dict[str, Any]) -> None:
               help="Source whose time zone and language apply (see pantau sources list).")
 @click.option("--fetched-at", default=None, metavar="ISO",
               help="When the page was fetched (bounds dates, resolves '2 jam yang lalu'); default: now.")
-@click.option("--timeout", default=30.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for each page when an input is a URL.")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help=f"How long to wait for each page when an input is a URL (default: the crawl's, "
+                   f"{DOWNLOAD_TIMEOUT}).")
 @click.option("--allow-address", "allow_addresses", multiple=True, metavar="HOST:PORT",
               help="Let URL inputs reach this loopback or private host and port (a page served on this machine); "
                    "repeatable. Other such addresses are refused, whatever their spelling.")
 @click.pass_obj
 def extract_command(app: AppContext, inputs: tuple[str, ...], url: str | None, source_key: str | None,
-                    fetched_at: str | None, timeout: float, allow_addresses: tuple[str, ...]) -> None:
+                    fetched_at: str | None, timeout: float | None, allow_addresses: tuple[str, ...]) -> None:
     """Extract the article from saved pages or URLs and print one JSON object per input.
 
     PAGE.html or PAGE.html.gz prints one object (use --url to give its address); an http(s) URL is fetched
-    (with Pantau's User-Agent; the other pages of a multi-page story too). "-" reads JSON Lines
-    {"path": ..., "url": ...}, {"html": ..., "url": ...} or {"url": ...} on stdin and writes one object per line,
-    in order; an input that cannot be read gives {"error": ...} and the others go on. Exit code 2 when an input
-    was unusable (a missing or non-HTML file, a bad record), 1 when a page could not be fetched or held no
-    article. URLs on loopback or private addresses are refused unless --allow-address names them.
+    as the crawl fetches (its User-Agent, robots.txt, retries, timeout and size limit; the other pages of a
+    multi-page story too). "-" reads JSON Lines {"path": ..., "url": ...}, {"html": ..., "url": ...} or
+    {"url": ...} on stdin and writes one object per line, in order; an input that cannot be read gives
+    {"error": ...} and the others go on. Exit code 2 when an input was unusable (a missing or non-HTML file, a
+    bad record, a URL refused by robots.txt or that could not be fetched), 1 when a page held no article. URLs
+    on loopback or private addresses are refused unless --allow-address names them.
 
     Example: pantau extract story.html.gz --url https://diksi.co/news/2025/10/22/banjir --source diksi
     """
     # The extractor (trafilatura, lxml, dateparser) takes ~0.2 s to import: only this command pays for it (in
     # _extract_one), not every start of the CLI.
+    import os
+
     from crawler.addresses import url_endpoint
 
+    global _fetcher
+    allowed = set()
     for value in allow_addresses:
         endpoint = url_endpoint(f"http://{value}")
         if endpoint is None or ":" not in value:
             raise click.BadParameter(f"{value!r} is not HOST:PORT (e.g. 127.0.0.1:8080)",
                                      param_hint="--allow-address")
-        _allowed_addresses.add(endpoint)
+        allowed.add(endpoint)
+    if any(is_url(argument) for argument in inputs) or "-" in inputs:
+        # The crawl's own settings, PANTAU_FAST_LOCAL and the User-Agent variables included, so that a page
+        # fetched here is fetched as a crawl would fetch it.
+        settings = crawl_settings(fast_local=os.environ.get(FAST_LOCAL_ENV, "") not in ("", "0"))
+        _fetcher = PageFetcher(FetchRules.from_settings(settings, timeout), allowed)
     sources = {source.key: source for source in load_sources(app.config_dir)} if (
         source_key or "-" in inputs) else {}
     _source(sources, source_key)  # an unknown --source is a usage error, before any work
@@ -237,7 +228,7 @@ def extract_command(app: AppContext, inputs: tuple[str, ...], url: str | None, s
                     record = json.loads(line)
                     if not isinstance(record, dict):
                         raise InputError("not a JSON object")
-                    _write(out, _extract_one(record, sources, source_key, timeout))
+                    _write(out, _extract_one(record, sources, source_key))
                 except Exception as error:  # noqa: BLE001 - one bad record must never stop the others
                     if _is_bad_input(error):
                         bad_inputs += 1
@@ -252,7 +243,7 @@ def extract_command(app: AppContext, inputs: tuple[str, ...], url: str | None, s
         else:
             record = {"path": argument, "url": url or Path(argument).resolve().as_uri(), "fetched_at": fetched_at}
         try:
-            _write(out, _extract_one(record, sources, source_key, timeout))
+            _write(out, _extract_one(record, sources, source_key))
         except Exception as error:  # noqa: BLE001 - every input gets its line
             if _is_bad_input(error):
                 bad_inputs += 1
@@ -274,10 +265,9 @@ def _stdin_lines():  # noqa: ANN202 - a generator of str
 
 
 def _is_bad_input(error: Exception) -> bool:
-    """Input errors (exit 2) as opposed to pages that could not be fetched or held no article (exit 1)."""
-    if isinstance(error, FetchError):
-        return False
-    if isinstance(error, InputError | UnknownSourceError | json.JSONDecodeError | RecursionError):
+    """Inputs that cannot be used, a URL that cannot be fetched included (exit 2), as opposed to pages that
+    were read but held no article (exit 1)."""
+    if isinstance(error, InputError | FetchError | UnknownSourceError | json.JSONDecodeError | RecursionError):
         return True
     return isinstance(error, FileNotFoundError | IsADirectoryError | NotADirectoryError | PermissionError)
 

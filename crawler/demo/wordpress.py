@@ -26,6 +26,11 @@ PER_LISTING_PAGE = 10
 REST_MAX_PER_PAGE = 100
 PER_SITEMAP = 40
 FEED_SIZE = 20
+STATIC_PAGES = {
+    "/redaksi/": ("Redaksi", "Pemimpin Redaksi, redaktur dan reporter Kabar Mahakam; alamat redaksi di Samarinda."),
+    "/pedoman-media-siber/": ("Pedoman Media Siber", "Kabar Mahakam mengikuti Pedoman Pemberitaan Media Siber "
+                                                     "Dewan Pers."),
+}
 
 
 class WordPressOutlet(Outlet):
@@ -64,6 +69,13 @@ class WordPressOutlet(Outlet):
         if path == "/":
             return self.listing(self.newest_first(), 1, "/", "Berita Terbaru")
         parts = [part for part in path.split("/") if part]
+        # The home's own pagination, as WordPress serves it (/page/2/ …): its "Berita Terbaru" list goes on there.
+        if len(parts) == 2 and parts[0] == "page" and parts[1].isdigit() and path.endswith("/"):
+            return self.listing(self.newest_first(), int(parts[1]), "/", "Berita Terbaru")
+        if path in STATIC_PAGES:  # the pages the footer links
+            title, text = STATIC_PAGES[path]
+            return Response(200, self.page(f"{title} - {self.name}", f'<h1 class="page-title">{esc(title)}</h1>'
+                                           f"<p>{esc(text)}</p>", canonical=self.absolute(path)))
         if parts[0] in ("category", "tag") and len(parts) in (2, 4):
             page = int(parts[3]) if len(parts) == 4 and parts[2] == "page" else 1
             if parts[0] == "category":
