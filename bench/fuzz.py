@@ -10,10 +10,13 @@ over ``--limit`` seconds, memory that stops growing):
   punctuation and control characters mixed in;
 - ``sitemap`` / ``feed`` / ``listing``: the spider's ``parse_sitemap``, ``parse_feed`` and ``parse_listing`` on
   generated and mutated XML and HTML, including XXE (external entities naming local files) and billion-laughs
-  documents: no entity may be expanded, no local file read.
+  documents: no entity may be expanded, no local file read;
+- ``feeds``: ``crawler.feeds.read_feed`` (feedparser) on the demo site's real feeds mutated and re-encoded,
+  hypothesis-generated RSS / RDF / Atom, and entity attacks in every spelling (bench/fuzz_feeds.py).
 
     python bench/fuzz.py                         # ≈ 100,000 inputs (extraction takes most of the time)
     python bench/fuzz.py --scale 0.01 --check    # the CI variant (tests/test_reliability_suites.py)
+    python bench/fuzz.py --only feeds            # one target (or several: --only feeds,sitemap)
 
 Prints one row per target (inputs, crashes, slowest input, peak RSS growth) and the first crash of each kind.
 """
@@ -48,12 +51,15 @@ from crawler.extract import ExtractionError, extract_article  # noqa: E402
 from crawler.mentions import Matcher  # noqa: E402
 from spiders.news import NewsSpider  # noqa: E402
 
+from bench.fuzz_feeds import fuzz_feeds  # noqa: E402
+
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 FETCHED = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
 SOURCE = SourceConfig(key="fuzz", name="Fuzz", home_url="https://fuzz.example.id/", timezone="Asia/Makassar",
                       region="Kalimantan Timur")
 SECRET = "pantau-fuzz-secret-do-not-read"
 PROGRESS_EVERY = 1000
+TARGETS = ("extract", "match", "sitemap", "feed", "listing", "feeds")
 NAMES = ["Diskominfo Kaltim", "DPRD Kaltim", "Kominfo", "Komdigi", "Polda Kaltim", "Pemprov Kaltim", "BPBD",
          "Kadiskominfo", "Sekwan", "Pemkot Samarinda", "Kementerian Komunikasi dan Informatika", "DPR"]
 
@@ -237,6 +243,8 @@ def _fuzz_parsers(targets: dict[str, Target], scale: float, rng: random.Random, 
             ("sitemap", base_sitemap, spider.parse_sitemap, XmlResponse),
             ("feed", base_feed, spider.parse_feed, XmlResponse),
             ("listing", base_listing, spider.parse_listing, HtmlResponse)):
+        if name not in targets:
+            continue
         target = targets[name]
         specials = {"sitemap": [("XXE", xxe), ("billion laughs", laughs),
                                 ("gzip bomb", None)], "feed": [("XXE", feed_xxe), ("billion laughs",
@@ -265,15 +273,26 @@ def main() -> int:
     parser.add_argument("--limit", type=float, default=5.0, help="seconds one input may take")
     parser.add_argument("--check", action="store_true", help="exit 1 on a crash or an input over --limit")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the reference pages (../shared/data/…)")
+    parser.add_argument("--only", default=",".join(TARGETS),
+                        help=f"comma-separated targets to run (default: all of {', '.join(TARGETS)})")
     args = parser.parse_args()
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(TARGETS))
+    if unknown or not chosen:
+        parser.error(f"--only: unknown target {', '.join(unknown) or '(none given)'}; choose from {', '.join(TARGETS)}")
     logging.basicConfig(level=logging.ERROR)  # the spider logs every malformed document it is fed: expected here
     rng = random.Random(args.seed)
     secret_file = Path(__import__("tempfile").mkdtemp()) / "secret.txt"
     secret_file.write_text(SECRET)
-    targets = {name: Target(name) for name in ("extract", "match", "sitemap", "feed", "listing")}
-    _fuzz_parsers(targets, args.scale, rng, secret_file)
-    _fuzz_match(targets["match"], args.scale)
-    _fuzz_extract(targets["extract"], args.scale, rng, args.data)
+    targets = {name: Target(name) for name in TARGETS if name in chosen}
+    if {"sitemap", "feed", "listing"} & set(targets):
+        _fuzz_parsers(targets, args.scale, rng, secret_file)
+    if "feeds" in targets:
+        fuzz_feeds(targets["feeds"], args.scale, rng, secret_file)
+    if "match" in targets:
+        _fuzz_match(targets["match"], args.scale)
+    if "extract" in targets:
+        _fuzz_extract(targets["extract"], args.scale, rng, args.data)
     for target in targets.values():
         target.progress()
     print("| target | inputs | crashes | slowest s | slowest input | peak RSS of the process so far, MB |")
