@@ -70,13 +70,15 @@ class Target:
         self.inputs = 0
         self.crashes: Counter[str] = Counter()
         self.first_crash: dict[str, str] = {}
-        self.slowest = 0.0
+        self.slowest = 0.0  # wall seconds
         self.slowest_input = ""
+        self.slowest_cpu = 0.0  # CPU seconds of this process: on shared cores, wall time also counts the neighbours
+        self.slowest_cpu_input = ""
         self.rss_start = _rss_mb()
 
     def run(self, label: str, call: Callable[[], object], expected: tuple[type[BaseException], ...] = ()) -> None:
         self.inputs += 1
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         try:
             call()
         except expected:
@@ -85,15 +87,18 @@ class Target:
             kind = f"{type(error).__name__}: {str(error)[:80]}"
             self.crashes[type(error).__name__] += 1
             self.first_crash.setdefault(type(error).__name__, f"{label}: {kind}\n{traceback.format_exc(limit=3)}")
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
         if elapsed > self.slowest:
             self.slowest, self.slowest_input = elapsed, label
+        if cpu > self.slowest_cpu:
+            self.slowest_cpu, self.slowest_cpu_input = cpu, label
         if self.inputs % PROGRESS_EVERY == 0:  # a long run stopped early still says how far it got
             self.progress()
 
     def progress(self) -> None:
         print(f"progress {time.strftime('%H:%M:%S')} {self.name}: {self.inputs:,} inputs, "
               f"{sum(self.crashes.values())} crashes, slowest {self.slowest:.2f} s ({self.slowest_input}), "
+              f"most CPU {self.slowest_cpu:.2f} s ({self.slowest_cpu_input}), "
               f"peak RSS {_rss_mb():.0f} MB", file=sys.stderr, flush=True)
 
 
@@ -270,7 +275,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 ≈ 100,000 inputs")
     parser.add_argument("--seed", type=int, default=20261202)
-    parser.add_argument("--limit", type=float, default=5.0, help="seconds one input may take")
+    parser.add_argument("--limit", type=float, default=5.0, help="CPU seconds one input may take")
     parser.add_argument("--check", action="store_true", help="exit 1 on a crash or an input over --limit")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the reference pages (../shared/data/…)")
     parser.add_argument("--only", default=",".join(TARGETS),
@@ -295,14 +300,17 @@ def main() -> int:
         _fuzz_extract(targets["extract"], args.scale, rng, args.data)
     for target in targets.values():
         target.progress()
-    print("| target | inputs | crashes | slowest s | slowest input | peak RSS of the process so far, MB |")
-    print("|---|---|---|---|---|---|")
+    print("| target | inputs | crashes | slowest s (wall) | slowest input | most CPU s | that input | "
+          "peak RSS of the process so far, MB |")
+    print("|---|---|---|---|---|---|---|---|")
     for target in targets.values():
         print(f"| {target.name} | {target.inputs:,} | {sum(target.crashes.values())} | {target.slowest:.2f} | "
-              f"{target.slowest_input} | {_rss_mb():.0f} |")
+              f"{target.slowest_input} | {target.slowest_cpu:.2f} | {target.slowest_cpu_input} | {_rss_mb():.0f} |")
     total = sum(target.inputs for target in targets.values())
     crashes = sum(sum(target.crashes.values()) for target in targets.values())
-    slow = [target.name for target in targets.values() if target.slowest > args.limit]
+    # The limit is on an input's own work (CPU time): on 2 cores shared with other work, wall time measures the
+    # neighbours too (a 1.4 MB feed: 0.7 s of CPU, 4-5 s of wall time at load 20). Both are printed above.
+    slow = [target.name for target in targets.values() if target.slowest_cpu > args.limit]
     print(f"{total:,} inputs, {crashes} crashes, {len(slow)} targets with an input over {args.limit:.0f} s")
     for target in targets.values():
         for text in target.first_crash.values():

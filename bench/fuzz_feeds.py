@@ -87,6 +87,16 @@ def _entity_attacks(feed: bytes, secret_file: Path) -> Iterator[tuple[str, bytes
                                    + file_url + b'" parse="text"/></title>', 1)
 
 
+def with_items(feed: bytes, many: int) -> bytes:
+    """``feed`` with its first item (or entry) repeated ``many`` more times."""
+    for marker in (b"</item>", b"</entry>"):
+        start = feed.find(marker.replace(b"/", b""))
+        end = feed.find(marker, start) + len(marker)
+        if start >= 0 and end > start:
+            return feed[:end] + feed[start:end] * many + feed[end:]
+    return feed
+
+
 def _mutations(feed: bytes, other: bytes, rng: random.Random) -> Iterator[tuple[str, bytes]]:
     size = len(feed)
     data = bytearray(feed)
@@ -108,13 +118,8 @@ def _mutations(feed: bytes, other: bytes, rng: random.Random) -> Iterator[tuple[
     liar = rng.choice([b"koi8-r", b"utf-16", b"x-unknown", b"utf-32", b"ebcdic-cp-us"])
     yield "lying encoding", feed.replace(b'encoding="UTF-8"', b'encoding="' + liar + b'"', 1).replace(
         b'encoding="utf-8"', b'encoding="' + liar + b'"', 1)
-    for marker in (b"</item>", b"</entry>"):
-        start = feed.find(marker.replace(b"/", b""))
-        end = feed.find(marker, start) + len(marker)
-        if start >= 0 and end > start:
-            many = rng.choice([200, 2000])
-            yield f"{many} items", feed[:end] + feed[start:end] * many + feed[end:]
-            break
+    many = rng.choice([100, 500])
+    yield f"{many} items", with_items(feed, many)
     yield "deep nesting", feed.replace(b"<title>", b"<title>" + b"<a>" * 5000, 1)
     yield "absurd links", feed.replace(b"<link>", b"<link>" + rng.choice(
         [b"javascript:alert(1)//", b"http://[::1", b"//" + b"a" * 100000, b"\x00", b"%00%zz", b" " * 5000]), 3)
@@ -170,9 +175,11 @@ def fuzz_feeds(target, scale: float, rng: random.Random, secret_file: Path) -> N
     feeds = demo_feeds()
     for number, feed in enumerate(feeds):
         target.run(f"feed {number} as served", _checked(feed, secret))
+        # ~1.4 MB: a feed's size is bounded by DOWNLOAD_MAXSIZE (8 MB), and its reading is linear in it
+        target.run(f"feed {number} with 2,000 items", _checked(with_items(feed, 2000), secret))
         for label, attack in _entity_attacks(feed, secret_file):
             target.run(f"feed {number}: {label}", _checked(attack, secret))
-    for draw in range(max(10, int(scale * 1100))):  # ~9 mutations per draw
+    for draw in range(max(10, int(scale * 1100))):  # 9 or 10 mutations per draw
         number = rng.randrange(len(feeds))
         other = feeds[rng.randrange(len(feeds))]
         for label, mutated in _mutations(feeds[number], other, rng):
