@@ -11,7 +11,7 @@ that reference other entities, and expat neither loads external entities there n
 past its limit), but only for declarations that start a line and only with expat ≥ 2.4; cutting the declaration
 does not depend on either. A reference to an entity the feed declared is then left as text. A feed in UTF-16 or
 UTF-32 (by its byte-order mark, or by the zero bytes around its first ``<``) is transcoded to UTF-8 first, so
-the declaration is found in it too: uncut, a billion-laughs feed in UTF-16 held feedparser 3–5 s and 80–160 MB
+the declaration is found in it too: uncut, a billion-laughs feed in UTF-16 held feedparser 3–5 s and ~80 MB
 while expat expanded it up to its amplification limit (found by bench/fuzz.py's ``feeds`` target).
 """
 
