@@ -14,7 +14,7 @@ over ``--limit`` seconds, memory that stops growing):
 - ``feeds``: ``crawler.feeds.read_feed`` (feedparser) on the demo site's real feeds mutated and re-encoded,
   hypothesis-generated RSS / RDF / Atom, and entity attacks in every spelling (bench/fuzz_feeds.py).
 
-    python bench/fuzz.py                         # ≈ 100,000 inputs (extraction takes most of the time)
+    python bench/fuzz.py                         # ≈ 170,000 inputs (extraction takes most of the time)
     python bench/fuzz.py --scale 0.01 --check    # the CI variant (tests/test_reliability_suites.py)
     python bench/fuzz.py --only feeds            # one target (or several: --only feeds,sitemap)
 
@@ -273,7 +273,7 @@ def _fuzz_parsers(targets: dict[str, Target], scale: float, rng: random.Random, 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 ≈ 100,000 inputs")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 ≈ 170,000 inputs")
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--limit", type=float, default=5.0, help="CPU seconds one input may take")
     parser.add_argument("--check", action="store_true", help="exit 1 on a crash or an input over --limit")
