@@ -10,10 +10,13 @@ over ``--limit`` seconds, memory that stops growing):
   punctuation and control characters mixed in;
 - ``sitemap`` / ``feed`` / ``listing``: the spider's ``parse_sitemap``, ``parse_feed`` and ``parse_listing`` on
   generated and mutated XML and HTML, including XXE (external entities naming local files) and billion-laughs
-  documents: no entity may be expanded, no local file read.
+  documents: no entity may be expanded, no local file read;
+- ``feeds``: ``crawler.feeds.read_feed`` (feedparser) on the demo site's real feeds mutated and re-encoded,
+  hypothesis-generated RSS / RDF / Atom, and entity attacks in every spelling (bench/fuzz_feeds.py).
 
-    python bench/fuzz.py                         # ≈ 100,000 inputs (extraction takes most of the time)
+    python bench/fuzz.py                         # ≈ 170,000 inputs (extraction takes most of the time)
     python bench/fuzz.py --scale 0.01 --check    # the CI variant (tests/test_reliability_suites.py)
+    python bench/fuzz.py --only feeds            # one target (or several: --only feeds,sitemap)
 
 Prints one row per target (inputs, crashes, slowest input, peak RSS growth) and the first crash of each kind.
 """
@@ -48,12 +51,15 @@ from crawler.extract import ExtractionError, extract_article  # noqa: E402
 from crawler.mentions import Matcher  # noqa: E402
 from spiders.news import NewsSpider  # noqa: E402
 
+from bench.fuzz_feeds import fuzz_feeds  # noqa: E402
+
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 FETCHED = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
 SOURCE = SourceConfig(key="fuzz", name="Fuzz", home_url="https://fuzz.example.id/", timezone="Asia/Makassar",
                       region="Kalimantan Timur")
 SECRET = "pantau-fuzz-secret-do-not-read"
 PROGRESS_EVERY = 1000
+TARGETS = ("extract", "match", "sitemap", "feed", "listing", "feeds")
 NAMES = ["Diskominfo Kaltim", "DPRD Kaltim", "Kominfo", "Komdigi", "Polda Kaltim", "Pemprov Kaltim", "BPBD",
          "Kadiskominfo", "Sekwan", "Pemkot Samarinda", "Kementerian Komunikasi dan Informatika", "DPR"]
 
@@ -64,13 +70,15 @@ class Target:
         self.inputs = 0
         self.crashes: Counter[str] = Counter()
         self.first_crash: dict[str, str] = {}
-        self.slowest = 0.0
+        self.slowest = 0.0  # wall seconds
         self.slowest_input = ""
+        self.slowest_cpu = 0.0  # CPU seconds of this process: on shared cores, wall time also counts the neighbours
+        self.slowest_cpu_input = ""
         self.rss_start = _rss_mb()
 
     def run(self, label: str, call: Callable[[], object], expected: tuple[type[BaseException], ...] = ()) -> None:
         self.inputs += 1
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         try:
             call()
         except expected:
@@ -79,15 +87,18 @@ class Target:
             kind = f"{type(error).__name__}: {str(error)[:80]}"
             self.crashes[type(error).__name__] += 1
             self.first_crash.setdefault(type(error).__name__, f"{label}: {kind}\n{traceback.format_exc(limit=3)}")
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
         if elapsed > self.slowest:
             self.slowest, self.slowest_input = elapsed, label
+        if cpu > self.slowest_cpu:
+            self.slowest_cpu, self.slowest_cpu_input = cpu, label
         if self.inputs % PROGRESS_EVERY == 0:  # a long run stopped early still says how far it got
             self.progress()
 
     def progress(self) -> None:
         print(f"progress {time.strftime('%H:%M:%S')} {self.name}: {self.inputs:,} inputs, "
               f"{sum(self.crashes.values())} crashes, slowest {self.slowest:.2f} s ({self.slowest_input}), "
+              f"most CPU {self.slowest_cpu:.2f} s ({self.slowest_cpu_input}), "
               f"peak RSS {_rss_mb():.0f} MB", file=sys.stderr, flush=True)
 
 
@@ -237,6 +248,8 @@ def _fuzz_parsers(targets: dict[str, Target], scale: float, rng: random.Random, 
             ("sitemap", base_sitemap, spider.parse_sitemap, XmlResponse),
             ("feed", base_feed, spider.parse_feed, XmlResponse),
             ("listing", base_listing, spider.parse_listing, HtmlResponse)):
+        if name not in targets:
+            continue
         target = targets[name]
         specials = {"sitemap": [("XXE", xxe), ("billion laughs", laughs),
                                 ("gzip bomb", None)], "feed": [("XXE", feed_xxe), ("billion laughs",
@@ -260,30 +273,44 @@ def _fuzz_parsers(targets: dict[str, Target], scale: float, rng: random.Random, 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 ≈ 100,000 inputs")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 ≈ 170,000 inputs")
     parser.add_argument("--seed", type=int, default=20261202)
-    parser.add_argument("--limit", type=float, default=5.0, help="seconds one input may take")
+    parser.add_argument("--limit", type=float, default=5.0, help="CPU seconds one input may take")
     parser.add_argument("--check", action="store_true", help="exit 1 on a crash or an input over --limit")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the reference pages (../shared/data/…)")
+    parser.add_argument("--only", default=",".join(TARGETS),
+                        help=f"comma-separated targets to run (default: all of {', '.join(TARGETS)})")
     args = parser.parse_args()
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(TARGETS))
+    if unknown or not chosen:
+        parser.error(f"--only: unknown target {', '.join(unknown) or '(none given)'}; choose from {', '.join(TARGETS)}")
     logging.basicConfig(level=logging.ERROR)  # the spider logs every malformed document it is fed: expected here
     rng = random.Random(args.seed)
     secret_file = Path(__import__("tempfile").mkdtemp()) / "secret.txt"
     secret_file.write_text(SECRET)
-    targets = {name: Target(name) for name in ("extract", "match", "sitemap", "feed", "listing")}
-    _fuzz_parsers(targets, args.scale, rng, secret_file)
-    _fuzz_match(targets["match"], args.scale)
-    _fuzz_extract(targets["extract"], args.scale, rng, args.data)
+    targets = {name: Target(name) for name in TARGETS if name in chosen}
+    if {"sitemap", "feed", "listing"} & set(targets):
+        _fuzz_parsers(targets, args.scale, rng, secret_file)
+    if "feeds" in targets:
+        fuzz_feeds(targets["feeds"], args.scale, rng, secret_file)
+    if "match" in targets:
+        _fuzz_match(targets["match"], args.scale)
+    if "extract" in targets:
+        _fuzz_extract(targets["extract"], args.scale, rng, args.data)
     for target in targets.values():
         target.progress()
-    print("| target | inputs | crashes | slowest s | slowest input | peak RSS of the process so far, MB |")
-    print("|---|---|---|---|---|---|")
+    print("| target | inputs | crashes | slowest s (wall) | slowest input | most CPU s | that input | "
+          "peak RSS of the process so far, MB |")
+    print("|---|---|---|---|---|---|---|---|")
     for target in targets.values():
         print(f"| {target.name} | {target.inputs:,} | {sum(target.crashes.values())} | {target.slowest:.2f} | "
-              f"{target.slowest_input} | {_rss_mb():.0f} |")
+              f"{target.slowest_input} | {target.slowest_cpu:.2f} | {target.slowest_cpu_input} | {_rss_mb():.0f} |")
     total = sum(target.inputs for target in targets.values())
     crashes = sum(sum(target.crashes.values()) for target in targets.values())
-    slow = [target.name for target in targets.values() if target.slowest > args.limit]
+    # The limit is on an input's own work (CPU time): on 2 cores shared with other work, wall time measures the
+    # neighbours too (a 1.4 MB feed: 0.7 s of CPU, 4-5 s of wall time at load 20). Both are printed above.
+    slow = [target.name for target in targets.values() if target.slowest_cpu > args.limit]
     print(f"{total:,} inputs, {crashes} crashes, {len(slow)} targets with an input over {args.limit:.0f} s")
     for target in targets.values():
         for text in target.first_crash.values():

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import multiprocessing
 import os
 import signal
 import time
@@ -166,14 +165,12 @@ class AnalysisPool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # forkserver: forking the Scrapy process itself would copy the reactor's threads and sockets. The
-        # forkserver imports crawler.lifeline first, which ends it when this process dies (no orphans).
-        context = multiprocessing.get_context("forkserver")
-        os.environ[lifeline.PARENT_ENV] = str(os.getpid())
-        # crawler.pool_signals: workers ignore Ctrl-C from their first instant; crawler.lifeline: see above; then
-        # the extraction stack, imported once in the forkserver rather than once in every worker (each worker
+        # forkserver imports crawler.lifeline first, which ties it and every worker it forks to this process (no
+        # orphans after a kill -9); then crawler.pool_signals: workers ignore Ctrl-C from their first instant;
+        # then the extraction stack, imported once in the forkserver rather than once in every worker (each worker
         # spent ~1.6 s importing it, on the same two cores as the crawl). Takes effect when the forkserver
         # starts (the first pool of the process); pools replaced later fork from the same forkserver.
-        context.set_forkserver_preload(["crawler.pool_signals", "crawler.lifeline", __name__, *WORKER_MODULES])
+        context = lifeline.forkserver_context(["crawler.pool_signals", __name__, *WORKER_MODULES])
         executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker,
                                        initargs=self._initargs)
         # One no-op per worker: each new worker runs the initializer (the matcher) before its first page, and

@@ -39,6 +39,7 @@ from crawler.config import EntityConfig, SourceConfig
 from crawler.freshness import KnownUrl
 from crawler.heartbeat import start_heartbeat
 from crawler.settings import crawl_settings
+from pipelines.failures import PipelineFailures
 from spiders.news import NewsSpider
 from storage import daemon_state, fetch_errors, fetch_state
 from storage.crawl_summary import mentions_by_entity_for_runs
@@ -71,6 +72,7 @@ class RunSummary:
     mentions_by_entity: Counter[str] = field(default_factory=Counter)  # stored mentions, read from the database
     seconds: float = 0.0
     dropped_pages: int = 0  # pages still being analysed when a second Ctrl-C stopped the crawl
+    failed_items: int = 0  # pages whose item raised in a pipeline step (pipelines.failures): the run failed
 
 
 @dataclass
@@ -88,6 +90,7 @@ class CrawlContext:
     changes: ArticleChangeHook | None = None
     on_article: Callable[[], None] | None = None
     clusters: LazyClusterStore | None = None  # story-cluster assignment, shared by the crawl's sources
+    pipeline_failures: PipelineFailures | None = None  # items that raised in a pipeline step
     # Pages between the analysis pipeline and the writer: started and dropped are counted on the reactor
     # thread, queued on the writer thread (each counter has one writer, so no lock is needed).
     stored_urls: set[str] = field(default_factory=set)  # as asked for and as finally fetched
@@ -255,6 +258,7 @@ def run_crawl(
             )
             planning = FetchPlanning(engine, source.key, recorder, read_thread, write_thread, clock)
             crawler = process.create_crawler(NewsSpider)
+            context.pipeline_failures = PipelineFailures(crawler)
             crawls.append((crawler, context))
             _watch_scheduling(crawler, progress, crawls)
             _start_pool_on_first_article(crawler, pool)
@@ -393,6 +397,15 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
                 summary.error_summary = errors[0] if errors else f"crawl ended: {finish_reason}"
         else:
             summary.status = "succeeded"
+    failures = context.pipeline_failures
+    summary.failed_items = failures.count if failures else 0
+    if summary.failed_items:
+        # An item that raised is a page not stored (or stored without its clusters): not a success. Its URL is a
+        # fetch error (pipelines.failures), so the next run asks for it again.
+        if summary.status == "succeeded":
+            summary.status = "failed"
+        line = failures.summary()
+        summary.error_summary = line if summary.error_summary is None else f"{summary.error_summary}; {line}"
     if summary.error_summary is None and errors:
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         summary.error_summary = "; ".join(errors[:3]) + more
@@ -400,7 +413,7 @@ def _close_run(engine: Engine, crawler: Crawler, context: CrawlContext, elapsed:
                          getattr(spider, "recovered_urls", set()))
     counts = storage.RunStats(pages=summary.pages, new_articles=summary.new_articles,
                               updated_articles=summary.updated_articles, mentions=summary.mentions,
-                              errors=summary.errors)
+                              errors=summary.errors, failed_items=summary.failed_items)
     walk = getattr(spider, "rest_walk_complete", None)
     if walk is not None and summary.status == "succeeded" and context.fetch_state is not None:
         try:

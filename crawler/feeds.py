@@ -9,7 +9,10 @@ feed, so no entity a feed declares is ever expanded — no external entity namin
 no billion-laughs chain grows. feedparser would already refuse most of these on its own (it drops declarations
 that reference other entities, and expat neither loads external entities there nor lets an entity chain amplify
 past its limit), but only for declarations that start a line and only with expat ≥ 2.4; cutting the declaration
-does not depend on either. A reference to an entity the feed declared is then left as text.
+does not depend on either. A reference to an entity the feed declared is then left as text. A feed in UTF-16 or
+UTF-32 (by its byte-order mark, or by the zero bytes around its first ``<``) is transcoded to UTF-8 first, so
+the declaration is found in it too: uncut, a billion-laughs feed in UTF-16 held feedparser 3–5 s and ~80 MB
+while expat expanded it up to its amplification limit (found by bench/fuzz.py's ``feeds`` target).
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE\b", re.I)
 _HTML_ROOT = re.compile(rb"^(?:\s|<\?xml[^>]*>|<!--.*?-->|<!DOCTYPE\s+html[^>]*>)*<html\b", re.I | re.S)
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+              (b"\xfe\xff", "utf-16-be"))
+_ENCODING_DECLARATION = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""")
+
+
 class FeedError(ValueError):
     """The body is not a feed at all; ``str()`` says why."""
 
@@ -47,6 +55,35 @@ class FeedRead:
     entries: list[FeedEntry] = field(default_factory=list)
     problem: str | None = None  # set when the feed was damaged but entries could still be read
     is_html: bool = False  # an HTML page, not a feed: no entries and no error
+
+
+def _wide_encoding(body: bytes) -> tuple[str, int] | None:
+    """The UTF-16/32 codec ``body`` is in and the length of its byte-order mark, or None (an 8-bit encoding)."""
+    for bom, codec in _WIDE_BOMS:
+        if body.startswith(bom):
+            return codec, len(bom)
+    head = body[:4]
+    if len(head) < 4:
+        return None
+    if head[0] and head[1:] == b"\x00\x00\x00":
+        return "utf-32-le", 0
+    if head[:3] == b"\x00\x00\x00" and head[3]:
+        return "utf-32-be", 0
+    if head[0] and head[2] and not head[1] and not head[3]:
+        return "utf-16-le", 0
+    if head[1] and head[3] and not head[0] and not head[2]:
+        return "utf-16-be", 0
+    return None
+
+
+def as_utf8(body: bytes) -> tuple[bytes, bool]:
+    """``body`` in UTF-8 (its XML declaration saying so) when it was in UTF-16 or UTF-32; whether it was."""
+    wide = _wide_encoding(body)
+    if wide is None:
+        return body, False
+    codec, bom = wide
+    text = body[bom:].decode(codec, "replace")
+    return _ENCODING_DECLARATION.sub(r'\1"utf-8"', text, count=1).encode("utf-8"), True
 
 
 def without_doctype(body: bytes) -> bytes:
@@ -82,11 +119,13 @@ def read_feed(body: bytes, url: str, content_type: str | None = None) -> FeedRea
 
     Raises :class:`FeedError` when the body is neither a feed nor an HTML page; a damaged feed whose lenient
     reading still finds entries is returned with ``problem`` set."""
+    body, transcoded = as_utf8(body)
     if _HTML_ROOT.match(body[:4096]):
         return FeedRead(is_html=True)
     headers = {"content-location": url}
     if content_type:
-        headers["content-type"] = content_type
+        # A charset in the header would now be wrong: the bytes are UTF-8.
+        headers["content-type"] = content_type.split(";")[0] + "; charset=utf-8" if transcoded else content_type
     try:
         parsed = feedparser.parse(io.BytesIO(without_doctype(body)), response_headers=headers,
                                   sanitize_html=False, resolve_relative_uris=False)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 import storage
+from crawler import lifeline
 from crawler.analysis import ignore_stop_signals
 from crawler.article import Quote
 from crawler.config import EntityConfig, SourceConfig
@@ -116,7 +117,8 @@ def rematch(database_url: str, sources: list[SourceConfig], entities: list[Entit
 def _match_in_pool(engine, pages: Iterator[list[tuple]], entities: list[EntityConfig], sources: list[SourceConfig],
                    known: frozenset[str], workers: int, result: RematchResult,
                    on_progress: Callable[[int], None] | None) -> None:
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+    # crawler.lifeline ties the forkserver and the workers to this process: a kill -9 leaves none behind.
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=lifeline.forkserver_context([]),
                                    initializer=_init_matcher, initargs=(entities, sources, known))
     try:
         # Pages are matched in the pool while earlier ones are written; one page queued per worker beyond

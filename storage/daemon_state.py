@@ -114,7 +114,7 @@ def _run_columns() -> list[Any]:
     return [CrawlRun.id, Source.key.label("source_key"), CrawlRun.trigger, CrawlRun.status, CrawlRun.started_at,
             CrawlRun.finished_at, CrawlRun.hostname, CrawlRun.pid, CrawlRun.pages, CrawlRun.new_articles,
             CrawlRun.updated_articles, CrawlRun.mentions, CrawlRun.errors, CrawlRun.error_summary,
-            CrawlRun.worker]
+            CrawlRun.worker, CrawlRun.failed_items]
 
 
 def _record(row: Any) -> RunRecord:

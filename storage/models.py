@@ -135,6 +135,10 @@ class CrawlRun(Base):
     mentions: Mapped[int] = mapped_column(default=0)
     errors: Mapped[int] = mapped_column(default=0)
     error_summary: Mapped[str | None] = mapped_column(Text)
+    failed_items: Mapped[int] = mapped_column(
+        default=0, server_default="0",
+        comment="pages whose item failed in a pipeline step with an exception (a bug or a storage failure, not a "
+                "page dropped as unusable); any makes the run failed")
 
 
 class Article(Base):

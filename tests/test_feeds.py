@@ -99,6 +99,21 @@ def test_feeds_billion_laughs_is_not_expanded():
     assert links and all(len(link) < 100 and "lol" not in link for link in links)
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+def test_feeds_in_utf16_or_utf32_have_their_entities_cut_too(codec):
+    # Found by bench/fuzz.py's feeds target: the declaration was looked for in the bytes as ASCII, so a UTF-16
+    # feed kept it, and expat expanded what it declared (a billion-laughs chain up to its amplification limit).
+    body = ('<?xml version="1.0" encoding="utf-16"?><!DOCTYPE r [<!ENTITY x "DIPERLUAS">]><rss version="2.0">'
+            '<channel><item><title>Judul</title><link>https://contoh.example.id/berita/1/&x;</link></item>'
+            '</channel></rss>').encode(codec)
+    feed = read_feed(body, URL, "application/rss+xml; charset=utf-16")
+    assert [entry.link for entry in feed.entries] == ["https://contoh.example.id/berita/1/&x"]
+
+
+def test_feeds_an_html_page_in_utf16_is_no_error():
+    assert read_feed("<!DOCTYPE html>\n<html><body><a href='/a'>a</a></body></html>".encode("utf-16"), URL).is_html
+
+
 def test_feeds_doctype_cut_even_when_an_entity_value_holds_brackets():
     assert without_doctype(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY q "]>">]><rss/>') == \
         b'<?xml version="1.0"?><rss/>'

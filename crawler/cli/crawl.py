@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from crawler.crawl import CrawlProgress, RunSummary
 
 
+# Pages failed in a pipeline step with an exception (pipelines.failures): the crawl ran, but a step is broken.
+EXIT_PIPELINE_FAILURES = 3
+
+
 class UnknownSourceError(PantauError):
     exit_code = EXIT_BAD_INPUT
 
@@ -140,8 +144,10 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
 
     Crawls the named sources, or every enabled source when none is named, and prints a summary: pages
     fetched, new and updated articles, stored articles fetched again (and of those unchanged, edited,
-    removed), mentions per agency, errors. Exits non-zero only when a crawl itself failed (a source that
-    answered nothing at all), not for single broken pages.
+    removed), mentions per agency, errors. Exit codes: 0 when every run succeeded, also with single broken
+    pages (listed by `pantau runs --errors`); 1 when a crawl itself failed (a source that answered nothing at
+    all); 3 when pages failed in a pipeline step with an exception (a bug or a storage failure: the run is
+    recorded as failed, with the step and the first error); 130 when interrupted.
 
     Example: pantau crawl diksi antara-kaltim --since 2026-11-01
     """
@@ -186,8 +192,13 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
         alerts = check_after_crawl(app.database_url, app.config_dir)
         if alerts is not None:
             console.print(escape(alerts.line), highlight=False)
-    if any(summary.status == "failed" for summary in summaries):
+    if any(summary.status == "failed" and not summary.failed_items for summary in summaries):
         sys.exit(1)
+    failed_items = [summary for summary in summaries if summary.failed_items]
+    if failed_items:
+        first = failed_items[0]
+        click.echo(f"pantau crawl: {first.source}: {first.error_summary}", err=True)
+        sys.exit(EXIT_PIPELINE_FAILURES)
     if any(summary.status == "interrupted" for summary in summaries):
         sys.exit(130)
 

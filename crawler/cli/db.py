@@ -251,13 +251,13 @@ def runs(app: AppContext, limit: int, source_key: str | None, show_errors: bool,
     finally:
         engine.dispose()
     columns = ["id", "source", "trigger", "status", "started_at", "duration_s", "pages", "new", "updated",
-               "mentions", "errors", "error_summary"]
+               "mentions", "errors", "failed_items", "error_summary"]
     table = output_format == "table"
     rows = [(
         run.id, run.source_key, run.trigger, run.status,
         run.started_at.astimezone() if table else run.started_at,
         round(run.duration.total_seconds(), 1) if run.duration else None,
-        run.pages, run.new_articles, run.updated_articles, run.mentions, run.errors,
+        run.pages, run.new_articles, run.updated_articles, run.mentions, run.errors, run.failed_items,
         (run.error_summary or "")[:80] if table else run.error_summary,
     ) for run in records]
     if table and not rows:

@@ -41,6 +41,7 @@ class RunStats:
     updated_articles: int = 0
     mentions: int = 0
     errors: int = 0
+    failed_items: int = 0  # items that raised in a pipeline step (pipelines.failures)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class RunRecord:
     errors: int
     error_summary: str | None
     worker: str | None = None  # the `pantau worker` executing it (its heartbeat tells whether it is live)
+    failed_items: int = 0  # items that raised in a pipeline step
 
     @property
     def duration(self) -> dt.timedelta | None:
