@@ -37,6 +37,8 @@ class CueGroup:
     reach: int | None
     kepada: bool
     pattern: re.Pattern[str]
+    family: str = ""  # a named concept ("non-response", "equipment-failure"); bench/tone.py --rotate may drop it
+    possessor: bool = False  # a nominal ("lambannya", "kegagalan"): the body right after it owns the failing
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Lexicon:
     possessors: frozenset[str]  # "kebijakan X …": X names whose action it is, not the clause's subject
     zone_weights: dict[str, float]
     inherited_weight: float
+    min_decision: float = 0.5  # the least summed weight that makes a story negative or positive
 
 
 _TIDAK = re.compile(r"(?<![\w|(])tidak ")
@@ -75,7 +78,8 @@ def _words(values: Any) -> frozenset[str]:
     return frozenset(str(value).lower() for value in values or ())
 
 
-def parse_lexicon(data: dict[str, Any]) -> Lexicon:
+def parse_lexicon(data: dict[str, Any], without: frozenset[str] = frozenset()) -> Lexicon:
+    """The lexicon from its YAML data; ``without`` names families left out (for bench/tone.py --rotate)."""
     groups = []
     for number, group in enumerate(data.get("cues") or (), 1):
         where = f"cues group {number}"
@@ -85,12 +89,16 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
                                "role subject|object")
         if not group.get("patterns"):
             raise LexiconError(f"{LEXICON_FILE}: {where}: no patterns")
+        if str(group.get("family", "")) in without:
+            continue
         groups.append(CueGroup(polarity=group["polarity"], role=group["role"],
                                weight=float(group.get("weight", 1.0)), reach=group.get("reach"),
                                kepada=bool(group.get("kepada", False)),
-                               pattern=_alternation(group["patterns"], where)))
+                               pattern=_alternation(group["patterns"], where),
+                               family=str(group.get("family", "")), possessor=bool(group.get("possessor", False))))
     for number, group in enumerate(data.get("roots") or (), 1):
-        groups += _root_groups(group, f"roots group {number}")
+        if str(group.get("family", "")) not in without:
+            groups += _root_groups(group, f"roots group {number}")
     anaphors = {kind: _alternation(words, f"anaphors.{kind}") for kind, words in (data.get("anaphors") or {}).items()}
     nouns = "|".join(re.escape(str(noun)) for noun in data.get("action_nouns") or ())
     return Lexicon(
@@ -104,6 +112,7 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         action_anaphor=re.compile(r"(?<![\w-])(?:%s)(?:nya)? (?:tersebut|itu|ini)(?![\w-])" % nouns.lower()),
         zone_weights={str(k): float(v) for k, v in (data.get("zone_weights") or {}).items()},
         inherited_weight=float(data.get("inherited_weight", 0.8)),
+        min_decision=float(data.get("min_decision", 0.5)),
     )
 
 
@@ -123,7 +132,8 @@ def _root_groups(group: dict[str, Any], where: str) -> list[CueGroup]:
         subject += made[0]
         objects += made[1]
     common = dict(polarity=group["polarity"], weight=float(group.get("weight", 1.0)), reach=group.get("reach"),
-                  kepada=bool(group.get("kepada", False)))
+                  kepada=bool(group.get("kepada", False)), family=str(group.get("family", "")),
+                  possessor=bool(group.get("possessor", False)))
     made_groups = []
     if subject:
         made_groups.append(CueGroup(role="subject", pattern=_alternation(subject, where), **common))
@@ -132,8 +142,13 @@ def _root_groups(group: dict[str, Any], where: str) -> list[CueGroup]:
     return made_groups
 
 
+def bundled_lexicon_data() -> dict[str, Any]:
+    """The shipped lexicon's YAML data, before compiling (bench/tone.py --rotate varies it)."""
+    text = resources.files("crawler.tone").joinpath(LEXICON_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
 @functools.cache
 def bundled_lexicon() -> Lexicon:
     """The lexicon shipped in this package (read once per process)."""
-    text = resources.files("crawler.tone").joinpath(LEXICON_FILE).read_text(encoding="utf-8")
-    return parse_lexicon(yaml.safe_load(text))
+    return parse_lexicon(bundled_lexicon_data())

@@ -63,7 +63,6 @@ _NEGATION_CARRIERS = frozenset({"ada", "pernah", "juga", "lagi", "terlalu", "beg
                                 "banyak", "terlihat", "tampak", "sama", "sekali", "menerima", "diterima",
                                 "mendapat", "ditemui", "perlu", "harus", "usah", "akan"})
 _OBJECT_REACH = 6
-_MIN_DECISION = 0.5
 
 
 @dataclass(frozen=True)
@@ -182,13 +181,14 @@ class ToneRules:
 
     def decide(self, judgements: Sequence[Judgement], entity_ids: Sequence[str]) -> dict[str, EntityVerdict]:
         verdicts: dict[str, EntityVerdict] = {}
+        minimum = self.lexicon.min_decision
         for entity_id in entity_ids:
             own = [j for j in judgements if j.entity_id == entity_id]
             negative = sum(j.weight for j in own if j.polarity < 0)
             positive = sum(j.weight for j in own if j.polarity > 0)
-            if negative >= _MIN_DECISION and negative >= positive:
+            if negative >= minimum and negative >= positive:
                 tone, side = "negative", -1
-            elif positive >= _MIN_DECISION and positive > negative:
+            elif positive >= minimum and positive > negative:
                 tone, side = "positive", 1
             else:
                 tone, side = "neutral", 0
