@@ -86,7 +86,7 @@ def main() -> None:
 def rotation_table(entities) -> None:
     from crawler.tone.evaluation import prepare
     from crawler.tone.lexicon import bundled_lexicon_data
-    from crawler.tone.rotation import families, rotate
+    from crawler.tone.rotation import families, family_effects, rotate
 
     matcher = Matcher(entities)
     ids = {entity.id for entity in entities}
@@ -94,7 +94,19 @@ def rotation_table(entities) -> None:
             for name in SETS if (DATA / f"{name}.jsonl").exists()}
     data = bundled_lexicon_data()
     print(f"named families in the lexicon: {', '.join(families(data)) or '(none)'}")
-    rotations = rotate(data, entities, sets, progress=lambda line: print(line, file=sys.stderr))
+    print()
+    print("what each named family does, against the lexicon without it: paragraphs turned right +n / wrong -n")
+    print(f"{'family':<24} " + " ".join(f"{name:>10}" for name in sets))
+    for family, per_set in family_effects(data, entities, sets).items():
+        print(f"{family:<24} " + " ".join(f"{f'+{right}/-{wrong}':>10}" for right, wrong in per_set.values()))
+    for policy in ("support", "no-harm"):
+        print()
+        print(f"policy {policy}: " + ("a family is kept only if it helps the other three sets" if policy == "support"
+                                      else "a family is kept unless leaving it out helps the other three sets"))
+        rotation_rows(rotate(data, entities, sets, progress=lambda line: print(line, file=sys.stderr), policy=policy))
+
+
+def rotation_rows(rotations) -> None:
     header = (f"{'left out':<9} {'n':>4} | {'shipped: F1':>11} {'neg R':>6} {'neg P':>6} | {'rotated: F1':>11} "
               f"{'neg R':>6} {'neg P':>6} | knobs chosen on the other three; families they dropped")
     print(header)

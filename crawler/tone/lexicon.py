@@ -57,6 +57,7 @@ class Lexicon:
     zone_weights: dict[str, float]
     inherited_weight: float
     min_decision: float = 0.5  # the least summed weight that makes a story negative or positive
+    rules: frozenset[str] = frozenset()  # optional scope rules switched on (scoring.py: possessor, relative-clause)
 
 
 _TIDAK = re.compile(r"(?<![\w|(])tidak ")
@@ -113,6 +114,7 @@ def parse_lexicon(data: dict[str, Any], without: frozenset[str] = frozenset()) -
         zone_weights={str(k): float(v) for k, v in (data.get("zone_weights") or {}).items()},
         inherited_weight=float(data.get("inherited_weight", 0.8)),
         min_decision=float(data.get("min_decision", 0.5)),
+        rules=frozenset(str(rule) for rule in data.get("rules") or () if f"rule:{rule}" not in without),
     )
 
 

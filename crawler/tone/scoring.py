@@ -61,8 +61,15 @@ _PLACE_WORDS = frozenset({"desa", "kelurahan", "kecamatan", "kabupaten", "kota",
 _NEGATION_CARRIERS = frozenset({"ada", "pernah", "juga", "lagi", "terlalu", "begitu", "sampai", "pula", "terjadi",
                                 "ditemukan", "menemukan", "terdapat", "mengalami", "satu", "pun", "sedikit",
                                 "banyak", "terlihat", "tampak", "sama", "sekali", "menerima", "diterima",
-                                "mendapat", "ditemui", "perlu", "harus", "usah", "akan"})
+                                "mendapat", "ditemui", "perlu", "harus", "usah", "akan", "temuan", "indikasi",
+                                "bukti"})
 _OBJECT_REACH = 6
+# Words of an official's description between an enforcement verb and the body the official belongs to
+# ("mengamankan tujuh orang, termasuk seorang kepala dinas di lingkungan Pemkab X"): they do not count toward reach.
+_OFFICIAL_WORDS = _LINK_AFTER | _PLACE_WORDS | frozenset({
+    "mantan", "termasuk", "kepala", "kadis", "staf", "bendahara", "sekretaris", "kabid", "kasi", "camat", "lurah",
+    "orang", "dinas", "bidang", "bagian", "pejabat", "aparatur", "asn", "pns", "honorer", "oknum", "dua", "tiga",
+    "empat", "lima", "beberapa", "kantor", "ruang", "ruangan", "gedung", "sejumlah", "para"})
 
 
 @dataclass(frozen=True)
@@ -348,7 +355,19 @@ class ToneRules:
             return (group.kepada or group.polarity == "positive" or preposition is None
                     or first <= preposition < last)
 
+        rules = self.lexicon.rules
+        if group.possessor and "possessor" in rules:
+            # a failing nominal owned by the body right after it: "lambannya Dinas PUPR menangani", "kegagalan
+            # Pemkot", "buruknya pelayanan Dinkes" — whatever verb follows, the failing is that body's
+            owner = next((n for n in same if last <= n.first <= last + 2 and usable(n)), None)
+            if owner is not None:
+                return [owner.entity_id], False
         if group.role == "object":
+            if group.reach is not None:
+                # an enforcement verb reaches the body its object belongs to through an official's description
+                after = [n for n in same if n.first >= last and usable(n) and sum(
+                    t.lower not in _OFFICIAL_WORDS for t in tokens[last:n.first]) <= group.reach]
+                return ([after[0].entity_id] if after else []), False
             after = [n for n in same if n.first >= last and n.first - last <= _OBJECT_REACH and usable(n)]
             if after:
                 return [after[0].entity_id], False
