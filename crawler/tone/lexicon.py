@@ -57,7 +57,7 @@ class Lexicon:
     zone_weights: dict[str, float]
     inherited_weight: float
     min_decision: float = 0.5  # the least summed weight that makes a story negative or positive
-    rules: frozenset[str] = frozenset()  # optional scope rules switched on (scoring.py: possessor, relative-clause)
+    rules: frozenset[str] = frozenset()  # optional scope rules switched on (scoring.py: possessor)
 
 
 _TIDAK = re.compile(r"(?<![\w|(])tidak ")

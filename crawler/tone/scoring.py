@@ -235,9 +235,17 @@ class ToneRules:
         actors += [first for first, _, group, _ in cues if group.role == "object" and group.polarity != "neutral"]
         base = lexicon.zone_weights.get(sentence.zone, 1.0)
         judgements = []
+        remedied = -1  # the end of the last remedy cue ("memberantas pungli"), whose trouble is the fixed one's
         for first, last, group, text in cues:
             if group.polarity == "neutral":
                 continue  # a mask: it only keeps the cue word inside it from being read ("pencegahan korupsi")
+            if group.family in ("remedy", "zero-trouble"):
+                remedied = last
+            elif (0 <= remedied <= first and group.polarity == "negative" and clauses[remedied - 1] == clauses[first]
+                  and (first - remedied <= 2 or any(t.lower == "yang" for t in tokens[remedied:first]))):
+                # "memberantas pungli yang lama dikeluhkan sopir", "nol kasus gizi buruk": the trouble named is the
+                # one removed or counted zero
+                continue
             polarity = -1 if group.polarity == "negative" else 1
             if self._negated(tokens, first):
                 if polarity < 0:
