@@ -58,6 +58,7 @@ class Lexicon:
     inherited_weight: float
     min_decision: float = 0.5  # the least summed weight that makes a story negative or positive
     rules: frozenset[str] = frozenset()  # optional scope rules switched on (scoring.py: possessor)
+    any_cue: re.Pattern[str] = re.compile(r"(?!)")  # every cue group's patterns in one: no match, no cue
 
 
 _TIDAK = re.compile(r"(?<![\w|(])tidak ")
@@ -70,9 +71,56 @@ def _alternation(patterns: list[str], where: str) -> re.Pattern[str]:
     # "tidak" and "tak" are the same word in news writing: a pattern written with one matches both.
     ordered = sorted((_TIDAK.sub("(?:tidak|tak) ", str(p).strip().lower()) for p in patterns), key=len, reverse=True)
     try:
-        return re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(ordered))
+        for pattern in ordered:
+            re.compile(pattern)
+        return _compiled(ordered)
     except re.error as error:
         raise LexiconError(f"{LEXICON_FILE}: {where}: bad pattern ({error})") from None
+
+
+# A leading group of plain words, optionally optional: "(?:tidak|tak) …", "(?:menjadi )?sorotan".
+_LEADING_GROUP = re.compile(r"\(\?:([^()|\\]*(?:\|[^()|\\]*)*)\)(\?)?")
+
+
+def _literal_first(alternative: str) -> list[str] | None:
+    """The alternative as alternatives that each start with a plain letter, in the order the regex engine tries
+    them ("(?:tidak|tak) x" → "tidak x", "tak x"; "(?:a )?b" → "a b", "b"); None when it cannot be written so."""
+    if alternative[:1].isalnum() and alternative[1:2] not in ("?", "*", "+", "{"):
+        return [alternative]
+    match = _LEADING_GROUP.match(alternative)
+    if match is None:
+        return None
+    rest = alternative[match.end():]
+    if rest[:1] in ("?", "*", "+", "{"):
+        return None
+    written: list[str] = []
+    for word in match.group(1).split("|") + ([""] if match.group(2) else []):
+        if not word + rest:
+            return None
+        expanded = _literal_first(word + rest)
+        if expanded is None:
+            return None
+        written += expanded
+    return written
+
+
+def _compiled(ordered: list[str]) -> re.Pattern[str]:
+    """``(?<![\w-])(?:a|b|…)(?![\w-])``, the same matches, written so Python's re can skip ahead: when every
+    alternative can start with a plain letter, as ``[first letters](?<![\w-].)(?:(?<=k)(?:rest of the k
+    alternatives)|…)(?![\w-])`` — a leading character set lets the engine's search skip every position whose letter
+    starts no alternative, where a leading look-behind made it try each position (the tone scan's main cost). Each
+    letter's alternatives keep their order, so each match is the one the plain alternation finds."""
+    plain = r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(ordered)
+    written: list[str] = []
+    for alternative in ordered:
+        expanded = _literal_first(alternative)
+        if expanded is None:
+            return re.compile(plain)
+        written += expanded
+    letters = list(dict.fromkeys(alternative[0] for alternative in written))
+    buckets = "|".join("(?<=%s)(?:%s)" % (re.escape(letter), "|".join(a[1:] for a in written if a[0] == letter))
+                       for letter in letters)
+    return re.compile(r"[%s](?<![\w-].)(?:%s)(?![\w-])" % ("".join(re.escape(letter) for letter in letters), buckets))
 
 
 def _words(values: Any) -> frozenset[str]:
@@ -82,6 +130,7 @@ def _words(values: Any) -> frozenset[str]:
 def parse_lexicon(data: dict[str, Any], without: frozenset[str] = frozenset()) -> Lexicon:
     """The lexicon from its YAML data; ``without`` names families left out (for bench/tone.py --rotate)."""
     groups = []
+    every_pattern: list[str] = []
     for number, group in enumerate(data.get("cues") or (), 1):
         where = f"cues group {number}"
         if group.get("polarity") not in ("negative", "positive", "neutral") or group.get("role") not in ("subject",
@@ -92,6 +141,7 @@ def parse_lexicon(data: dict[str, Any], without: frozenset[str] = frozenset()) -
             raise LexiconError(f"{LEXICON_FILE}: {where}: no patterns")
         if str(group.get("family", "")) in without:
             continue
+        every_pattern += [str(pattern) for pattern in group["patterns"]]
         groups.append(CueGroup(polarity=group["polarity"], role=group["role"],
                                weight=float(group.get("weight", 1.0)), reach=group.get("reach"),
                                kepada=bool(group.get("kepada", False)),
@@ -99,7 +149,9 @@ def parse_lexicon(data: dict[str, Any], without: frozenset[str] = frozenset()) -
                                family=str(group.get("family", "")), possessor=bool(group.get("possessor", False))))
     for number, group in enumerate(data.get("roots") or (), 1):
         if str(group.get("family", "")) not in without:
-            groups += _root_groups(group, f"roots group {number}")
+            made, words = _root_groups(group, f"roots group {number}")
+            groups += made
+            every_pattern += words
     anaphors = {kind: _alternation(words, f"anaphors.{kind}") for kind, words in (data.get("anaphors") or {}).items()}
     nouns = "|".join(re.escape(str(noun)) for noun in data.get("action_nouns") or ())
     return Lexicon(
@@ -115,10 +167,11 @@ def parse_lexicon(data: dict[str, Any], without: frozenset[str] = frozenset()) -
         inherited_weight=float(data.get("inherited_weight", 0.8)),
         min_decision=float(data.get("min_decision", 0.5)),
         rules=frozenset(str(rule) for rule in data.get("rules") or () if f"rule:{rule}" not in without),
+        any_cue=_alternation(every_pattern, "cues") if every_pattern else re.compile(r"(?!)"),
     )
 
 
-def _root_groups(group: dict[str, Any], where: str) -> list[CueGroup]:
+def _root_groups(group: dict[str, Any], where: str) -> tuple[list[CueGroup], list[str]]:
     """A ``roots`` group: each root with the codes of its affixed forms (crawler/tone/morphology.py); the passive
     and noun forms become a subject-role group, the active ones an object-role group."""
     if group.get("polarity") not in ("negative", "positive", "neutral") or not isinstance(group.get("words"), dict):
@@ -141,7 +194,7 @@ def _root_groups(group: dict[str, Any], where: str) -> list[CueGroup]:
         made_groups.append(CueGroup(role="subject", pattern=_alternation(subject, where), **common))
     if objects:
         made_groups.append(CueGroup(role="object", pattern=_alternation(objects, where), **common))
-    return made_groups
+    return made_groups, subject + objects
 
 
 def bundled_lexicon_data() -> dict[str, Any]:

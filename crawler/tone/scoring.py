@@ -155,19 +155,21 @@ class ToneRules:
 
     # ------------------------------------------------------------------------------------------ one article
 
-    def judge(self, article: Article, mentions: Sequence[Mention]) -> list[Judgement]:
+    def judge(self, article: Article, mentions: Sequence[Mention],
+              sentences: list[Sentence] | None = None) -> list[Judgement]:
         counted = [m for m in mentions if m.zone in COUNTED_ZONES and m.field in ("title", "text")]
         judgements: list[Judgement] = []
         focus: str | None = None  # the agency the story was last about (subject of the last naming sentence)
         recent: list[str] = []  # entity ids in the order last named
         paragraph_focus: dict[int, str] = {}
-        sentences = split_sentences(article)
+        if sentences is None:
+            sentences = split_sentences(article)
         in_paragraph: dict[int, set[str]] = {}
-        for sentence in sentences:
-            in_paragraph.setdefault(sentence.paragraph, set()).update(
-                m.entity_id for m in counted if m.field == sentence.field and sentence.start <= m.start < sentence.end)
-        for sentence in sentences:
-            inside = [m for m in counted if m.field == sentence.field and sentence.start <= m.start < sentence.end]
+        in_sentence = [[m for m in counted if m.field == sentence.field and sentence.start <= m.start < sentence.end]
+                       for sentence in sentences]
+        for sentence, inside in zip(sentences, in_sentence):
+            in_paragraph.setdefault(sentence.paragraph, set()).update(m.entity_id for m in inside)
+        for sentence, inside in zip(sentences, in_sentence):
             named_here = in_paragraph.get(sentence.paragraph, set())
             tokens = [_Token(t.start(), t.end(), t.group().lower()) for t in _TOKEN.finditer(sentence.text)]
             if not tokens:
@@ -227,10 +229,10 @@ class ToneRules:
         if not named and context.only is None and not self._may_refer(lowered, tokens, context):
             return []  # nothing here can be attributed to an agency: skip the cue search, the costly part
         token_at = _token_index(tokens)
-        clauses, clause_weight = self._clauses(sentence.text, tokens)
         cues = self._cues(lowered, token_at)
         if not cues:
             return []
+        clauses, clause_weight = self._clauses(sentence.text, tokens)
         actors = [token_at(m.start()) for m in lexicon.actor_verbs.finditer(lowered)]
         actors += [first for first, _, group, _ in cues if group.role == "object" and group.polarity != "neutral"]
         base = lexicon.zone_weights.get(sentence.zone, 1.0)
@@ -269,6 +271,8 @@ class ToneRules:
             pattern.search(lowered) for pattern in lexicon.anaphors.values())
 
     def _cues(self, text: str, token_at: Callable[[int], int]) -> list[tuple[int, int, CueGroup, str]]:
+        if self.lexicon.any_cue.search(text) is None:
+            return []  # one scan for every group's words at once: no group can match where none of them does
         found = [(m.start(), m.end(), group) for group in self.lexicon.cues for m in group.pattern.finditer(text)]
         found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
         taken: list[tuple[int, int, CueGroup]] = []
