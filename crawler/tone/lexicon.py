@@ -105,7 +105,7 @@ def _literal_first(alternative: str) -> list[str] | None:
 
 
 def _compiled(ordered: list[str]) -> re.Pattern[str]:
-    """``(?<![\w-])(?:a|b|…)(?![\w-])``, the same matches, written so that Python's re does less: when every
+    r"""``(?<![\w-])(?:a|b|…)(?![\w-])``, the same matches, written so that Python's re does less: when every
     alternative can start with a plain letter, as ``[first letters](?<![\w-].)(?:(?<=k)(?:…)|…)(?![\w-])`` with the
     alternatives under each first letter factored by their next letters like a trie (:func:`_factored`). A leading
     character set lets the engine's search skip every position whose letter starts no alternative (a leading
