@@ -86,7 +86,7 @@ def main() -> None:
 def rotation_table(entities) -> None:
     from crawler.tone.evaluation import prepare
     from crawler.tone.lexicon import bundled_lexicon_data
-    from crawler.tone.rotation import families, family_effects, rotate
+    from crawler.tone.rotation import families, family_effects, family_firings, rotate
 
     matcher = Matcher(entities)
     ids = {entity.id for entity in entities}
@@ -99,6 +99,12 @@ def rotation_table(entities) -> None:
     print(f"{'family':<24} " + " ".join(f"{name:>10}" for name in sets))
     for family, per_set in family_effects(data, entities, sets).items():
         print(f"{family:<24} " + " ".join(f"{f'+{right}/-{wrong}':>10}" for right, wrong in per_set.values()))
+    print()
+    print("where each named family judges the labelled agency: paragraphs it fires in / of those, with the label's "
+          "polarity")
+    print(f"{'family':<24} " + " ".join(f"{name:>10}" for name in sets))
+    for family, per_set in family_firings(data, entities, sets).items():
+        print(f"{family:<24} " + " ".join(f"{f'{count}/{agree}':>10}" for count, agree in per_set.values()))
     for policy in ("support", "no-harm"):
         print()
         print(f"policy {policy}: " + ("a family is kept only if it helps the other three sets" if policy == "support"

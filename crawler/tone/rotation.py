@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.config import EntityConfig
+from crawler.mentions import COUNTED_ZONES
 from crawler.tone import ToneScorer
 from crawler.tone.evaluation import Prepared, ToneScore, score_prepared
 from crawler.tone.lexicon import parse_lexicon
@@ -89,6 +90,29 @@ def family_effects(data: Mapping[str, Any], entities: Sequence[EntityConfig],
                    sum(g == q != p for g, p, q in zip(full[name].gold, full[name].predicted, without[name].predicted)))
             for name in sets}
     return effects
+
+
+def family_firings(data: Mapping[str, Any], entities: Sequence[EntityConfig],
+                   sets: Mapping[str, Prepared]) -> dict[str, dict[str, tuple[int, int]]]:
+    """For each named family: per set, (paragraphs where it judges the labelled agency, of those how many with the
+    polarity of the gold label). A family that fires with the right polarity in sets it was not written from is
+    real usage there even when other cues had already got the verdict right.
+
+    A judgement agrees when a negative cue meets a negative label or a positive cue a positive one."""
+    scorer = ToneScorer(entities, lexicon=parse_lexicon(data))
+    fired: dict[str, dict[str, list[int]]] = {family: {name: [0, 0] for name in sets} for family in families(data)}
+    for name, prepared in sets.items():
+        for record, article, mentions in prepared:
+            counted = [m for m in mentions if m.zone in COUNTED_ZONES]
+            seen: dict[str, bool] = {}
+            for judgement in scorer._rules.judge(article, counted):
+                if judgement.family and judgement.entity_id == record["entity_id"]:
+                    agrees = (judgement.polarity < 0) == (record["tone"] == "negative") and record["tone"] != "neutral"
+                    seen[judgement.family] = seen.get(judgement.family, False) or agrees
+            for family, agrees in seen.items():
+                fired[family][name][0] += 1
+                fired[family][name][1] += agrees
+    return {family: {name: (count[0], count[1]) for name, count in per_set.items()} for family, per_set in fired.items()}
 
 
 def rotate(data: Mapping[str, Any], entities: Sequence[EntityConfig], sets: Mapping[str, Prepared],

@@ -106,6 +106,7 @@ class Judgement:
     weight: float
     cue: str
     sentence: Sentence
+    family: str = ""  # the cue group's named family, if any (bench/tone.py --rotate counts where each one fires)
 
 
 @dataclass
@@ -260,7 +261,8 @@ class ToneRules:
                                                context)
             for entity_id in targets:
                 judgements.append(Judgement(entity_id, polarity,
-                                            weight * (lexicon.inherited_weight if inherited else 1.0), text, sentence))
+                                            weight * (lexicon.inherited_weight if inherited else 1.0), text, sentence,
+                                            group.family))
         return judgements
 
     def _may_refer(self, lowered: str, tokens: list[_Token], context: _Context) -> bool:
