@@ -183,3 +183,32 @@ def test_every_named_family_can_be_left_out():
     without = parse_lexicon(data, without=frozenset(named))
     assert len(without.cues) < len(full.cues) and not without.rules
     assert all(group.family == "" for group in without.cues)
+
+
+def test_rotation_drops_a_family_the_other_sets_do_not_support():
+    # bench/tone.py --rotate's machinery on a two-family lexicon: "stall" is right wherever it fires, "noise" calls
+    # a routine opening negative; chosen on the other sets, "noise" is dropped and the left-out set scores right
+    from crawler.tone.evaluation import prepare
+    from crawler.tone.rotation import family_effects, family_firings, rotate
+
+    entities = load_entities()
+    data = {"cues": [{"family": "stall", "polarity": "negative", "role": "subject", "patterns": ["mangkrak"]},
+                     {"family": "noise", "polarity": "negative", "role": "subject", "patterns": ["diresmikan"]}],
+            "negators": ["tidak"]}
+
+    def record(number, text, tone):
+        return {"id": f"r{number}", "text": text, "entity_id": "pemkot-samarinda", "tone": tone}
+
+    matcher = Matcher(entities)
+    sets = {name: prepare([record(1, f"Proyek {place} milik Pemkot Samarinda mangkrak.", "negative"),
+                           record(2, f"Pasar {place} milik Pemkot Samarinda diresmikan.", "neutral")], matcher)
+            for name, place in (("a", "Segiri"), ("b", "Pagi"), ("c", "Merdeka"))}
+    effects = family_effects(data, entities, sets)
+    assert effects["stall"]["a"] == (1, 0) and effects["noise"]["a"] == (0, 1)
+    assert family_firings(data, entities, sets)["noise"]["b"] == (1, 0)
+    for policy in ("support", "no-harm"):
+        rotations = rotate(data, entities, sets, policy=policy)
+        assert [item.held_out for item in rotations] == ["a", "b", "c"]
+        for item in rotations:
+            assert item.dropped == ["noise"]
+            assert item.shipped.accuracy == 0.5 and item.rotated.accuracy == 1.0

@@ -114,6 +114,8 @@ def _compiled(ordered: list[str]) -> re.Pattern[str]:
     share a prefix keep their order and those in different branches cannot both match, so each match is the one
     the plain alternation finds."""
     plain = r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(ordered)
+    if not ordered:
+        return re.compile(plain)
     written: list[str] = []
     for alternative in ordered:
         expanded = _literal_first(alternative)
