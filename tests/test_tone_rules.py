@@ -166,6 +166,14 @@ def test_concept_families(toolkit, text, entity_id, tone):
     assert tone_of(toolkit, text).get(entity_id) == tone
 
 
+def test_a_plan_or_target_is_not_yet_an_outcome(toolkit):
+    # the outcome families count what has happened; "ditargetkan … berkat …", "akan … lebih lancar" has not yet
+    assert tone_of(toolkit, "Ratusan desa ditargetkan menikmati listrik tahun depan berkat program Dinas ESDM "
+                            "Kaltim.") == {"desdm-kaltim": "neutral"}
+    assert tone_of(toolkit, "Warga kini menikmati listrik 24 jam berkat program Dinas ESDM Kaltim.") == {
+        "desdm-kaltim": "positive"}
+
+
 def test_failing_nominal_judges_the_body_that_owns_it(toolkit):
     # "lambannya X menangani …": X owns the slowness although its own verb follows, and the critic is not judged
     tones = tone_of(toolkit, "Komisi II DPRD Kaltim menyoroti lambannya Dinsos Kaltim menyalurkan bantuan banjir.")

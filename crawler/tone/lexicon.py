@@ -59,6 +59,8 @@ class Lexicon:
     min_decision: float = 0.5  # the least summed weight that makes a story negative or positive
     rules: frozenset[str] = frozenset()  # optional scope rules switched on (scoring.py: possessor)
     any_cue: re.Pattern[str] = re.compile(r"(?!)")  # every cue group's patterns in one: no match, no cue
+    irrealis: frozenset[str] = frozenset()  # "ditargetkan", "akan": what follows in the clause has not happened yet
+    irrealis_families: frozenset[str] = frozenset()  # the outcome families whose cues a plan or target cancels
 
 
 _TIDAK = re.compile(r"(?<![\w|(])tidak ")
@@ -198,6 +200,7 @@ def parse_lexicon(data: dict[str, Any], without: frozenset[str] = frozenset()) -
         min_decision=float(data.get("min_decision", 0.5)),
         rules=frozenset(str(rule) for rule in data.get("rules") or () if f"rule:{rule}" not in without),
         any_cue=_alternation(every_pattern, "cues") if every_pattern else re.compile(r"(?!)"),
+        irrealis=_words(data.get("irrealis")), irrealis_families=_words(data.get("irrealis_families")),
     )
 
 

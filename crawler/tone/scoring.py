@@ -242,6 +242,9 @@ class ToneRules:
         for first, last, group, text in cues:
             if group.polarity == "neutral":
                 continue  # a mask: it only keeps the cue word inside it from being read ("pencegahan korupsi")
+            if group.family in lexicon.irrealis_families and any(
+                    t.lower in lexicon.irrealis for t, c in zip(tokens[:first], clauses) if c == clauses[first]):
+                continue  # a plan or target, not yet an outcome ("ditargetkan menikmati … berkat kolaborasi …")
             if group.family in ("remedy", "zero-trouble"):
                 remedied = last
             elif (0 <= remedied <= first and group.polarity == "negative" and clauses[remedied - 1] == clauses[first]
