@@ -112,7 +112,8 @@ def family_firings(data: Mapping[str, Any], entities: Sequence[EntityConfig],
             for family, agrees in seen.items():
                 fired[family][name][0] += 1
                 fired[family][name][1] += agrees
-    return {family: {name: (count[0], count[1]) for name, count in per_set.items()} for family, per_set in fired.items()}
+    return {family: {name: (count[0], count[1]) for name, count in per_set.items()}
+            for family, per_set in fired.items()}
 
 
 def rotate(data: Mapping[str, Any], entities: Sequence[EntityConfig], sets: Mapping[str, Prepared],
