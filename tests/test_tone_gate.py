@@ -5,7 +5,8 @@ dev.jsonl and dev2.jsonl were written with the method; heldout.jsonl was written
 method was tuned (its first-sight score is in docs/tone.md; its misses have since been studied, so it is no longer
 blind); heldout2.jsonl, a second blind set, is development data too since its first-sight score. The scoring is
 bench/tone.py's (crawler/tone/evaluation.py), and the minimums sit just under what docs/tone.md reports: raise them
-when tone improves, never lower them to let a change through. Negative recall is pinned on its own: a missed negative story is the costly error.
+when tone improves, never lower them to let a change through. Negative recall is pinned on its own: a missed
+negative story is the costly error.
 """
 
 from __future__ import annotations
