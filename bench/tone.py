@@ -8,6 +8,7 @@ demo-site article: extraction, matching and tone, so the ratio shows what tone a
 analysis workers' work on a whole page.
 
     python bench/tone.py [--cases] [--errors] [--repeat 20]
+    python bench/tone.py --rotate      # cross-set rotation: tune on three sets, score the fourth (no speed runs)
 """
 
 from __future__ import annotations
@@ -34,8 +35,14 @@ def main() -> None:
     parser.add_argument("--cases", action="store_true", help="accuracy per case tag")
     parser.add_argument("--errors", action="store_true", help="print the misjudged paragraphs")
     parser.add_argument("--repeat", type=int, default=20, help="passes over the paragraphs for the speed figures")
+    parser.add_argument("--rotate", action="store_true",
+                        help="cross-set rotation (crawler/tone/rotation.py): for each set, choose families and knobs "
+                             "on the other three and score it")
     args = parser.parse_args()
     entities = load_entities()
+    if args.rotate:
+        rotation_table(entities)
+        return
     matcher, scorer = Matcher(entities), ToneScorer(entities)
     ids = {entity.id for entity in entities}
     header = (f"{'set':<8} {'n':>4} {'macro-F1':>8} {'acc':>6} " + " ".join(
@@ -74,6 +81,55 @@ def main() -> None:
     print(f"{'matching + tone':<22} {len(articles) / (matching + toning):>12.0f}   "
           f"(tone adds {toning / matching:.2f}x the matching time)")
     demo_pages(entities, matcher, scorer)
+
+
+def rotation_table(entities) -> None:
+    from crawler.tone.evaluation import prepare
+    from crawler.tone.lexicon import bundled_lexicon_data
+    from crawler.tone.rotation import families, family_effects, family_firings, rotate
+
+    matcher = Matcher(entities)
+    ids = {entity.id for entity in entities}
+    sets = {name: prepare(load_labelled(DATA / f"{name}.jsonl", ids), matcher)
+            for name in SETS if (DATA / f"{name}.jsonl").exists()}
+    data = bundled_lexicon_data()
+    print(f"named families in the lexicon: {', '.join(families(data)) or '(none)'}")
+    print()
+    print("what each named family does, against the lexicon without it: paragraphs turned right +n / wrong -n")
+    print(f"{'family':<24} " + " ".join(f"{name:>10}" for name in sets))
+    for family, per_set in family_effects(data, entities, sets).items():
+        print(f"{family:<24} " + " ".join(f"{f'+{right}/-{wrong}':>10}" for right, wrong in per_set.values()))
+    print()
+    print("where each named family judges the labelled agency: paragraphs it fires in / of those, with the label's "
+          "polarity")
+    print(f"{'family':<24} " + " ".join(f"{name:>10}" for name in sets))
+    for family, per_set in family_firings(data, entities, sets).items():
+        print(f"{family:<24} " + " ".join(f"{f'{count}/{agree}':>10}" for count, agree in per_set.values()))
+    for policy in ("support", "no-harm"):
+        print()
+        print(f"policy {policy}: " + ("a family is kept only if it helps the other three sets" if policy == "support"
+                                      else "a family is kept unless leaving it out helps the other three sets"))
+        rotation_rows(rotate(data, entities, sets, progress=lambda line: print(line, file=sys.stderr), policy=policy))
+
+
+def rotation_rows(rotations) -> None:
+    header = (f"{'left out':<9} {'n':>4} | {'shipped: F1':>11} {'neg R':>6} {'neg P':>6} | {'rotated: F1':>11} "
+              f"{'neg R':>6} {'neg P':>6} | knobs chosen on the other three; families they dropped")
+    print(header)
+    print("-" * len(header))
+    for item in rotations:
+        knobs = " ".join(f"{name}={value:g}" for name, value in item.knobs.items())
+        print(f"{item.held_out:<9} {len(item.rotated.gold):>4} | {item.shipped.macro_f1:>11.3f} "
+              f"{item.shipped.recall('negative'):>6.2f} {item.shipped.precision('negative'):>6.2f} | "
+              f"{item.rotated.macro_f1:>11.3f} {item.rotated.recall('negative'):>6.2f} "
+              f"{item.rotated.precision('negative'):>6.2f} | {knobs}; dropped: {', '.join(item.dropped) or '-'}")
+    mean = lambda values: sum(values) / len(values)  # noqa: E731
+    print(f"{'mean':<9} {'':>4} | {mean([r.shipped.macro_f1 for r in rotations]):>11.3f} "
+          f"{mean([r.shipped.recall('negative') for r in rotations]):>6.2f} "
+          f"{mean([r.shipped.precision('negative') for r in rotations]):>6.2f} | "
+          f"{mean([r.rotated.macro_f1 for r in rotations]):>11.3f} "
+          f"{mean([r.rotated.recall('negative') for r in rotations]):>6.2f} "
+          f"{mean([r.rotated.precision('negative') for r in rotations]):>6.2f} |")
 
 
 def demo_pages(entities, matcher: Matcher, scorer: ToneScorer) -> None:

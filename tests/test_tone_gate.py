@@ -3,9 +3,10 @@ pinned minimums.
 
 dev.jsonl and dev2.jsonl were written with the method; heldout.jsonl was written by a second engineer before the
 method was tuned (its first-sight score is in docs/tone.md; its misses have since been studied, so it is no longer
-blind). The scoring is bench/tone.py's (crawler/tone/evaluation.py), and the
-minimums sit just under what docs/tone.md reports: raise them when tone improves, never lower them to let a
-change through. Negative recall is pinned on its own: a missed negative story is the costly error.
+blind); heldout2.jsonl, a second blind set, is development data too since its first-sight score. The scoring is
+bench/tone.py's (crawler/tone/evaluation.py), and the minimums sit just under what docs/tone.md reports: raise them
+when tone improves, never lower them to let a change through. Negative recall is pinned on its own: a missed
+negative story is the costly error.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ MINIMUMS = {
     ("heldout", "macro_f1"): 0.96,
     ("heldout", "negative_recall"): 0.98,
     ("heldout", "negative_precision"): 0.99,
+    # heldout2 is development data since its first-sight score (0.760 / negative recall 0.76): its misses were read
+    ("heldout2", "macro_f1"): 0.93,
+    ("heldout2", "negative_recall"): 0.95,
+    ("heldout2", "negative_precision"): 0.90,
 }
 
 
@@ -41,7 +46,7 @@ def scores() -> dict[str, ToneScore]:
     matcher, scorer = Matcher(entities), ToneScorer(entities)
     ids = {entity.id for entity in entities}
     return {name: score_records(load_labelled(DATA / f"{name}.jsonl", ids), entities, matcher, scorer)
-            for name in ("dev", "dev2", "heldout")}
+            for name in ("dev", "dev2", "heldout", "heldout2")}
 
 
 def test_tone_sets_are_big_enough_and_cover_every_tone():

@@ -117,3 +117,106 @@ def test_common_phrases_that_only_look_critical(toolkit):
     assert tone_of(toolkit, "Pemkot Samarinda melakukan aksi bersih sungai bersama DLH Kaltim.") == {
         "pemkot-samarinda": "neutral", "dlh-kaltim": "neutral"}
     assert tone_of(toolkit, "Mahasiswa menggelar aksi di depan kantor DLH Kaltim.")["dlh-kaltim"] == "negative"
+
+
+# --- the named concept families of lexicon.yaml: one or more hand-made sentences each (not from the labelled sets)
+
+@pytest.mark.parametrize(("text", "entity_id", "tone"), [
+    # non-response: the body a complaint went to does not answer it
+    ("Aduan nelayan ke DKP Kaltim soal rumpon liar sejak Maret tak kunjung ditanggapi.", "dkp-kaltim", "negative"),
+    ("Hingga berita ini ditulis, Dinkes Kaltim belum memberikan tanggapan resmi.", "dinkes-kaltim", "negative"),
+    ("Warga menelepon posko Dinsos Kaltim berulang kali, tetapi tak ada yang menjawab.", "dinsos-kaltim", "negative"),
+    # equipment that does not work when needed
+    ("Lampu penerangan yang dipasang Dishub Kaltim di jalan poros tidak menyala sejak pekan lalu.", "dishub-kaltim",
+     "negative"),
+    # errors of the body
+    ("Ribuan pelamar protes karena Disdikbud Kaltim salah menghitung nilai zonasi.", "disdikbud-kaltim", "negative"),
+    ("Diskominfo Kaltim meluruskan informasi keliru soal pemadaman internet.", "diskominfo-kaltim", "neutral"),
+    # absence and quorum
+    ("Sidang paripurna DPRD Samarinda batal digelar karena tidak kuorum.", "dprd-samarinda", "negative"),
+    # postponement that repeats
+    ("Peresmian terminal oleh Dishub Kaltim kembali ditunda tanpa alasan.", "dishub-kaltim", "negative"),
+    # audit opinions below WTP
+    ("Laporan keuangan Pemkab Paser tahun ini hanya mendapat Wajar Dengan Pengecualian.", "pemkab-paser",
+     "negative"),
+    # a flood of complaints
+    ("Akun media sosial Bapenda Kaltim dihujani keluhan wajib pajak soal aplikasi yang tak bisa dibuka.",
+     "bapenda-kaltim", "negative"),
+    # empty gestures and promises not kept
+    ("Pedagang menilai janji relokasi dari Pemkot Samarinda tinggal janji.", "pemkot-samarinda", "negative"),
+    # help that comes late
+    ("Tim BPBD Kaltim baru tiba tiga hari setelah longsor menutup jalan desa.", "bpbd-kaltim", "negative"),
+    # enforcement on a body's officials, not on the enforcer
+    ("Kejati Kaltim menggeledah ruang kerja pejabat Dinas PUPR Kaltim pada Kamis.", "dispupr-kaltim", "negative"),
+    ("Kejati Kaltim menggeledah ruang kerja pejabat Dinas PUPR Kaltim pada Kamis.", "kejati-kaltim", "neutral"),
+    ("Dua pelaku pencurian kini ditahan di Mapolresta Samarinda.", "polresta-samarinda", "neutral"),
+    # the trouble a body removes is its success
+    ("Polda Kaltim berhasil memberantas pungli di jembatan timbang yang lama dikeluhkan sopir.", "polda-kaltim",
+     "positive"),
+    ("Dinkes Kaltim mencatat nol kasus gizi buruk di Berau tahun ini.", "dinkes-kaltim", "positive"),
+    # credit for an outcome
+    ("Petani menyebut panen meningkat berkat pendampingan penyuluh Disbun Kaltim.", "disbun-kaltim", "positive"),
+    # completed works
+    ("Dinas PUPR Kaltim merampungkan pengaspalan ruas Sangatta–Bengalon sebelum Lebaran.", "dispupr-kaltim",
+     "positive"),
+    # a problem word that is the topic of a training, not a judgement
+    ("Disnakertrans Kaltim melatih petugas hotel cara menangani keluhan tamu.", "disnakertrans-kaltim", "neutral"),
+])
+def test_concept_families(toolkit, text, entity_id, tone):
+    assert tone_of(toolkit, text).get(entity_id) == tone
+
+
+def test_a_plan_or_target_is_not_yet_an_outcome(toolkit):
+    # the outcome families count what has happened; "ditargetkan … berkat …", "akan … lebih lancar" has not yet
+    assert tone_of(toolkit, "Ratusan desa ditargetkan menikmati listrik tahun depan berkat program Dinas ESDM "
+                            "Kaltim.") == {"desdm-kaltim": "neutral"}
+    assert tone_of(toolkit, "Warga kini menikmati listrik 24 jam berkat program Dinas ESDM Kaltim.") == {
+        "desdm-kaltim": "positive"}
+
+
+def test_failing_nominal_judges_the_body_that_owns_it(toolkit):
+    # "lambannya X menangani …": X owns the slowness although its own verb follows, and the critic is not judged
+    tones = tone_of(toolkit, "Komisi II DPRD Kaltim menyoroti lambannya Dinsos Kaltim menyalurkan bantuan banjir.")
+    assert tones == {"dprd-kaltim": "neutral", "dinsos-kaltim": "negative"}
+
+
+def test_every_named_family_can_be_left_out():
+    from crawler.tone.lexicon import bundled_lexicon_data
+    from crawler.tone.rotation import families
+
+    data = bundled_lexicon_data()
+    named = families(data)
+    assert "non-response" in named and "rule:possessor" in named
+    full = parse_lexicon(data)
+    without = parse_lexicon(data, without=frozenset(named))
+    assert len(without.cues) < len(full.cues) and not without.rules
+    assert all(group.family == "" for group in without.cues)
+
+
+def test_rotation_drops_a_family_the_other_sets_do_not_support():
+    # bench/tone.py --rotate's machinery on a two-family lexicon: "stall" is right wherever it fires, "noise" calls
+    # a routine opening negative; chosen on the other sets, "noise" is dropped and the left-out set scores right
+    from crawler.tone.evaluation import prepare
+    from crawler.tone.rotation import family_effects, family_firings, rotate
+
+    entities = load_entities()
+    data = {"cues": [{"family": "stall", "polarity": "negative", "role": "subject", "patterns": ["mangkrak"]},
+                     {"family": "noise", "polarity": "negative", "role": "subject", "patterns": ["diresmikan"]}],
+            "negators": ["tidak"]}
+
+    def record(number, text, tone):
+        return {"id": f"r{number}", "text": text, "entity_id": "pemkot-samarinda", "tone": tone}
+
+    matcher = Matcher(entities)
+    sets = {name: prepare([record(1, f"Proyek {place} milik Pemkot Samarinda mangkrak.", "negative"),
+                           record(2, f"Pasar {place} milik Pemkot Samarinda diresmikan.", "neutral")], matcher)
+            for name, place in (("a", "Segiri"), ("b", "Pagi"), ("c", "Merdeka"))}
+    effects = family_effects(data, entities, sets)
+    assert effects["stall"]["a"] == (1, 0) and effects["noise"]["a"] == (0, 1)
+    assert family_firings(data, entities, sets)["noise"]["b"] == (1, 0)
+    for policy in ("support", "no-harm"):
+        rotations = rotate(data, entities, sets, policy=policy)
+        assert [item.held_out for item in rotations] == ["a", "b", "c"]
+        for item in rotations:
+            assert item.dropped == ["noise"]
+            assert item.shipped.accuracy == 0.5 and item.rotated.accuracy == 1.0

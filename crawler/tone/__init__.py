@@ -84,11 +84,11 @@ class ToneScorer:
         entity_ids = list(dict.fromkeys(m.entity_id for m in counted))
         if not entity_ids:
             return ArticleTone((), ())
-        judgements = self._rules.judge(article, counted)
+        sentences = split_sentences(article)
+        judgements = self._rules.judge(article, counted, sentences)
         verdicts = self._rules.decide(judgements, entity_ids)
         entities = tuple(EntityTone(v.entity_id, v.tone, v.score, v.negative, v.positive,  # type: ignore[arg-type]
                                     tuple(_clip(s.text) for s in v.evidence)) for v in verdicts.values())
-        sentences = split_sentences(article)
         per_mention = []
         for mention in counted:
             if mention.field not in ("title", "text"):

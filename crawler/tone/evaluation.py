@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.article import Article
+from crawler.article import Article, Mention
 from crawler.config import EntityConfig
 from crawler.mentions import Matcher
 from crawler.tone import TONES, ToneScorer
@@ -85,14 +85,26 @@ class ToneScore:
         return {case: (right[case], total[case]) for case in sorted(total)}
 
 
-def score_records(records: Sequence[dict[str, Any]], entities: Sequence[EntityConfig],
-                  matcher: Matcher | None = None, scorer: ToneScorer | None = None) -> ToneScore:
-    matcher = matcher or Matcher(entities)
-    scorer = scorer or ToneScorer(entities)
-    score = ToneScore()
+Prepared = list[tuple[dict[str, Any], Article, list[Mention]]]
+
+
+def prepare(records: Sequence[dict[str, Any]], matcher: Matcher) -> Prepared:
+    """Each record with its article and the matcher's mentions, matched once (tone is then scored many times)."""
+    prepared = []
     for record in records:
         article = Article(url=record["id"], canonical_url=record["id"], title=record.get("title"), text=record["text"])
-        mentions = matcher.find(article)
+        prepared.append((record, article, list(matcher.find(article))))
+    return prepared
+
+
+def score_records(records: Sequence[dict[str, Any]], entities: Sequence[EntityConfig],
+                  matcher: Matcher | None = None, scorer: ToneScorer | None = None) -> ToneScore:
+    return score_prepared(prepare(records, matcher or Matcher(entities)), scorer or ToneScorer(entities))
+
+
+def score_prepared(prepared: Prepared, scorer: ToneScorer) -> ToneScore:
+    score = ToneScore()
+    for record, article, mentions in prepared:
         verdict = scorer.assess(article, mentions).of(record["entity_id"])
         predicted = verdict.tone if verdict else "neutral"
         if verdict is None:

@@ -37,6 +37,8 @@ class CueGroup:
     reach: int | None
     kepada: bool
     pattern: re.Pattern[str]
+    family: str = ""  # a named concept ("non-response", "equipment-failure"); bench/tone.py --rotate may drop it
+    possessor: bool = False  # a nominal ("lambannya", "kegagalan"): the body right after it owns the failing
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ class Lexicon:
     possessors: frozenset[str]  # "kebijakan X …": X names whose action it is, not the clause's subject
     zone_weights: dict[str, float]
     inherited_weight: float
+    min_decision: float = 0.5  # the least summed weight that makes a story negative or positive
+    rules: frozenset[str] = frozenset()  # optional scope rules switched on (scoring.py: possessor)
+    any_cue: re.Pattern[str] = re.compile(r"(?!)")  # every cue group's patterns in one: no match, no cue
+    irrealis: frozenset[str] = frozenset()  # "ditargetkan", "akan": what follows in the clause has not happened yet
+    irrealis_families: frozenset[str] = frozenset()  # the outcome families whose cues a plan or target cancels
 
 
 _TIDAK = re.compile(r"(?<![\w|(])tidak ")
@@ -66,17 +73,96 @@ def _alternation(patterns: list[str], where: str) -> re.Pattern[str]:
     # "tidak" and "tak" are the same word in news writing: a pattern written with one matches both.
     ordered = sorted((_TIDAK.sub("(?:tidak|tak) ", str(p).strip().lower()) for p in patterns), key=len, reverse=True)
     try:
-        return re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(ordered))
+        for pattern in ordered:
+            re.compile(pattern)
+        return _compiled(ordered)
     except re.error as error:
         raise LexiconError(f"{LEXICON_FILE}: {where}: bad pattern ({error})") from None
+
+
+# A leading group of plain words, optionally optional: "(?:tidak|tak) …", "(?:menjadi )?sorotan".
+_LEADING_GROUP = re.compile(r"\(\?:([^()|\\]*(?:\|[^()|\\]*)*)\)(\?)?")
+
+
+def _literal_first(alternative: str) -> list[str] | None:
+    """The alternative as alternatives that each start with a plain letter, in the order the regex engine tries
+    them ("(?:tidak|tak) x" → "tidak x", "tak x"; "(?:a )?b" → "a b", "b"); None when it cannot be written so."""
+    if (alternative[:1].isalnum() or alternative[:1] == " ") and alternative[1:2] not in ("?", "*", "+", "{"):
+        return [alternative]
+    match = _LEADING_GROUP.match(alternative)
+    if match is None:
+        return None
+    rest = alternative[match.end():]
+    if rest[:1] in ("?", "*", "+", "{"):
+        return None
+    written: list[str] = []
+    for word in match.group(1).split("|") + ([""] if match.group(2) else []):
+        if not word + rest:
+            return None
+        expanded = _literal_first(word + rest)
+        if expanded is None:
+            return None
+        written += expanded
+    return written
+
+
+def _compiled(ordered: list[str]) -> re.Pattern[str]:
+    r"""``(?<![\w-])(?:a|b|…)(?![\w-])``, the same matches, written so that Python's re does less: when every
+    alternative can start with a plain letter, as ``[first letters](?<![\w-].)(?:(?<=k)(?:…)|…)(?![\w-])`` with the
+    alternatives under each first letter factored by their next letters like a trie (:func:`_factored`). A leading
+    character set lets the engine's search skip every position whose letter starts no alternative (a leading
+    look-behind made it try every position), and the trie tries at a position only the alternatives that share
+    its letters, where a plain alternation tries hundreds one by one — the tone scan's main cost. Alternatives that
+    share a prefix keep their order and those in different branches cannot both match, so each match is the one
+    the plain alternation finds."""
+    plain = r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(ordered)
+    if not ordered:
+        return re.compile(plain)
+    written: list[str] = []
+    for alternative in ordered:
+        expanded = _literal_first(alternative)
+        if expanded is None:
+            return re.compile(plain)
+        written += expanded
+    letters = list(dict.fromkeys(alternative[0] for alternative in written))
+    buckets = "|".join("(?<=%s)%s" % (re.escape(letter), _factored([a[1:] for a in written if a[0] == letter]))
+                       for letter in letters)
+    return re.compile(r"[%s](?<![\w-].)(?:%s)(?![\w-])" % ("".join(re.escape(letter) for letter in letters), buckets))
+
+
+def _factored(rests: list[str], depth: int = 0) -> str:
+    """The alternation of ``rests`` (in order) as a trie on their leading letters, when every one of them is
+    non-empty and starts (after expanding a leading word group) with a plain letter; else the plain alternation."""
+    plain = "(?:%s)" % "|".join(rests)
+    if depth >= 12 or len(rests) < 2:
+        return plain
+    written: list[str] = []
+    for rest in rests:
+        expanded = _literal_first(rest) if rest else None
+        if expanded is None or any(not item or not (item[0].isalnum() or item[0] == " ") for item in expanded):
+            return plain
+        written += expanded
+    heads = list(dict.fromkeys(item[0] for item in written))
+    if len(heads) == 1 and len(written) == len(rests) and written == rests and all(len(item) == 1 for item in written):
+        return plain
+    branches = []
+    for head in heads:
+        tails = [item[1:] for item in written if item[0] == head]
+        if any(not tail for tail in tails):
+            branches.append(re.escape(head) + "(?:%s)" % "|".join(tails))  # one ends here: keep their order
+        else:
+            branches.append(re.escape(head) + _factored(tails, depth + 1))
+    return "(?:%s)" % "|".join(branches)
 
 
 def _words(values: Any) -> frozenset[str]:
     return frozenset(str(value).lower() for value in values or ())
 
 
-def parse_lexicon(data: dict[str, Any]) -> Lexicon:
+def parse_lexicon(data: dict[str, Any], without: frozenset[str] = frozenset()) -> Lexicon:
+    """The lexicon from its YAML data; ``without`` names families left out (for bench/tone.py --rotate)."""
     groups = []
+    every_pattern: list[str] = []
     for number, group in enumerate(data.get("cues") or (), 1):
         where = f"cues group {number}"
         if group.get("polarity") not in ("negative", "positive", "neutral") or group.get("role") not in ("subject",
@@ -85,12 +171,19 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
                                "role subject|object")
         if not group.get("patterns"):
             raise LexiconError(f"{LEXICON_FILE}: {where}: no patterns")
+        if str(group.get("family", "")) in without:
+            continue
+        every_pattern += [str(pattern) for pattern in group["patterns"]]
         groups.append(CueGroup(polarity=group["polarity"], role=group["role"],
                                weight=float(group.get("weight", 1.0)), reach=group.get("reach"),
                                kepada=bool(group.get("kepada", False)),
-                               pattern=_alternation(group["patterns"], where)))
+                               pattern=_alternation(group["patterns"], where),
+                               family=str(group.get("family", "")), possessor=bool(group.get("possessor", False))))
     for number, group in enumerate(data.get("roots") or (), 1):
-        groups += _root_groups(group, f"roots group {number}")
+        if str(group.get("family", "")) not in without:
+            made, words = _root_groups(group, f"roots group {number}")
+            groups += made
+            every_pattern += words
     anaphors = {kind: _alternation(words, f"anaphors.{kind}") for kind, words in (data.get("anaphors") or {}).items()}
     nouns = "|".join(re.escape(str(noun)) for noun in data.get("action_nouns") or ())
     return Lexicon(
@@ -104,10 +197,14 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         action_anaphor=re.compile(r"(?<![\w-])(?:%s)(?:nya)? (?:tersebut|itu|ini)(?![\w-])" % nouns.lower()),
         zone_weights={str(k): float(v) for k, v in (data.get("zone_weights") or {}).items()},
         inherited_weight=float(data.get("inherited_weight", 0.8)),
+        min_decision=float(data.get("min_decision", 0.5)),
+        rules=frozenset(str(rule) for rule in data.get("rules") or () if f"rule:{rule}" not in without),
+        any_cue=_alternation(every_pattern, "cues") if every_pattern else re.compile(r"(?!)"),
+        irrealis=_words(data.get("irrealis")), irrealis_families=_words(data.get("irrealis_families")),
     )
 
 
-def _root_groups(group: dict[str, Any], where: str) -> list[CueGroup]:
+def _root_groups(group: dict[str, Any], where: str) -> tuple[list[CueGroup], list[str]]:
     """A ``roots`` group: each root with the codes of its affixed forms (crawler/tone/morphology.py); the passive
     and noun forms become a subject-role group, the active ones an object-role group."""
     if group.get("polarity") not in ("negative", "positive", "neutral") or not isinstance(group.get("words"), dict):
@@ -123,17 +220,23 @@ def _root_groups(group: dict[str, Any], where: str) -> list[CueGroup]:
         subject += made[0]
         objects += made[1]
     common = dict(polarity=group["polarity"], weight=float(group.get("weight", 1.0)), reach=group.get("reach"),
-                  kepada=bool(group.get("kepada", False)))
+                  kepada=bool(group.get("kepada", False)), family=str(group.get("family", "")),
+                  possessor=bool(group.get("possessor", False)))
     made_groups = []
     if subject:
         made_groups.append(CueGroup(role="subject", pattern=_alternation(subject, where), **common))
     if objects:
         made_groups.append(CueGroup(role="object", pattern=_alternation(objects, where), **common))
-    return made_groups
+    return made_groups, subject + objects
+
+
+def bundled_lexicon_data() -> dict[str, Any]:
+    """The shipped lexicon's YAML data, before compiling (bench/tone.py --rotate varies it)."""
+    text = resources.files("crawler.tone").joinpath(LEXICON_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
 
 
 @functools.cache
 def bundled_lexicon() -> Lexicon:
     """The lexicon shipped in this package (read once per process)."""
-    text = resources.files("crawler.tone").joinpath(LEXICON_FILE).read_text(encoding="utf-8")
-    return parse_lexicon(yaml.safe_load(text))
+    return parse_lexicon(bundled_lexicon_data())

@@ -61,9 +61,15 @@ _PLACE_WORDS = frozenset({"desa", "kelurahan", "kecamatan", "kabupaten", "kota",
 _NEGATION_CARRIERS = frozenset({"ada", "pernah", "juga", "lagi", "terlalu", "begitu", "sampai", "pula", "terjadi",
                                 "ditemukan", "menemukan", "terdapat", "mengalami", "satu", "pun", "sedikit",
                                 "banyak", "terlihat", "tampak", "sama", "sekali", "menerima", "diterima",
-                                "mendapat", "ditemui", "perlu", "harus", "usah", "akan"})
+                                "mendapat", "ditemui", "perlu", "harus", "usah", "akan", "temuan", "indikasi",
+                                "bukti"})
 _OBJECT_REACH = 6
-_MIN_DECISION = 0.5
+# Words of an official's description between an enforcement verb and the body the official belongs to
+# ("mengamankan tujuh orang, termasuk seorang kepala dinas di lingkungan Pemkab X"): they do not count toward reach.
+_OFFICIAL_WORDS = _LINK_AFTER | _PLACE_WORDS | frozenset({
+    "mantan", "termasuk", "kepala", "kadis", "staf", "bendahara", "sekretaris", "kabid", "kasi", "camat", "lurah",
+    "orang", "dinas", "bidang", "bagian", "pejabat", "aparatur", "asn", "pns", "honorer", "oknum", "dua", "tiga",
+    "empat", "lima", "beberapa", "kantor", "ruang", "ruangan", "gedung", "sejumlah", "para"})
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,7 @@ class Judgement:
     weight: float
     cue: str
     sentence: Sentence
+    family: str = ""  # the cue group's named family, if any (bench/tone.py --rotate counts where each one fires)
 
 
 @dataclass
@@ -149,19 +156,21 @@ class ToneRules:
 
     # ------------------------------------------------------------------------------------------ one article
 
-    def judge(self, article: Article, mentions: Sequence[Mention]) -> list[Judgement]:
+    def judge(self, article: Article, mentions: Sequence[Mention],
+              sentences: list[Sentence] | None = None) -> list[Judgement]:
         counted = [m for m in mentions if m.zone in COUNTED_ZONES and m.field in ("title", "text")]
         judgements: list[Judgement] = []
         focus: str | None = None  # the agency the story was last about (subject of the last naming sentence)
         recent: list[str] = []  # entity ids in the order last named
         paragraph_focus: dict[int, str] = {}
-        sentences = split_sentences(article)
+        if sentences is None:
+            sentences = split_sentences(article)
         in_paragraph: dict[int, set[str]] = {}
-        for sentence in sentences:
-            in_paragraph.setdefault(sentence.paragraph, set()).update(
-                m.entity_id for m in counted if m.field == sentence.field and sentence.start <= m.start < sentence.end)
-        for sentence in sentences:
-            inside = [m for m in counted if m.field == sentence.field and sentence.start <= m.start < sentence.end]
+        in_sentence = [[m for m in counted if m.field == sentence.field and sentence.start <= m.start < sentence.end]
+                       for sentence in sentences]
+        for sentence, inside in zip(sentences, in_sentence):
+            in_paragraph.setdefault(sentence.paragraph, set()).update(m.entity_id for m in inside)
+        for sentence, inside in zip(sentences, in_sentence):
             named_here = in_paragraph.get(sentence.paragraph, set())
             tokens = [_Token(t.start(), t.end(), t.group().lower()) for t in _TOKEN.finditer(sentence.text)]
             if not tokens:
@@ -182,13 +191,14 @@ class ToneRules:
 
     def decide(self, judgements: Sequence[Judgement], entity_ids: Sequence[str]) -> dict[str, EntityVerdict]:
         verdicts: dict[str, EntityVerdict] = {}
+        minimum = self.lexicon.min_decision
         for entity_id in entity_ids:
             own = [j for j in judgements if j.entity_id == entity_id]
             negative = sum(j.weight for j in own if j.polarity < 0)
             positive = sum(j.weight for j in own if j.polarity > 0)
-            if negative >= _MIN_DECISION and negative >= positive:
+            if negative >= minimum and negative >= positive:
                 tone, side = "negative", -1
-            elif positive >= _MIN_DECISION and positive > negative:
+            elif positive >= minimum and positive > negative:
                 tone, side = "positive", 1
             else:
                 tone, side = "neutral", 0
@@ -220,17 +230,28 @@ class ToneRules:
         if not named and context.only is None and not self._may_refer(lowered, tokens, context):
             return []  # nothing here can be attributed to an agency: skip the cue search, the costly part
         token_at = _token_index(tokens)
-        clauses, clause_weight = self._clauses(sentence.text, tokens)
         cues = self._cues(lowered, token_at)
         if not cues:
             return []
+        clauses, clause_weight = self._clauses(sentence.text, tokens)
         actors = [token_at(m.start()) for m in lexicon.actor_verbs.finditer(lowered)]
         actors += [first for first, _, group, _ in cues if group.role == "object" and group.polarity != "neutral"]
         base = lexicon.zone_weights.get(sentence.zone, 1.0)
         judgements = []
+        remedied = -1  # the end of the last remedy cue ("memberantas pungli"), whose trouble is the fixed one's
         for first, last, group, text in cues:
             if group.polarity == "neutral":
                 continue  # a mask: it only keeps the cue word inside it from being read ("pencegahan korupsi")
+            if group.family in lexicon.irrealis_families and any(
+                    t.lower in lexicon.irrealis for t, c in zip(tokens[:first], clauses) if c == clauses[first]):
+                continue  # a plan or target, not yet an outcome ("ditargetkan menikmati … berkat kolaborasi …")
+            if group.family in ("remedy", "zero-trouble"):
+                remedied = last
+            elif (0 <= remedied <= first and group.polarity == "negative" and clauses[remedied - 1] == clauses[first]
+                  and (first - remedied <= 2 or any(t.lower == "yang" for t in tokens[remedied:first]))):
+                # "memberantas pungli yang lama dikeluhkan sopir", "nol kasus gizi buruk": the trouble named is the
+                # one removed or counted zero
+                continue
             polarity = -1 if group.polarity == "negative" else 1
             if self._negated(tokens, first):
                 if polarity < 0:
@@ -243,7 +264,8 @@ class ToneRules:
                                                context)
             for entity_id in targets:
                 judgements.append(Judgement(entity_id, polarity,
-                                            weight * (lexicon.inherited_weight if inherited else 1.0), text, sentence))
+                                            weight * (lexicon.inherited_weight if inherited else 1.0), text, sentence,
+                                            group.family))
         return judgements
 
     def _may_refer(self, lowered: str, tokens: list[_Token], context: _Context) -> bool:
@@ -254,6 +276,8 @@ class ToneRules:
             pattern.search(lowered) for pattern in lexicon.anaphors.values())
 
     def _cues(self, text: str, token_at: Callable[[int], int]) -> list[tuple[int, int, CueGroup, str]]:
+        if self.lexicon.any_cue.search(text) is None:
+            return []  # one scan for every group's words at once: no group can match where none of them does
         found = [(m.start(), m.end(), group) for group in self.lexicon.cues for m in group.pattern.finditer(text)]
         found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
         taken: list[tuple[int, int, CueGroup]] = []
@@ -348,7 +372,19 @@ class ToneRules:
             return (group.kepada or group.polarity == "positive" or preposition is None
                     or first <= preposition < last)
 
+        rules = self.lexicon.rules
+        if group.possessor and "possessor" in rules:
+            # a failing nominal owned by the body right after it: "lambannya Dinas PUPR menangani", "kegagalan
+            # Pemkot", "buruknya pelayanan Dinkes" — whatever verb follows, the failing is that body's
+            owner = next((n for n in same if last <= n.first <= last + 2 and usable(n)), None)
+            if owner is not None:
+                return [owner.entity_id], False
         if group.role == "object":
+            if group.reach is not None:
+                # an enforcement verb reaches the body its object belongs to through an official's description
+                after = [n for n in same if n.first >= last and usable(n) and sum(
+                    t.lower not in _OFFICIAL_WORDS for t in tokens[last:n.first]) <= group.reach]
+                return ([after[0].entity_id] if after else []), False
             after = [n for n in same if n.first >= last and n.first - last <= _OBJECT_REACH and usable(n)]
             if after:
                 return [after[0].entity_id], False
