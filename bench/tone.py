@@ -27,7 +27,9 @@ from crawler.tone import TONES, ToneScorer  # noqa: E402
 from crawler.tone.evaluation import load_labelled, score_records  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "tone"
-SETS = ("dev", "dev2", "heldout", "heldout2")  # heldout2: the second blind set, when it lands
+SETS = ("dev", "dev2", "heldout", "heldout2", "heldout3")  # heldout2, heldout3: the second and third blind sets
+# The rotation's published figures (docs/tone.md) were made over the four sets before heldout3.
+ROTATION_SETS = SETS[:4]
 
 
 def main() -> None:
@@ -91,7 +93,7 @@ def rotation_table(entities) -> None:
     matcher = Matcher(entities)
     ids = {entity.id for entity in entities}
     sets = {name: prepare(load_labelled(DATA / f"{name}.jsonl", ids), matcher)
-            for name in SETS if (DATA / f"{name}.jsonl").exists()}
+            for name in ROTATION_SETS if (DATA / f"{name}.jsonl").exists()}
     data = bundled_lexicon_data()
     print(f"named families in the lexicon: {', '.join(families(data)) or '(none)'}")
     print()

@@ -3,7 +3,8 @@ pinned minimums.
 
 dev.jsonl and dev2.jsonl were written with the method; heldout.jsonl was written by a second engineer before the
 method was tuned (its first-sight score is in docs/tone.md; its misses have since been studied, so it is no longer
-blind); heldout2.jsonl, a second blind set, is development data too since its first-sight score. The scoring is
+blind); heldout2.jsonl, a second blind set, is development data too since its first-sight score; heldout3.jsonl, the third
+blind set, is pinned at its first-sight score. The scoring is
 bench/tone.py's (crawler/tone/evaluation.py), and the minimums sit just under what docs/tone.md reports: raise them
 when tone improves, never lower them to let a change through. Negative recall is pinned on its own: a missed
 negative story is the costly error.
@@ -37,6 +38,11 @@ MINIMUMS = {
     ("heldout2", "macro_f1"): 0.93,
     ("heldout2", "negative_recall"): 0.95,
     ("heldout2", "negative_precision"): 0.90,
+    # heldout3, the third blind set, pinned at its first-sight score (0.820 / negative recall 0.74 / precision 0.87,
+    # tests/data/tone/README.md): blind no more once a change is made for its misses — then raise these.
+    ("heldout3", "macro_f1"): 0.81,
+    ("heldout3", "negative_recall"): 0.73,
+    ("heldout3", "negative_precision"): 0.85,
 }
 
 
@@ -46,7 +52,7 @@ def scores() -> dict[str, ToneScore]:
     matcher, scorer = Matcher(entities), ToneScorer(entities)
     ids = {entity.id for entity in entities}
     return {name: score_records(load_labelled(DATA / f"{name}.jsonl", ids), entities, matcher, scorer)
-            for name in ("dev", "dev2", "heldout", "heldout2")}
+            for name in ("dev", "dev2", "heldout", "heldout2", "heldout3")}
 
 
 def test_tone_sets_are_big_enough_and_cover_every_tone():
