@@ -50,13 +50,27 @@ def create_backfill(engine: Engine, source_key: str, first_day: dt.date, last_da
         raise _wrap(engine, "recording a back-fill", error) from None
 
 
+def part_status(engine: Engine, part_id: int) -> tuple[str, int | None] | None:
+    """A part's status and the run that crawled it (None when there is no such part)."""
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(sa.select(BackfillPart.status, BackfillPart.run_id)
+                                     .where(BackfillPart.id == part_id)).first()
+    except SQLAlchemyError as error:
+        raise _wrap(engine, "reading a back-fill part", error) from None
+    return None if row is None else (row.status, row.run_id)
+
+
 def mark_part(engine: Engine, part_id: int, status: str, *, run_id: int | None = None) -> None:
     values: dict = {"status": status, "updated_at": utc_now()}
     if run_id is not None:
         values["run_id"] = run_id
     try:
         with write_transaction(engine) as connection:
-            connection.execute(sa.update(BackfillPart).where(BackfillPart.id == part_id).values(**values))
+            update = sa.update(BackfillPart).where(BackfillPart.id == part_id)
+            if status in ("queued", "running"):  # a late duplicate delivery never undoes a finished crawl
+                update = update.where(BackfillPart.status != "succeeded")
+            connection.execute(update.values(**values))
     except SQLAlchemyError as error:
         raise _wrap(engine, "recording a back-fill part", error) from None
 

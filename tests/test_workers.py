@@ -154,6 +154,19 @@ def test_three_workers_and_a_leader_crawl_a_backfill_and_every_outlet_once(clust
     archive = truth_urls(news_site, "gemanusantara", dt.date(2024, 10, 1), dt.date(2024, 11, 30))
     assert archive and sorted(cluster.stored("gemanusantara")) == sorted(archive)
 
+    # The same part's message delivered again (Redis does so when a run outlasts the visibility timeout): the
+    # worker sees the part crawled and starts no second run of it.
+    part_id, since, until = cluster.query("SELECT id, first_day, last_day FROM backfill_part ORDER BY id")[0]
+    runs_before = cluster.query("SELECT count(*) FROM crawl_run")[0][0]
+    from crawler.workers.app import BACKFILL_QUEUE, make_app
+
+    make_app(cluster.env["PANTAU_BROKER_URL"]).send_task(
+        "pantau.crawl", args=["gemanusantara"], queue=BACKFILL_QUEUE,
+        kwargs={"since": str(since), "until": str(until), "backfill_part": part_id})
+    cluster.wait_for(lambda: any(f"{since}..{until} already crawled" in path.read_text()
+                                 for path in cluster.tmp_path.glob("w*.log")), "the duplicate delivery skipped")
+    assert cluster.query("SELECT count(*) FROM crawl_run")[0][0] == runs_before
+
     # The leader enqueues every source's run; the workers crawl them.
     cluster.pantau("daemon", "--executor", "celery", "--every", "3600", "--allow-private-addresses", log="leader.log")
     outlets = [outlet.key for outlet in news_site.outlets]

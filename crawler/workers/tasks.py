@@ -18,6 +18,7 @@ from crawler.workers.app import BACKFILL_QUEUE, app
 logger = logging.getLogger(__name__)
 
 SKIPPED_BUSY = "skipped: already being crawled"
+ALREADY_DONE = "already crawled"
 # A back-fill range whose source is busy (its live crawl, another range) waits this long, then goes to the back
 # of the queue.
 BUSY_WAIT_SECONDS = 20
@@ -68,6 +69,13 @@ def crawl(self, source_key: str, since: str | None = None, until: str | None = N
     engine = context.runner.engine
     deadline = time.monotonic() + BUSY_WAIT_SECONDS
     while True:
+        # A message can be delivered twice (a run that outlasts the visibility timeout, a worker lost after its
+        # run finished): a part another delivery already crawled is not crawled again.
+        part = backfills.part_status(engine, backfill_part)
+        if part is not None and part[0] == "succeeded":
+            logger.info("task %s: %s %s..%s already crawled (run %s)", self.request.id, source_key, since, until,
+                        part[1])
+            return ALREADY_DONE
         backfills.mark_part(engine, backfill_part, "running")
         status = context.runner.run_source(source_key, extra)
         if status != SKIPPED_BUSY or time.monotonic() >= deadline:
