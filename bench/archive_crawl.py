@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -173,6 +174,8 @@ class CrawlRun:
     requests: list[str] = field(default_factory=list)
     status: str = ""
     stored_after: int = 0
+    cpu_seconds: float = 0.0  # user + system of the crawl process and every descendant it waited for
+    phases: list[tuple[str, float, float]] = field(default_factory=list)  # (name, wall, cpu) from crawler.phases
 
     @property
     def article_requests(self) -> list[str]:
@@ -197,17 +200,38 @@ def _tree_memory(root: psutil.Process) -> tuple[int, int, int]:
     return rss, pss, count
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _read_phases(path: Path) -> list[tuple[str, float, float]]:
+    if not path.exists():
+        return []  # code without crawler.phases (an older checkout)
+    phases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, wall, cpu = line.split("\t")
+        phases.append((name, float(wall), float(cpu)))
+    path.unlink()
+    return phases
+
+
 def crawl(archive: Archive, requested: list[str], pythonpath: str | None = None) -> CrawlRun:
     """One ``pantau crawl arsip`` subprocess, its process tree's memory sampled every 50 ms."""
-    env = {**os.environ, "PANTAU_FAST_LOCAL": "1"}
-    if pythonpath:
-        env["PYTHONPATH"] = pythonpath
+    phase_log = archive.folder / f"phases-{os.getpid()}.tsv"
+    phase_log.unlink(missing_ok=True)
+    env = {**os.environ, "PANTAU_FAST_LOCAL": "1", "PANTAU_PHASE_LOG": str(phase_log)}
+    # Each variant's code on PYTHONPATH, and a working directory outside every checkout (``python -m`` puts the
+    # working directory first on sys.path, ahead of PYTHONPATH).
+    env["PYTHONPATH"] = pythonpath or str(Path(__file__).resolve().parent.parent)
     first_request = len(requested)
+    cpu_before = _children_cpu()
     started = time.perf_counter()
+    env["PANTAU_PHASE_EPOCH"] = repr(time.time())
     errors = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "crawler", "--database-url", archive.database_url,
                                 "--config", str(archive.config), "crawl", SOURCE_KEY, "--no-progress"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=errors)
+                               env=env, stdout=subprocess.DEVNULL, stderr=errors, cwd=archive.folder)
     root = psutil.Process(process.pid)
     peak_rss = peak_pss = most = 0
     while process.poll() is None:
@@ -215,6 +239,7 @@ def crawl(archive: Archive, requested: list[str], pythonpath: str | None = None)
         peak_rss, peak_pss, most = max(peak_rss, rss), max(peak_pss, pss), max(most, count)
         time.sleep(0.05)
     seconds = time.perf_counter() - started
+    cpu_seconds = _children_cpu() - cpu_before
     errors.seek(0)
     output = errors.read().decode("utf-8", "replace")
     errors.close()
@@ -224,7 +249,30 @@ def crawl(archive: Archive, requested: list[str], pythonpath: str | None = None)
         status = connection.execute("SELECT status FROM crawl_run ORDER BY id DESC LIMIT 1").fetchone()[0]
         stored = connection.execute("SELECT count(*) FROM article").fetchone()[0]
     return CrawlRun(seconds=seconds, peak_rss=peak_rss, peak_pss=peak_pss, processes=most,
-                    requests=requested[first_request:], status=status, stored_after=stored)
+                    requests=requested[first_request:], status=status, stored_after=stored,
+                    cpu_seconds=cpu_seconds, phases=_read_phases(phase_log))
+
+
+def print_phases(label: str, runs: list[CrawlRun]) -> None:
+    """Mean wall and CPU seconds of each phase over ``runs`` (crawler.phases marks; the last row runs from the
+    last mark to the process's end as its parent saw it)."""
+    print(f"phases of {label} (mean of {len(runs)} runs): wall s, CPU s of the crawl process")
+    names = [name for name, _, _ in runs[0].phases]
+    if not names or any([name for name, _, _ in run.phases] != names for run in runs):
+        print("  (no phase marks: code without crawler.phases, or runs that took different paths)")
+        return
+    count = len(runs)
+    previous_wall = previous_cpu = 0.0
+    for index, name in enumerate(names):
+        wall = sum(run.phases[index][1] for run in runs) / count
+        cpu = sum(run.phases[index][2] for run in runs) / count
+        print(f"  {name:<52} {wall - previous_wall:>7.2f} {cpu - previous_cpu:>7.2f}")
+        previous_wall, previous_cpu = wall, cpu
+    total_wall = sum(run.seconds for run in runs) / count
+    total_cpu = sum(run.cpu_seconds for run in runs) / count
+    print(f"  {'exit (interpreter shutdown, as the parent saw it)':<52} {total_wall - previous_wall:>7.2f} "
+          f"{total_cpu - previous_cpu:>7.2f}")
+    print(f"  {'total':<52} {total_wall:>7.2f} {total_cpu:>7.2f}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -234,6 +282,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "pantau-archive-crawl")
     parser.add_argument("--compare-with", metavar="CHECKOUT", default=None,
                         help="another Pantau checkout, run in turn with this one (PYTHONPATH)")
+    parser.add_argument("--phases", action="store_true",
+                        help="also print where each crawl's time went (crawler.phases marks, mean over --repeat)")
     args = parser.parse_args(argv)
     archive = prepare(args.cache, args.articles)
     variants = [("this code", None)] + ([(f"{args.compare_with}", args.compare_with)] if args.compare_with else [])
@@ -245,18 +295,23 @@ def main(argv: list[str] | None = None) -> None:
                 rows.append((attempt, label, run))
     print(f"re-crawl of one source with {archive.articles:,} stored articles (all in its sitemaps); "
           f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'run':>3}  {'code':<28} {'seconds':>7}  {'peak RSS MB':>11}  {'peak PSS MB':>11}  {'procs':>5}  "
-          f"{'requests':>8}  {'article req.':>12}  {'status':<10} {'stored':>7}")
+    print(f"{'run':>3}  {'code':<28} {'seconds':>7}  {'CPU s':>6}  {'peak RSS MB':>11}  {'peak PSS MB':>11}  "
+          f"{'procs':>5}  {'requests':>8}  {'article req.':>12}  {'status':<10} {'stored':>7}")
     for attempt, label, run in rows:
-        print(f"{attempt:>3}  {label[-28:]:<28} {run.seconds:>7.2f}  {run.peak_rss / 2**20:>11.1f}  "
+        print(f"{attempt:>3}  {label[-28:]:<28} {run.seconds:>7.2f}  {run.cpu_seconds:>6.2f}  "
+              f"{run.peak_rss / 2**20:>11.1f}  "
               f"{run.peak_pss / 2**20:>11.1f}  {run.processes:>5}  {len(run.requests):>8}  "
               f"{len(run.article_requests):>12}  {run.status:<10} {run.stored_after:>7}")
     if args.compare_with:
         for attempt in range(1, args.repeat + 1):
             ours, theirs = [run for a, _, run in rows if a == attempt]
-            print(f"run {attempt}: seconds {ours.seconds / theirs.seconds:.2f}x, peak RSS "
+            print(f"run {attempt}: seconds {ours.seconds / theirs.seconds:.2f}x, CPU seconds "
+                  f"{ours.cpu_seconds / theirs.cpu_seconds:.2f}x, peak RSS "
                   f"{ours.peak_rss / theirs.peak_rss:.2f}x, peak PSS {ours.peak_pss / theirs.peak_pss:.2f}x "
                   "of the compared code")
+    if args.phases:
+        for label, _ in variants:
+            print_phases(label, [run for _, name, run in rows if name == label])
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ class TreeSampler:
     def __init__(self, pid: int, interval: float = 0.1, skip_root: bool = False) -> None:
         self.pid, self.interval, self.skip_root = pid, interval, skip_root
         self.peak = 0
+        self.cpu: dict[int, float] = {}  # pid -> user + system CPU seconds when last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -94,19 +95,28 @@ class TreeSampler:
             for process in processes:
                 try:
                     total += process.memory_info().rss
+                    times = process.cpu_times()
+                    self.cpu[process.pid] = times.user + times.system
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     pass
             self.peak = max(self.peak, total)
             self._stop.wait(self.interval)
 
 
+# CPU seconds of the last command run_measured ran: (the command's own process, its whole process tree), as last
+# sampled (every 0.1 s) before each process ended.
+LAST_CPU: dict[str, float] = {"process": 0.0, "tree": 0.0}
+
+
 def run_measured(command: list[str], *, env: dict | None = None, timeout: float | None = None,
-                 skip_root: bool = False, log: Path | None = None) -> tuple[float, float, int, bool]:
+                 skip_root: bool = False, log: Path | None = None,
+                 cwd: Path | None = None) -> tuple[float, float, int, bool]:
     """Runs ``command``; returns (wall seconds, peak RSS MB of its tree, exit code, stopped at ``timeout``)."""
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     try:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                   cwd=cwd)
         stopped = False
         with TreeSampler(process.pid, skip_root=skip_root) as sampler:
             try:
@@ -123,6 +133,8 @@ def run_measured(command: list[str], *, env: dict | None = None, timeout: float 
     finally:
         if log:
             out.close()
+    LAST_CPU["process"] = sampler.cpu.get(process.pid, 0.0)
+    LAST_CPU["tree"] = sum(sampler.cpu.values())
     return seconds, sampler.peak / 2**20, process.returncode, stopped
 
 
@@ -220,15 +232,24 @@ def download_only(sources_file: Path, work: Path) -> Row:
     return row
 
 
-def pantau_crawl(name: str, config_dir: Path, database: Path, log: Path) -> Row:
+def pantau_crawl(name: str, config_dir: Path, database: Path, log: Path, checkout: Path | None = None) -> Row:
+    """``pantau crawl`` of the bench site; ``checkout``: run that Pantau checkout's code (default: this one's),
+    from a working directory outside every checkout (``python -m`` puts the working directory first on
+    sys.path)."""
     row = Row(name)
     before = _stored(database) if database.exists() else 0
+    code_dir = checkout or Path(__file__).resolve().parent.parent
     seconds, peak, code, _ = run_measured(
         [sys.executable, "-m", "crawler", "--database-url", f"sqlite:///{database}", "--config", str(config_dir),
-         "crawl", "--no-progress"], env={**os.environ, "PANTAU_FAST_LOCAL": "1"}, log=log)
+         "crawl", "--no-progress"], env={**os.environ, "PANTAU_FAST_LOCAL": "1", "PYTHONPATH": str(code_dir)},
+        log=log, cwd=database.parent)
     if code != 0:
         return _fail(row, log, code)
     row.seconds, row.peak_rss_mb = seconds, peak
+    row.extra["cpu_crawl_process"] = round(LAST_CPU["process"], 1)
+    row.extra["cpu_tree"] = round(LAST_CPU["tree"], 1)
+    row.note = (f"CPU s: crawl process {LAST_CPU['process']:.1f}, whole tree {LAST_CPU['tree']:.1f}"
+                + (f"; code of {checkout}" if checkout else ""))
     row.pages = _stored(database) - before
     row.extra["stored_total"] = _stored(database)
     return row
@@ -291,6 +312,17 @@ def print_table(rows: list[Row], pages: int, site_note: str) -> None:
     recrawl = by_name.get("re-crawl")
     if recrawl is not None and recrawl.seconds is not None:
         print(f"re-crawl fixed cost    {recrawl.seconds:.1f} s ({recrawl.pages} new articles)")
+    compared = {row.name: row for row in rows if row.name.startswith("compared: ")}
+    for name, ours in (("compared: pantau (end to end)", pantau), ("compared: re-crawl (nothing new)", recrawl)):
+        theirs = compared.get(name)
+        if ours is None or theirs is None or not theirs.seconds or not ours.seconds:
+            continue
+        cpu = ("cpu_crawl_process", "cpu_tree")
+        ratios = ", ".join(f"{key} {ours.extra[key] / theirs.extra[key]:.2f}x" for key in cpu
+                           if ours.extra.get(key) and theirs.extra.get(key))
+        print(f"{name.removeprefix('compared: ')} vs compared code: wall {ours.seconds / theirs.seconds:.2f}x, {ratios}")
+        if theirs.rate and "ceiling" in by_name:
+            print(f"  compared code's pantau / ceiling {ratio(theirs, by_name['ceiling'])}")
 
 
 class _ProgressRows(list):
@@ -320,6 +352,8 @@ def main() -> None:
     parser.add_argument("--site-dir", type=Path, help="where the site is written (default: a cache folder)")
     parser.add_argument("--host", default=None)
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--compare-with", metavar="CHECKOUT", type=Path, default=None,
+                        help="another Pantau checkout: its pantau and re-crawl rows too, in the same run")
     args = parser.parse_args()
     pages = SMALL_PAGES if args.small else args.pages
     host = args.host or (SMALL_HOST if args.small else "127.0.0.61")
@@ -339,6 +373,13 @@ def main() -> None:
             database = work / "pantau.db"
             rows.append(pantau_crawl("pantau (end to end)", site.config_dir, database, work / "pantau.log"))
             rows.append(pantau_crawl("re-crawl (nothing new)", site.config_dir, database, work / "recrawl.log"))
+            if args.compare_with:
+                compared = work / "compared" / "pantau.db"
+                compared.parent.mkdir()
+                rows.append(pantau_crawl("compared: pantau (end to end)", site.config_dir, compared,
+                                         work / "compared-pantau.log", args.compare_with))
+                rows.append(pantau_crawl("compared: re-crawl (nothing new)", site.config_dir, compared,
+                                         work / "compared-recrawl.log", args.compare_with))
             if run_newsplease and port == 80:
                 rows.append(newsplease(base_url, work, args.newsplease_seconds))
             elif run_newsplease:

@@ -156,6 +156,7 @@ def generate_site(root: Path | str, pages: int = 20_000, outlets: int = 4, seed:
     if not force and record_file.exists():
         stored = json.loads(record_file.read_text(encoding="utf-8"))
         if stored.get("params") == params:
+            _link_entities(root / "config")
             return _site_from_record(root, stored)
     started = time.perf_counter()
     if root.exists():
@@ -597,7 +598,15 @@ def _write_config(config: Path, base_url: str, outlets: list[dict[str, Any]]) ->
         lines += [f"{name} = {json.dumps(value, ensure_ascii=False)}" for name, value in entry.items()]
         lines.append("")
     (config / "sources" / "bench.toml").write_text("\n".join(lines), encoding="utf-8")
+    _link_entities(config)
+
+
+def _link_entities(config: Path) -> None:
+    """config/entities: a link to the bundled dictionary of the checkout at hand (again when a cached site's link
+    points into a checkout that is gone)."""
     entities = config / "entities"
+    if entities.is_symlink() and not entities.exists():
+        entities.unlink()
     if not entities.exists():
         bundled = default_config_dir() / "entities"
         try:

@@ -38,6 +38,7 @@ from crawler.article import Mention
 from crawler.config import EntityConfig, SourceConfig
 from crawler.freshness import KnownUrl
 from crawler.heartbeat import start_heartbeat
+from crawler.phases import mark
 from crawler.settings import crawl_settings
 from pipelines.failures import PipelineFailures
 from spiders.news import NewsSpider
@@ -220,6 +221,7 @@ def run_crawl(
     """
     engine = storage.connect(database_url)
     storage.sync_config(engine, sources, entities)
+    mark("config synced to the database")
     overrides = {"PANTAU_OWN_ENDPOINTS": own_endpoints(sources), **(settings_overrides or {})}
     settings = crawl_settings(fast_local=fast_local, **overrides)
     pool = AnalysisPool(sources, entities, workers=settings["PANTAU_ANALYSIS_WORKERS"],
@@ -262,13 +264,16 @@ def run_crawl(
             crawls.append((crawler, context))
             _watch_scheduling(crawler, progress, crawls)
             _start_pool_on_first_article(crawler, pool)
+            _mark_spider_phases(crawler)
             deferred = process.crawl(crawler, source=source, since=since, until=until, max_articles=max_articles,
                                      fetch_planning=planning,
                                      retry_urls=fetch_errors.open_article_errors(engine, source.key),
                                      crawl_context=context)
             deferred.addErrback(_crawl_failed, summary)
+        mark("runs claimed, spiders made")
         if crawls:
             process.start()
+            mark("reactor stopped")
     except KeyboardInterrupt:
         # Ctrl-C before Scrapy installed its own handler (start-up) or after it gave up waiting: the runs
         # claimed so far end as interrupted, with whatever the writer had stored.
@@ -283,6 +288,7 @@ def run_crawl(
             pool.close()
             write_thread.shutdown(wait=True)
             read_thread.shutdown(wait=True)
+            mark("workers and threads stopped")
     elapsed = time.monotonic() - started
     try:
         closed = {context.source.key: _close_run(engine, crawler, context, elapsed) for crawler, context in crawls}
@@ -293,6 +299,7 @@ def run_crawl(
     for summary in closed.values():
         summary.mentions_by_entity = stored_by_run.get(summary.run_id, Counter())
     engine.dispose()
+    mark("runs closed")
     return [closed.get(source.key) or skipped[source.key] for source in sources]
 
 
@@ -346,6 +353,26 @@ def _start_pool_on_first_article(crawler: Crawler, pool: AnalysisPool) -> None:
             pool.start()
 
     crawler.signals.connect(scheduled, signal=signals.request_scheduled, weak=False)
+
+
+def _mark_spider_phases(crawler: Crawler) -> None:
+    """Phase marks (crawler.phases) at the first article request and at the spider's close."""
+    first_article = []
+
+    def scheduled(request, **_: object) -> None:  # noqa: ANN001 - scrapy.Request
+        if not first_article and request.meta.get("pantau_kind") == "article":
+            first_article.append(True)
+            mark("discovery until the first article request")
+
+    def opened(**_: object) -> None:
+        mark("reactor started, spider opened")
+
+    def closed(**_: object) -> None:
+        mark("spider closed (discovery, downloads, pipelines)")
+
+    crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
+    crawler.signals.connect(scheduled, signal=signals.request_scheduled, weak=False)
+    crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
 
 
 def _skipped(source_key: str, busy: storage.RunRecord | None) -> RunSummary:

@@ -37,16 +37,14 @@ TELNETCONSOLE_ENABLED = False
 # default: 2.4 s of the reactor thread's 8.7 s in a 609-page demo crawl, docs/performance.md). A page yields one
 # item; a sitemap yields requests, which are scheduled at once; 4 is plenty.
 CONCURRENT_ITEMS = 4
-# Components a crawl never uses, off so that their modules are not even imported (each crawl process pays
-# them at start: the remote-control extension pulls in aiohttp and platformdirs, ~0.15 s).
-EXTENSIONS = {
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
-    "scrapy.extensions.memdebug.MemoryDebugger": None,
-    "scrapy.extensions.feedexport.FeedExporter": None,
-    "scrapy.extensions.spiderstate.SpiderState": None,
-}
-DOWNLOAD_HANDLERS = {"s3": None, "ftp": None, "file": None, "data": None}
+# Components a crawl never uses, left out of Scrapy's *_BASE dicts themselves so that their modules are not even
+# imported: Scrapy imports every key of EXTENSIONS / DOWNLOADER_MIDDLEWARES, those set to None included, to
+# match class paths (scrapy.settings.BaseSettings.get_component_priority_dict_with_base). Disabling them there
+# still cost each crawl process ~0.4 s of CPU at start: the remote-control extension pulls in aiohttp and
+# platformdirs, the feed exporter ftplib and boto, the cookies middleware (off: COOKIES_ENABLED) tldextract.
+# (The *_BASE dicts without them are made by crawl_settings: importing Scrapy here would slow every command.)
+EXTENSIONS: dict[str, int | None] = {}
+DOWNLOAD_HANDLERS: dict[str, str | None] = {}
 REDIRECT_MAX_TIMES = 5
 DNS_TIMEOUT = 15
 LOG_LEVEL = "WARNING"
@@ -59,8 +57,6 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 
 DOWNLOADER_MIDDLEWARES = {
-    # Scrapy's offsite middleware lets dont_filter requests and their redirects through: ours checks them all.
-    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "spiders.middlewares.SourceOffsiteMiddleware": 50,
     "spiders.middlewares.PrivateAddressGuardMiddleware": 51,
 }
@@ -72,6 +68,13 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 800,
     "pipelines.cluster.ClusterPipeline": 850,
 }
+
+UNUSED_EXTENSIONS = ("telnet.TelnetConsole", "remote_control.RemoteControl", "memdebug.MemoryDebugger",
+                     "feedexport.FeedExporter", "spiderstate.SpiderState")
+# Scrapy's offsite middleware lets dont_filter requests and their redirects through: ours (in
+# DOWNLOADER_MIDDLEWARES) checks them all.
+UNUSED_DOWNLOADER_MIDDLEWARES = ("offsite.OffsiteMiddleware", "cookies.CookiesMiddleware")
+DOWNLOAD_SCHEMES = ("http", "https")
 
 # Pantau's own settings.
 # Let crawls reach any loopback or private address. Never on in production; tests and the demo do not need it.
@@ -102,7 +105,9 @@ def crawl_settings(*, fast_local: bool = False, **overrides: Any) -> dict[str, A
     """The settings dict for a crawl. ``fast_local`` drops politeness delays for loopback test sites (the
     addresses they may reach are still only the sources' own: ``PANTAU_OWN_ENDPOINTS``)."""
     settings = {name: value for name, value in globals().items()
-                if name.isupper() and name not in ("FAST_LOCAL_ENV", "ANALYSIS_TIMEOUT_ENV")}
+                if name.isupper() and name not in ("FAST_LOCAL_ENV", "ANALYSIS_TIMEOUT_ENV", "UNUSED_EXTENSIONS",
+                                                   "UNUSED_DOWNLOADER_MIDDLEWARES", "DOWNLOAD_SCHEMES")}
+    settings.update(_component_bases())
     settings["USER_AGENT"] = user_agent()  # the environment at crawl time, not at import time
     if not fast_local and "USER_AGENT" not in overrides:
         warn_without_contact()
@@ -118,3 +123,19 @@ def crawl_settings(*, fast_local: bool = False, **overrides: Any) -> dict[str, A
         )
     settings.update(overrides)
     return settings
+
+
+def _component_bases() -> dict[str, dict[str, Any]]:
+    """Scrapy's EXTENSIONS_BASE, DOWNLOADER_MIDDLEWARES_BASE and DOWNLOAD_HANDLERS_BASE without the components a
+    crawl never uses (see EXTENSIONS above)."""
+    from scrapy.settings import default_settings
+
+    return {
+        "EXTENSIONS_BASE": {path: order for path, order in default_settings.EXTENSIONS_BASE.items()
+                            if path.removeprefix("scrapy.extensions.") not in UNUSED_EXTENSIONS},
+        "DOWNLOADER_MIDDLEWARES_BASE": {
+            path: order for path, order in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items()
+            if path.removeprefix("scrapy.downloadermiddlewares.") not in UNUSED_DOWNLOADER_MIDDLEWARES},
+        "DOWNLOAD_HANDLERS_BASE": {scheme: path for scheme, path in default_settings.DOWNLOAD_HANDLERS_BASE.items()
+                                   if scheme in DOWNLOAD_SCHEMES},
+    }

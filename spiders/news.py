@@ -47,6 +47,7 @@ from crawler.feeds import FeedError, read_feed
 from crawler.fetch_failures import FetchFailure, FetchKind
 from crawler.freshness import FetchInfo, KnownUrl, conditional_headers, parse_lastmod, plan_fetch
 from crawler.sitemaps import SitemapError, read_sitemap
+from crawler.story_pages import is_single_page_url, may_link_continuation
 from crawler.urls import canonical_url
 from spiders.items import ArticleItem
 from spiders.resolver import refusal_for
@@ -418,14 +419,15 @@ class NewsSpider(scrapy.Spider):
     def _next_page_or_item(self, item: ArticleItem, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
         """Multi-page stories: fetch the single-page view when offered, else pages 2..N one after another."""
         # Raw URLs, not canonical ones: canonical_url folds "?page=2" and "?page=all" into the story's URL.
-        # Imported here: crawler.extract brings trafilatura (~0.35 s at start), which a crawl that fetches no
-        # article (a re-crawl of an unchanged site) never needs in this process.
-        from crawler.extract import find_continuation_pages
-
         fetched = item.fetched_pages
         fetched.add(response.url.split("#")[0])
-        if len(fetched) < MAX_STORY_PAGES:
-            for url in find_continuation_pages(response.text, response.url):
+        text = response.text
+        # Most pages link no further page, which a look at their raw <a> tags tells without parsing them: the
+        # parse (and the import of crawler.extract: trafilatura, ~1 s) stays in the workers for those pages.
+        if len(fetched) < MAX_STORY_PAGES and may_link_continuation(text, response.url):
+            from crawler.extract import find_continuation_pages
+
+            for url in find_continuation_pages(text, response.url):
                 if url.split("#")[0] not in fetched:
                     fetched.add(url.split("#")[0])
                     yield scrapy.Request(url, callback=self.parse_continuation, errback=self.on_continuation_error,
@@ -435,8 +437,6 @@ class NewsSpider(scrapy.Spider):
         yield item
 
     def parse_continuation(self, response: Response, item: ArticleItem) -> Iterator[ArticleItem | scrapy.Request]:
-        from crawler.extract import is_single_page_url
-
         text = page_text(response)
         if is_single_page_url(response.url):
             item.html = text  # the whole story on one page replaces the first page

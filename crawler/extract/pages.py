@@ -1,45 +1,17 @@
 """Multi-page stories: the URLs of pages 2..N (numbered links, page parameters and suffixes, a lone "next"
-link), or the single-page view when the page offers one. Cheap: lxml only.
+link), or the single-page view when the page offers one. Cheap: lxml only. The URL rules are
+:mod:`crawler.story_pages`'s, shared with the crawl's first look at the raw markup.
 """
 
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
 from crawler.extract.tree import _text_of, parse_html
+from crawler.story_pages import _SHOW_ALL, _SHOW_ALL_TEXT, _page_number, is_single_page_url  # noqa: F401 - re-exported
 from crawler.urls import normalize_url, same_site
-
-_PAGE_PARAM = re.compile(r"^(?:page|halaman|hal|pg|paged)$", re.IGNORECASE)
-_PAGE_LINK_TEXT = re.compile(r"^\s*(?:halaman\s*|hal\.?\s*|page\s*)?(\d{1,2})\s*$", re.IGNORECASE)
-_SHOW_ALL = re.compile(r"[?&](?:page|halaman|showpage)=all\b|[?&]single=1\b|/all/?$", re.IGNORECASE)
-_SHOW_ALL_TEXT = re.compile(r"tampilkan\s+semua|lihat\s+semua\s+halaman|baca\s+(?:dalam\s+)?satu\s+halaman|"
-                            r"single\s+page|show\s+all|tampilan\s+penuh|baca\s+full|semua\s+halaman", re.IGNORECASE)
-
-
-def is_single_page_url(url: str) -> bool:
-    """True for the single-page view of a multi-page story ("?page=all", "?single=1", ".../all"), the kind of URL
-    :func:`find_continuation_pages` returns alone: fetch it instead of pages 2..N and extract it as the story."""
-    return bool(_SHOW_ALL.search(url.split("#")[0]))
-
-
-def _page_number(candidate: str, base: str) -> int | None:
-    """The page number ``candidate`` adds to the story at ``base`` (same path, a page parameter or suffix)."""
-    cand, origin = urlsplit(candidate), urlsplit(base)
-    if not same_site(candidate, base):
-        return None
-    for key, value in parse_qsl(cand.query):
-        if _PAGE_PARAM.match(key) and value.isdigit() and cand.path.rstrip("/") == origin.path.rstrip("/"):
-            return int(value)
-    base_path = origin.path.rstrip("/")
-    path = cand.path.rstrip("/")
-    match = re.fullmatch(re.escape(base_path) + r"(?:/|-|/halaman-?|/page/?)(\d{1,2})", path)
-    if match:
-        return int(match.group(1))
-    return None
-
 
 def find_continuation_pages(html: str | bytes | HtmlElement, url: str) -> list[str]:
     """URLs of pages 2..N of a multi-page story, or just its single-page ("?page=all") URL when it offers one.
