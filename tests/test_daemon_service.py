@@ -261,3 +261,46 @@ def test_job_listeners_log_missed_skipped_and_failed_jobs(daemon: Daemon, caplog
     assert ("WARNING", "crawl of tribun is due but its previous run is still going or waiting: skipped this time") \
         in messages
     assert ("ERROR", "crawl job of diksi failed in the daemon: RuntimeError('database is locked')") in messages
+
+
+def test_an_edit_is_reloaded_at_once_by_the_watch_not_by_the_poll(sqlite_url: str, config_dir: Path) -> None:
+    """watchfiles tells the daemon of the edit: with the poll an hour away, the new interval is live in seconds."""
+    import threading
+    import time
+
+    daemon = make_daemon(sqlite_url, config_dir, poll_seconds=3600.0)
+    daemon.start(paused=True)
+    loop = threading.Thread(target=daemon._main_loop, daemon=True)
+    try:
+        assert daemon.config_events is not None and daemon.config_events.active
+        loop.start()
+        time.sleep(1.5)  # the loop's first pass (its start-up reload) is done; the next poll is an hour away
+        write_sources(config_dir, SOURCES.replace("interval_minutes = 30", "interval_minutes = 20"))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and jobs(daemon)["crawl:diksi"].trigger.interval != dt.timedelta(minutes=20):
+            time.sleep(0.2)
+        assert jobs(daemon)["crawl:diksi"].trigger.interval == dt.timedelta(minutes=20)
+    finally:
+        daemon._stop_signals = 1
+        daemon.wake.set()
+        loop.join(timeout=10)
+        daemon.close()
+    assert not loop.is_alive()
+
+
+def test_config_events_ignore_editor_backups_and_hidden_files(tmp_path: Path) -> None:
+    import threading
+
+    from crawler.daemon.config_watch import ConfigEvents
+
+    (tmp_path / "sources").mkdir()
+    seen = threading.Event()
+    events = ConfigEvents(tmp_path, seen.set, debounce_ms=50).start()
+    try:
+        (tmp_path / "sources" / "news.toml~").write_text("backup", encoding="utf-8")
+        (tmp_path / "sources" / ".news.toml.swp").write_text("swap", encoding="utf-8")
+        assert not seen.wait(2.0), "an editor's backup or swap file woke the daemon"
+        (tmp_path / "sources" / "news.toml").write_text("[[sources]]\n", encoding="utf-8")
+        assert seen.wait(10.0), "a real edit was not reported"
+    finally:
+        events.stop()

@@ -40,7 +40,8 @@ def _seconds(value: float) -> dt.timedelta:
               help="Crawl every source every SECONDS instead of its configured interval (trying the daemon "
                    "against `pantau demo serve`, tests).")
 @click.option("--poll", "poll_seconds", type=click.FloatRange(min=0.1), default=5, show_default=True,
-              metavar="SECONDS", help="How often to check the config folder for edits (SIGHUP reloads at once).")
+              metavar="SECONDS", help="How often to check the config folder for edits when it cannot be watched (edits are heard at "
+                   "once through watchfiles; SIGHUP reloads at once).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="One line per event on stderr: text for people, json for log collectors.")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,

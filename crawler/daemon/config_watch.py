@@ -1,7 +1,9 @@
 """Config reloads for the daemon: notice edits, validate them, and keep the last good copy for the crawls.
 
-The daemon polls a fingerprint of the config folder (every file's path, size and modification time) and reloads
-on a change or on SIGHUP. A valid config is copied into a private snapshot folder that child crawls read, so a
+The daemon is told of edits by watchfiles (inotify on Linux: :class:`ConfigEvents`), and reloads on such an event,
+on SIGHUP, or — the safety net for file systems that send no events (some network and bind mounts) — when a slow
+poll finds the folder's fingerprint (every file's path, size and modification time) changed. The fingerprint stays
+the one test of "changed": an event only says "look now", so an edit made while a reload runs is never lost. A valid config is copied into a private snapshot folder that child crawls read, so a
 half-saved or broken edit never reaches a crawl: the daemon logs one error and keeps the last good schedule
 and files until the next edit fixes them.
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +41,55 @@ def config_fingerprint(config_dir: Path) -> Fingerprint:
 
 def _ignored(relative: Path) -> bool:
     return any(part.startswith(".") or part == "__pycache__" or part.endswith("~") for part in relative.parts)
+
+
+class ConfigEvents:
+    """A thread that calls ``on_change`` when watchfiles reports an edit in the config folder (debounced)."""
+
+    def __init__(self, config_dir: Path, on_change: Callable[[], None], *, debounce_ms: int = 200) -> None:
+        self.config_dir, self.on_change, self.debounce_ms = config_dir, on_change, debounce_ms
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self.failed: str | None = None  # why the watch stopped, when it did
+
+    @property
+    def active(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and self.failed is None
+
+    def start(self) -> ConfigEvents:
+        self._thread = threading.Thread(target=self._watch, name="pantau-config-watch", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout=5)  # the first watch set up (or failed): edits from now on are seen
+        return self
+
+    def _relevant(self, _change: object, path: str) -> bool:
+        try:
+            return not _ignored(Path(path).relative_to(self.config_dir))
+        except ValueError:
+            return True
+
+    def _watch(self) -> None:
+        import watchfiles
+
+        try:
+            for _changes in watchfiles.watch(self.config_dir, watch_filter=self._relevant, debounce=self.debounce_ms,
+                                             stop_event=self._stop, yield_on_timeout=True, rust_timeout=500,
+                                             raise_interrupt=False, recursive=True):
+                self._ready.set()
+                if _changes:
+                    self.on_change()
+        except Exception as error:  # noqa: BLE001 - e.g. no inotify watches left: the slow poll takes over
+            self.failed = f"{type(error).__name__}: {error}"
+            logger.warning("cannot watch %s for edits (%s); checking it every poll instead", self.config_dir,
+                           self.failed)
+        finally:
+            self._ready.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 import storage
 from crawler.config import ConfigError
 from crawler.daemon.alerts import AlertChecker
-from crawler.daemon.config_watch import ConfigWatcher
+from crawler.daemon.config_watch import ConfigEvents, ConfigWatcher
 from crawler.daemon.lock import DaemonLock
 from crawler.daemon.plan import JOB_PREFIX, JobPlan, diff_plans, first_run_time, format_interval, plan_jobs, \
     validate_plans
@@ -47,6 +47,9 @@ from storage import daemon_state, worker_heartbeats
 logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
+# How often the config folder is still checked while watchfiles reports its edits (the safety net for file systems
+# that send no events); without a working watch the daemon checks every ``poll_seconds``.
+WATCHED_POLL_SECONDS = 60.0
 EXIT_LOCK_LOST = 1
 
 
@@ -59,7 +62,7 @@ class DaemonOptions:
     grace_period: dt.timedelta = dt.timedelta(seconds=60)
     every: dt.timedelta | None = None          # overrides every source's interval (demo site, tests)
     max_jitter: dt.timedelta | None = None
-    poll_seconds: float = 5.0                  # config folder check
+    poll_seconds: float = 5.0                  # config folder check when it cannot be watched
     heartbeat_seconds: float = 15.0
     python: str | None = None
     allow_private_addresses: bool = False      # children may crawl loopback (the demo site, tests)
@@ -82,6 +85,7 @@ class Daemon:
         self.wake = threading.Event()
         self._stop_signals = 0
         self._reload_requested = False
+        self._config_edited = False  # set by the watchfiles thread (ConfigEvents)
         self._schedule_dirty = True
         self._snapshot_users: dict[Path, int] = {}
         self._snapshot_lock = threading.Lock()
@@ -109,6 +113,7 @@ class Daemon:
                                started_at=self.started_at)
         self.lock.acquire()  # raises DaemonAlreadyRunning with the one-line refusal
         self.watcher = ConfigWatcher(options.config_dir)
+        self.config_events: ConfigEvents | None = None
         self.engine = None
         self.heartbeat = None
         try:
@@ -143,6 +148,7 @@ class Daemon:
             self.scheduler = self._make_scheduler(len(plans))
             self._apply(plans)
             self.scheduler.start(paused=paused)
+            self.config_events = ConfigEvents(options.config_dir, self._on_config_event).start()
         except BaseException:
             self.close()
             raise
@@ -158,6 +164,8 @@ class Daemon:
             scheduler.shutdown(wait=False)
         if getattr(self, "alerts", None) is not None:
             self.alerts.stop()
+        if getattr(self, "config_events", None) is not None:
+            self.config_events.stop()
         if getattr(self, "heartbeat", None) is not None:
             self.heartbeat.stop()
             self.heartbeat = None
@@ -290,7 +298,11 @@ class Daemon:
                 return EXIT_OK
             now = clock()
             forced = self._reload_requested
-            if forced or now - last_poll >= options.poll_seconds:
+            edited, self._config_edited = self._config_edited, False
+            # With watchfiles' events the poll is only the safety net for file systems that send none.
+            poll_every = options.poll_seconds if self.config_events is None or not self.config_events.active \
+                else max(options.poll_seconds, WATCHED_POLL_SECONDS)
+            if forced or edited or now - last_poll >= poll_every:
                 self._reload_requested = False
                 if forced:
                     logger.info("SIGHUP: reloading the config")
@@ -341,6 +353,10 @@ class Daemon:
 
     def _on_reload_signal(self, _signum: int) -> None:
         self._reload_requested = True
+        self.wake.set()
+
+    def _on_config_event(self) -> None:
+        self._config_edited = True
         self.wake.set()
 
     def _on_job_event(self, event: JobEvent) -> None:
