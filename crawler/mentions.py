@@ -122,11 +122,25 @@ _GENERIC_AFTER = re.compile(r"\s*(?:se-|se\s|/|kabupaten\s*/\s*kota|kab\s*/\s*ko
                             r"kabupaten\s+dan\s+kota|di\s+daerah|di\s+(?:tiap|setiap|semua|masing-masing)\b|"
                             r"dari\s+\d+\s+(?:provinsi|kabupaten|kota|daerah)|setempat\b|terdekat\b|"
                             r"mana\s+pun\b|manapun\b)", re.IGNORECASE)
-_GENERIC_BEFORE = re.compile(r"\b(?:para|seluruh|semua|setiap|tiap|antar|berbagai|sejumlah|beberapa|"
-                             r"masing-masing|sesama|kalangan|banyak|sebagian|sebuah|suatu|"
-                             # the institution as such: "fungsi pengawasan DPRD", "peran DPRD"
-                             r"(?:fungsi|peran|kewenangan|wewenang|tugas|hak|lembaga|kelembagaan)"
-                             r"(?:\s+(?:pengawasan|legislasi|anggaran|budgeting|pokok))?)\s+$", re.IGNORECASE)
+_GENERIC_WORDS = ("para", "seluruh", "semua", "setiap", "tiap", "antar", "berbagai", "sejumlah", "beberapa",
+                  "masing-masing", "sesama", "kalangan", "banyak", "sebagian", "sebuah", "suatu")
+# the institution as such: "fungsi pengawasan DPRD", "peran DPRD"
+_INSTITUTION_WORDS = ("fungsi", "peran", "kewenangan", "wewenang", "tugas", "hak", "lembaga", "kelembagaan")
+_INSTITUTION_ASPECTS = ("pengawasan", "legislasi", "anggaran", "budgeting", "pokok")
+# Before a bare form, at the end of the 40 characters before it:
+#     \b(?:GENERIC|INSTITUTION(?:\s+ASPECT)?)\s+$   (any case)
+# written backwards and matched at the start of the reversed window: a regex searched for at the end of a
+# window tries every alternative at every position of it, and this runs for every bare form.
+_GENERIC_BEFORE_REVERSED = re.compile(r"\s+(?:%s|(?:(?:%s)\s+)?(?:%s))\b" % (
+    "|".join(word[::-1] for word in _GENERIC_WORDS), "|".join(word[::-1] for word in _INSTITUTION_ASPECTS),
+    "|".join(word[::-1] for word in _INSTITUTION_WORDS)), re.IGNORECASE)
+
+
+def _generic_before(text: str, start: int) -> bool:
+    """Whether a plural or generic word ends the 40 characters before ``start`` ("para Kapolres")."""
+    return _GENERIC_BEFORE_REVERSED.match(text[max(0, start - 40):start][::-1]) is not None
+
+
 # Before any form: not the body itself but a person who is no longer or not yet in it ("mantan anggota DPRD
 # Kaltim", "caleg DPRD Kaltim"), or an association of such bodies ("Asosiasi DPRD Kota Seluruh Indonesia").
 # The association words must be capitalised (a name): "dalam forum DPRD Kaltim" is the council's own forum.
@@ -141,9 +155,9 @@ _NOT_BODY_WORDS = frozenset({"mantan", "eks", "bekas", "purnabakti", "calon", "c
                              "forum", "ikatan", "persatuan", "himpunan", "paguyuban", "perkumpulan"})
 
 
-def _may_not_be_body(text: str) -> bool:
-    """Whether ``text`` holds any word :func:`_not_the_body` looks for (else no form in it can fail it)."""
-    lowered = text.lower()
+def _may_not_be_body(lowered: str) -> bool:
+    """Whether ``lowered`` (a text's lowercased copy) holds any word :func:`_not_the_body` looks for (else no form
+    in the text can fail it)."""
     return any(word in lowered for word in _NOT_BODY_WORDS)
 
 
@@ -363,15 +377,29 @@ class Matcher:
                 slot.targets.append(_Target(_BLOCKER, "name", False))
         for form, region in gazetteer_forms():
             add(form).regions.append((region, form))
+        # Forms of bodies (and blockers) in one automaton, scanned for every field; region words in another,
+        # scanned only for an article whose bare forms need region evidence (most never do), so that their
+        # hits cost nothing in the common case. A key that is both is in both.
         automaton = ahocorasick.Automaton()
+        regions = ahocorasick.Automaton()
         for key, slot in by_key.items():
             slot.needs_capital = bool(slot.targets) and (
                 slot.single_token or all(target.bare for target in slot.targets))
             slot.bare_only = slot.needs_capital and not slot.single_token
             slot.sector = any(target.sector for target in slot.targets)
             self._keys.append(slot)
-            automaton.add_word(key, _slot_of(slot))
+            compiled = _slot_of(slot)
+            if slot.targets:
+                # What the scan loop reads per hit, unpacked from one tuple: the length, which capital test the
+                # form needs (0 none, 1 a capital first letter, 2 every content word capitalised), the slot.
+                capital_test = 2 if slot.bare_only else 1 if slot.needs_capital else 0
+                automaton.add_word(key, (slot.length, capital_test, compiled))
+            if slot.regions:
+                regions.add_word(key, (slot.length, compiled.regions))
         automaton.make_automaton()
+        if len(regions):
+            regions.make_automaton()
+        self._region_automaton = regions
         return automaton
 
     def _blockers(self) -> Iterable[str]:
@@ -399,28 +427,33 @@ class Matcher:
         fields = self._fields(article)
         texts = dict(fields)
         found: list[_Found] = []
-        # Region words seen in the title and text, checked only if a bare form needs context (most articles
-        # name every body in full and never look at them).
-        region_hits: list[tuple[MentionField, str, _ZoneMap, list[tuple[int, int, _Slot, bool]]]] = []
+        # The title and text as scanned, for region evidence: read only if a bare form needs context (most
+        # articles name every body in full and never look at them).
+        scanned: list[tuple[MentionField, str, str, Callable[[int], int] | None, _ZoneMap | None]] = []
+        suspect: set[str] = set()  # fields holding a word that _not_the_body looks for
         published_at = article.published_at
         for name, text in fields:
             if not text:
                 continue
-            hits, regions = self._scan(text)
-            if not hits and not regions:
-                continue
-            zones = _ZoneMap(name, text)
-            if regions and name in ("title", "text"):
-                region_hits.append((name, text, zones, regions))
-            for start, end, slot in _longest_first(hits):
-                if slot.blocker_only:
-                    continue
-                found.append(self._classify(name, start, end, slot, zones.zone(start), published_at))
+            normal, mapping = normalise(text)
+            originals = _offset_map(mapping)
+            hits = self._scan(text, normal, originals)
+            zones = None
+            if hits:
+                zones = _ZoneMap(name, text)
+                for start, end, slot in _longest_first(hits):
+                    if slot.blocker_only:
+                        continue
+                    found.append(self._classify(name, start, end, slot, zones.zone(start), published_at))
+                # _not_the_body needs one of its words before the form: most fields have none at all (the
+                # normalised copy is lowercased already).
+                if _may_not_be_body(normal):
+                    suspect.add(name)
+            if name == "title" or name == "text":
+                scanned.append((name, text, normal, originals, zones))
         if not found:
             return []
         found = _join_bracketed(found, texts)
-        # _not_the_body needs one of its words before the form: most fields have none at all.
-        suspect = {name for name, text in fields if text and _may_not_be_body(text)}
         if suspect:
             found = [item for item in found if item.field not in suspect
                      or not _not_the_body(texts[item.field], item.start)]
@@ -433,23 +466,21 @@ class Matcher:
         if any(item.entity is None for item in found):
             def region_evidence() -> list[Region]:
                 # Only the set of region names counts as evidence (_from_regions), so a region already accepted
-                # is not checked again at its next occurrence. Region-only hits were not checked for word
-                # boundaries while scanning (most articles never get here): they are now.
+                # is not checked again at its next occurrence.
                 evidence: list[Region] = []
                 accepted: set[str] = set()
-                for _name, text, zones, regions in region_hits:
-                    for start, end, slot, checked in regions:
-                        if all(region.name in accepted for region, _form in slot.regions):
+                for name, text, normal, originals, zones in scanned:
+                    for start, end, regions in self._region_hits(text, normal, originals):
+                        if all(region.name in accepted for region, _form in regions):
                             continue
-                        if not checked and (not _at_word_boundaries(text, start, end)
-                                            or _in_identifier(text, start, end)):
-                            continue
-                        for region, form in slot.regions:
+                        for region, form in regions:
                             if region.name not in accepted and _region_word_ok(text, start, end, text[start:end],
-                                                                               form) \
-                                    and zones.zone(start) in COUNTED_ZONES:
-                                accepted.add(region.name)
-                                evidence.append(region)
+                                                                               form):
+                                if zones is None:
+                                    zones = _ZoneMap(name, text)
+                                if zones.zone(start) in COUNTED_ZONES:
+                                    accepted.add(region.name)
+                                    evidence.append(region)
                 return evidence
 
             self._resolve_context(found, fields, region_evidence, published_at, source)
@@ -471,36 +502,30 @@ class Matcher:
                 ("caption", "\n".join(article.captions)), ("tags", "\n".join(article.tags)),
                 ("related", "\n".join(article.related)), ("byline", article.byline or "")]
 
-    def _scan(self, text: str) -> tuple[list[_Hit], list[tuple[int, int, _Slot, bool]]]:
-        """Automaton hits at word boundaries and outside identifiers: forms of bodies (capitalised where the
-        form must be); and region words, with whether they were checked already (a key that is only a region
-        word is checked later, when an article needs region evidence)."""
-        normal, mapping = normalise(text)
-        originals = _offset_map(mapping)
+    def _scan(self, text: str, normal: str, originals: Callable[[int], int] | None) -> list[_Hit]:
+        """Automaton hits of forms of bodies at word boundaries and outside identifiers, capitalised where the
+        form must be. ``normal`` is :func:`normalise`'s copy of ``text``, ``originals`` its offset map."""
         hits: list[_Hit] = []
-        regions: list[_Hit] = []
+        append = hits.append
         size = len(text)
-        for end_index, slot in self._automaton.iter(normal):
+        for end_index, (length, capital_test, slot) in self._automaton.iter(normal):
             if originals is None:
                 end = end_index + 1
-                start = end - slot.length
+                start = end - length
             else:
-                start, end = originals(end_index - slot.length + 1), originals(end_index) + 1
-            if not slot.has_targets:
-                # A region word only: evidence that is read for few articles, so its checks wait till then.
-                regions.append((start, end, slot, False))
-                continue
+                start, end = originals(end_index - length + 1), originals(end_index) + 1
             # Whole words only (inlined _at_word_boundaries: this runs for every automaton hit). A form with
             # whitespace (or the edge) on both sides is its own token, so no identifier can hold it.
-            spaced = True
             if start:
                 before = text[start - 1]
                 if before.isalnum():
                     if not (before.islower() and text[start].isupper()):
                         continue
                     spaced = False
-                elif not before.isspace():
-                    spaced = False
+                else:
+                    spaced = before.isspace()
+            else:
+                spaced = True
             if end < size:
                 after = text[end]
                 if after.isalnum():
@@ -508,16 +533,30 @@ class Matcher:
                             text[end:end + 3].lower() == "nya" and (end + 3 == size or not text[end + 3].isalnum())):
                         continue
                     spaced = False
-                elif not after.isspace():
+                elif spaced and not after.isspace():
                     spaced = False
+            if capital_test and not (text[start].isupper() and (capital_test == 1 or _capitalised(text[start:end]))):
+                continue
             if not spaced and _in_identifier(text, start, end):
                 continue
-            if slot.has_targets and (not slot.needs_capital or (
-                    text[start].isupper() and (not slot.bare_only or _capitalised(text[start:end])))):
-                hits.append((start, end, slot))
-            if slot.regions:
-                regions.append((start, end, slot, True))
-        return hits, regions
+            append((start, end, slot))
+        return hits
+
+    def _region_hits(self, text: str, normal: str, originals: Callable[[int], int] | None
+                     ) -> list[tuple[int, int, tuple[tuple[Region, str], ...]]]:
+        """Region words in ``text`` at word boundaries and outside identifiers: ``(start, end, regions)``."""
+        if not len(self._region_automaton):
+            return []
+        found = []
+        for end_index, (length, regions) in self._region_automaton.iter(normal):
+            if originals is None:
+                end = end_index + 1
+                start = end - length
+            else:
+                start, end = originals(end_index - length + 1), originals(end_index) + 1
+            if _at_word_boundaries(text, start, end) and not _in_identifier(text, start, end):
+                found.append((start, end, regions))
+        return found
 
     # ------------------------------------------------------------------ resolving
     def _valid_on(self, number: int, day: dt.date | None) -> bool:
@@ -594,15 +633,15 @@ class Matcher:
                 continue
             text = texts[item.field]
             candidates = self._prefer_valid(item.candidates, published_at)
-            before, after = text[:item.start], text[item.end:]
-            if _GENERIC_BEFORE.search(before[-40:]) or _GENERIC_AFTER.match(after):
+            end = item.end  # the patterns below match at the end of the form (none looks behind it)
+            if _generic_before(text, item.start) or _GENERIC_AFTER.match(text, end):
                 # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
                 partner = self._pair_partner(item, found, text)
                 if partner is None:
                     continue
             if item.sector:
                 # "Polsek Sungai Pinang", "Kapolsek Balikpapan Selatan": another sector's station.
-                word = _CAPITAL_WORD.match(after)
+                word = _CAPITAL_WORD.match(text, end)
                 if word and word.group(1).lower() not in _RANKS:
                     foreign.append(item)
                     continue
@@ -616,12 +655,12 @@ class Matcher:
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
                     continue
-            level = _LEVEL_WORD_AFTER.match(after)
+            level = _LEVEL_WORD_AFTER.match(text, end)
             if level:  # "BPBD kota", "DPRD provinsi": the level narrows the candidates
                 wanted = level.group(1).lower().rstrip(".")
                 wanted = {"prov": "provinsi", "kab": "kabupaten"}.get(wanted, wanted)
                 candidates = [number for number in candidates if self.entities[number].level == wanted]
-            following = self._region_after(after)
+            following = self._region_after(text, end)
             if following is not None:
                 same = [number for number in candidates if _same_region(self.entities[number].region, following)]
                 if len(same) == 1:
@@ -629,11 +668,11 @@ class Matcher:
                 else:
                     foreign.append(item)  # another region's body, not in the dictionary
                 continue
-            if _LEVEL_AFTER.match(after):
+            if _LEVEL_AFTER.match(text, end):
                 foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
                 continue
             nationals = [number for number in candidates if self.entities[number].level == "nasional"]
-            if _NATIONAL_AFTER.match(after):
+            if _NATIONAL_AFTER.match(text, end):
                 # "Kominfo RI", "Kominfo pusat": the central body, never a regional one.
                 if nationals:
                     item.entity, item.resolution = nationals[0], "name"
@@ -676,9 +715,9 @@ class Matcher:
         return None
 
     @staticmethod
-    def _region_after(after: str) -> str | None:
+    def _region_after(text: str, end: int) -> str | None:
         # "BPBD Berau", "BRIDA) Jawa Tengah" (inside "(BRIDA) Jawa Tengah"), "Daerah (BRIDA) Jawa Tengah".
-        match = _REGION_AFTER.match(after)
+        match = _REGION_AFTER.match(text, end)
         if not match:
             return None
         words = match.group(2).split()
@@ -900,18 +939,48 @@ def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
 
 
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
-    """Non-overlapping hits, longer ones first; returned in text order."""
+    """Non-overlapping hits, longer ones first (ties: the earlier one); returned in text order.
+
+    One sweep in text order cuts the hits into runs that overlap each other (most hits overlap nothing and
+    are kept as they come); only inside a run do lengths decide. Hits of different runs never overlap, so
+    this keeps exactly what taking all hits longest first would."""
     if len(hits) < 2:
         return hits
+    hits.sort()  # (start, end) is unique per hit, so the sort never compares slots
     taken: list[_Hit] = []
-    occupied = bytearray(max(hit[1] for hit in hits))
-    # (-length, start) is unique per hit, so the tuple sort never compares slots.
-    for _negative_length, start, end, slot in sorted([(start - end, start, end, slot) for start, end, slot in hits]):
-        if occupied.find(1, start, end) < 0:
-            taken.append((start, end, slot))
-            occupied[start:end] = b"\x01" * (end - start)
-    taken.sort()  # by start: taken hits do not overlap, so starts differ and slots are never compared
+    run = [hits[0]]
+    reach = hits[0][1]
+    for hit in hits[1:]:
+        if hit[0] < reach:
+            run.append(hit)
+            if hit[1] > reach:
+                reach = hit[1]
+            continue
+        if len(run) == 1:
+            taken.append(run[0])
+        else:
+            taken.extend(_longest_of_run(run))
+        run = [hit]
+        reach = hit[1]
+    if len(run) == 1:
+        taken.append(run[0])
+    else:
+        taken.extend(_longest_of_run(run))
     return taken
+
+
+def _longest_of_run(run: list[_Hit]) -> list[_Hit]:
+    kept: list[_Hit] = []
+    for hit in sorted(run, key=_longest_key):
+        start, end = hit[0], hit[1]
+        if all(end <= other[0] or start >= other[1] for other in kept):
+            kept.append(hit)
+    kept.sort()
+    return kept
+
+
+def _longest_key(hit: _Hit) -> tuple[int, int]:
+    return hit[0] - hit[1], hit[0]
 
 
 def _snippet(text: str, start: int, end: int) -> str:
