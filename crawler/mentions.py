@@ -59,6 +59,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import lru_cache
 
 import ahocorasick
@@ -88,6 +89,10 @@ _CHAR_MAP = str.maketrans({
     "\u202f": " ", "\u200b": " ", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
     "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
 })
+# The same as (char, replacement) pairs: str.translate looks every character up in the map (tens of µs for an
+# article, hundreds when it has one non-ASCII character), str.replace of the few present ones costs next to nothing.
+# No replacement is itself replaced, so replacing one after another is the same as translating.
+_CHAR_PAIRS = tuple((chr(code), replacement) for code, replacement in _CHAR_MAP.items())
 _MULTISPACE = re.compile(r" {2,}")
 
 # Things that look like words but are identifiers: URLs, e-mail addresses, domains, hashtags, handles,
@@ -189,6 +194,11 @@ _NOT_REGION_BEFORE = frozenset({"tribun", "pupuk", "pt", "bank", "radar", "haria
 _NOT_REGION_AFTER = frozenset({"post", "pos", "today", "kece", "daily", "news", "tv", "fm", "online",
                                "terkini", "faktual", "media", "group"})
 
+_new_mention = object.__new__
+_set_attribute = object.__setattr__
+if tuple(field.name for field in dataclass_fields(Mention)) != (
+        "entity_id", "surface", "start", "end", "field", "zone", "resolution", "snippet"):
+    raise RuntimeError("crawler.article.Mention's fields changed: update Matcher.find, which fills them")
 _FIELD_ORDER: tuple[MentionField, ...] = ("title", "text", "caption", "tags", "related", "byline")
 _FIELD_ZONE: dict[str, MentionZone] = {"title": "title", "caption": "caption", "tags": "tag",
                                        "related": "related", "byline": "byline"}
@@ -261,7 +271,7 @@ class _Found:
     start: int
     end: int
     zone: MentionZone
-    candidates: list[int]
+    candidates: Sequence[int]
     entity: int | None = None
     resolution: str = "name"
     titled: frozenset[int] = frozenset()  # candidates this form names only by a head-of-office title
@@ -277,7 +287,10 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
     The map lists, for each collapsed run of spaces, the normalised position right after it and how many
     characters had been removed up to there; :func:`_to_original` applies it.
     """
-    mapped = text.translate(_CHAR_MAP)
+    mapped = text
+    for char, replacement in _CHAR_PAIRS:
+        if char in mapped:
+            mapped = mapped.replace(char, replacement)
     lowered = mapped.lower()
     if len(lowered) != len(mapped):  # a few characters (İ) lowercase to two; keep those as they are
         lowered = "".join(char.lower() if len(char.lower()) == 1 else char for char in mapped)
@@ -441,10 +454,21 @@ class Matcher:
             zones = None
             if hits:
                 zones = _ZoneMap(name, text)
+                zone_of = zones.zone
                 for start, end, slot in _longest_first(hits):
                     if slot.blocker_only:
                         continue
-                    found.append(self._classify(name, start, end, slot, zones.zone(start), published_at))
+                    item = _Found(name, start, end, zone_of(start), slot.candidates, None, "name", slot.titled,
+                                  slot.sector)
+                    named = slot.named
+                    if named is not None:
+                        # Every candidate is named by this form (not a bare form of another body): ties go by
+                        # validity.
+                        choices = named if len(named) == 1 else self._prefer_valid(named, published_at)
+                        if len(choices) == 1:
+                            item.entity = choices[0]
+                            item.resolution = slot.resolution_of[choices[0]]
+                    found.append(item)
                 # _not_the_body needs one of its words before the form: most fields have none at all (the
                 # normalised copy is lowercased already).
                 if _may_not_be_body(normal):
@@ -485,14 +509,23 @@ class Matcher:
 
             self._resolve_context(found, fields, region_evidence, published_at, source)
         mentions = []
+        plain: dict[str, bool] = {}
         for item in found:
             if item.entity is None:
                 continue
             text = texts[item.field]
-            mentions.append(Mention(
-                entity_id=entities[item.entity].id, surface=text[item.start:item.end], start=item.start,
-                end=item.end, field=item.field, zone=item.zone, resolution=item.resolution,  # type: ignore[arg-type]
-                snippet=_snippet(text, item.start, item.end)))
+            if item.field not in plain:
+                plain[item.field] = _plain_spaces(text)
+            snippet_of = _plain_snippet if plain[item.field] else _snippet
+            start, end = item.start, item.end
+            mention = _new_mention(Mention)
+            # A frozen dataclass's __init__ sets each field through object.__setattr__; giving the instance its
+            # dict at once makes the same object (Mention has no __post_init__) in a third of the time.
+            _set_attribute(mention, "__dict__", {
+                "entity_id": entities[item.entity].id, "surface": text[start:end], "start": start, "end": end,
+                "field": item.field, "zone": item.zone, "resolution": item.resolution,
+                "snippet": snippet_of(text, start, end)})
+            mentions.append(mention)
         return mentions
 
     # ------------------------------------------------------------------ scanning
@@ -602,18 +635,6 @@ class Matcher:
             seen.add(entity_id)
         return entity_id
 
-    def _classify(self, field: MentionField, start: int, end: int, slot: _Slot, zone: MentionZone,
-                  published_at: dt.datetime | None) -> _Found:
-        item = _Found(field, start, end, zone, candidates=list(slot.candidates), titled=slot.titled,
-                      sector=slot.sector)
-        if slot.named is not None:
-            # Every candidate is named by this form (not a bare form of another body): ties go by validity.
-            choices = slot.named if len(slot.named) == 1 else self._prefer_valid(list(slot.named), published_at)
-            if len(choices) == 1:
-                item.entity = choices[0]
-                item.resolution = slot.resolution_of[choices[0]]
-        return item
-
     def _resolve_context(self, found: list[_Found], fields: list[tuple[MentionField, str]],
                          region_evidence: Callable[[], list[Region]], published_at: dt.datetime | None,
                          source: SourceConfig | None) -> None:
@@ -626,7 +647,7 @@ class Matcher:
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
         # The story's place, read only when a bare form gets as far as _from_regions.
-        place: list[tuple[SourceConfig | None, Region | None]] = []
+        place: list[tuple[Region | None, str | None, str | None]] = []
 
         for item in found:
             if item.entity is not None:
@@ -693,13 +714,12 @@ class Matcher:
                 continue
             if chosen is None and len({number for number in named_ids if number in candidates}) <= 1:
                 if not place:
-                    place.append((_story_source(source, texts.get("text", "")),
-                                  _dateline_region(texts.get("text", ""))))
-                story_source, dateline = place[0]
+                    place.append(_story_place(source, texts.get("text", "")))
+                dateline, scope, home_region = place[0]
                 if not evidence:
                     evidence.append([region.name for region in region_evidence()] + [
                         self.entities[number].region for number in named_ids if self.entities[number].region])
-                chosen = self._from_regions(candidates, nationals, evidence[0], dateline, story_source)
+                chosen = self._from_regions(candidates, nationals, evidence[0], dateline, scope, home_region)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
@@ -749,7 +769,7 @@ class Matcher:
         return None
 
     def _from_regions(self, candidates: list[int], nationals: list[int], evidence_regions: list[str],
-                      dateline: Region | None, source: SourceConfig | None) -> int | None:
+                      dateline: Region | None, scope: str | None, home_region: str | None) -> int | None:
         """A bare form that the article does not name: only positive evidence of the story's place decides.
 
         The dateline first (its city's body, or the province's when the form is provincial by nature or the
@@ -763,7 +783,7 @@ class Matcher:
         named_keys = {_region_key(region) for region in named_regions}
         explicit = [number for number in regional if _region_key(self.entities[number].region) in named_keys]
         if nationals:
-            national_source = source is None or source.scope == "national"
+            national_source = scope is None or scope == "national"
             fits = [number for number in regional if dateline is not None and self._dateline_fits(number, dateline)]
             if national_source and not explicit and not fits and len(nationals) == 1:
                 return nationals[0]
@@ -773,13 +793,13 @@ class Matcher:
             return fits[0] if len(fits) == 1 else None
         if len(explicit) == 1:
             return explicit[0]
-        if explicit or source is None or source.scope != "regional" or not source.region:
+        if explicit or scope != "regional" or not home_region:
             return None
-        home_province = province_of(source.region) or source.region
+        home_province = province_of(home_region) or home_region
         provinces = {province_of(region) or region for region in named_regions}
         if not provinces or provinces != {home_province}:
             return None  # the story names no place, or a place outside the home province
-        home = [number for number in regional if _same_region(self.entities[number].region, source.region)]
+        home = [number for number in regional if _same_region(self.entities[number].region, home_region)]
         if not home:
             home = [number for number in regional if self.entities[number].level == "provinsi"
                     and _same_region(self.entities[number].region, home_province)]
@@ -805,14 +825,26 @@ class Matcher:
 _DATELINE = re.compile(r"^\W*(?:[^\n,–—-]{0,40},\s*)?([A-Z][A-Za-z .']{2,30}?)\s*(?:,|\s[–—-]\s|\s*\()")
 
 
-def _dateline_region(text: str) -> Region | None:
-    """The region of the dateline opening ``text`` ("SAMARINDA –", "TANJUNG REDEB –"), if it names one."""
+def _story_place(source: SourceConfig | None, text: str) -> tuple[Region | None, str | None, str | None]:
+    """``(dateline, scope, region)`` of the story opening ``text``: the region of its dateline ("SAMARINDA –",
+    "TANJUNG REDEB –"), if it names one, and the source's scope and home region as seen from this story (None,
+    None without a source). A regional outlet's story datelined outside its home province ("JAKARTA – Kominfo
+    memblokir …" on a Kaltim site) is national news, so bare forms shared with a national body may fall back to
+    that body and not to the home region's."""
     match = _DATELINE.match(text)
-    if not match:
-        return None
-    from crawler.regions import find_region
+    dateline = None
+    if match:
+        from crawler.regions import find_region
 
-    return find_region(match.group(1).strip())
+        dateline = find_region(match.group(1).strip())
+    if source is None:
+        return dateline, None, None
+    if source.scope != "regional" or not source.region or dateline is None:
+        return dateline, source.scope, source.region
+    home = province_of(source.region) or source.region
+    if _same_region(dateline.home_province, home):
+        return dateline, source.scope, source.region
+    return dateline, "national", None
 
 
 @lru_cache(maxsize=65536)
@@ -830,25 +862,6 @@ def _region_key(region: str | None) -> str | None:
 
     found = find_region(region)
     return found.name if found is not None else strip_level(region)[1].casefold()
-
-
-def _story_source(source: SourceConfig | None, text: str) -> SourceConfig | None:
-    """The source as seen from this story: a regional outlet's story datelined outside its home province
-    ("JAKARTA – Kominfo memblokir …" on a Kaltim site) is national news, so bare forms shared with a national
-    body may fall back to that body and not to the home region's."""
-    if source is None or source.scope != "regional" or not source.region:
-        return source
-    match = _DATELINE.match(text)
-    if not match:
-        return source
-    from crawler.regions import find_region
-
-    region = find_region(match.group(1).strip())
-    home = province_of(source.region) or source.region
-    if region is None or _same_region(region.home_province, home):
-        return source
-    return source.model_copy(update={"scope": "national", "region": None})
-
 
 
 def _at_word_boundaries(text: str, start: int, end: int) -> bool:
@@ -956,37 +969,56 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
             if hit[1] > reach:
                 reach = hit[1]
             continue
-        if len(run) == 1:
-            taken.append(run[0])
-        else:
-            taken.extend(_longest_of_run(run))
+        _take_longest(run, taken)
         run = [hit]
         reach = hit[1]
-    if len(run) == 1:
-        taken.append(run[0])
-    else:
-        taken.extend(_longest_of_run(run))
+    _take_longest(run, taken)
     return taken
 
 
-def _longest_of_run(run: list[_Hit]) -> list[_Hit]:
+def _take_longest(run: list[_Hit], taken: list[_Hit]) -> None:
+    """Append to ``taken`` the hits of one run of overlapping hits that win longest first, in text order."""
+    if len(run) == 1:
+        taken.append(run[0])
+        return
+    if len(run) == 2:
+        # The second starts inside the first: the longer wins, the earlier one on a tie.
+        first, second = run
+        taken.append(first if first[1] - first[0] >= second[1] - second[0] else second)
+        return
     kept: list[_Hit] = []
-    for hit in sorted(run, key=_longest_key):
-        start, end = hit[0], hit[1]
-        if all(end <= other[0] or start >= other[1] for other in kept):
-            kept.append(hit)
+    for _negative_length, start, end, slot in sorted([(hit[0] - hit[1], hit[0], hit[1], hit[2]) for hit in run]):
+        for other in kept:
+            if start < other[1] and other[0] < end:
+                break
+        else:
+            kept.append((start, end, slot))
     kept.sort()
-    return kept
-
-
-def _longest_key(hit: _Hit) -> tuple[int, int]:
-    return hit[0] - hit[1], hit[0]
+    taken.extend(kept)
 
 
 def _snippet(text: str, start: int, end: int) -> str:
     left = max(0, start - SNIPPET_CHARS)
     right = min(len(text), end + SNIPPET_CHARS)
     snippet = " ".join(text[left:right].split())
+    return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
+
+
+_OTHER_ASCII_SPACES = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _plain_spaces(text: str) -> bool:
+    """Whether the only whitespace in ``text`` is spaces and newlines (then :func:`_plain_snippet` applies)."""
+    return text.isascii() and not any(space in text for space in _OTHER_ASCII_SPACES)
+
+
+def _plain_snippet(text: str, start: int, end: int) -> str:
+    """:func:`_snippet` of a text whose only whitespace is spaces and newlines: with the newlines made spaces, a
+    window without two spaces in a row is its own words joined by one space, less the spaces at its ends."""
+    left = max(0, start - SNIPPET_CHARS)
+    right = min(len(text), end + SNIPPET_CHARS)
+    window = text[left:right].replace("\n", " ")
+    snippet = window.strip(" ") if "  " not in window else " ".join(window.split())
     return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
 
 
@@ -1017,12 +1049,13 @@ class _ZoneMap:
                 continue
             zone: MentionZone
             hinted = _LINE_KIND_HINT.match(paragraph) is not None
+            bracketed = "(" in paragraph  # both credit patterns need one
             if hinted and _RELATED_LINE.match(paragraph):
                 zone = "related"
             elif hinted and _TAG_LINE.match(paragraph):
                 zone = "tag"
             elif (hinted and _CAPTION_LINE.match(paragraph)) or (
-                    len(paragraph) <= _CAPTION_MAX_CHARS and _CAPTION_CREDIT.search(paragraph)):
+                    bracketed and len(paragraph) <= _CAPTION_MAX_CHARS and _CAPTION_CREDIT.search(paragraph)):
                 zone = "caption"
             elif hinted and _BYLINE_LINE.match(paragraph):
                 zone = "byline"
@@ -1030,7 +1063,7 @@ class _ZoneMap:
                 zone, lead_seen = "lead", True
             else:
                 zone = "body"
-            credit = _TRAILING_CREDIT.search(paragraph) if zone in ("lead", "body") else None
+            credit = _TRAILING_CREDIT.search(paragraph) if bracketed and zone in ("lead", "body") else None
             if credit:
                 self.spans.append((start, start + credit.start(), zone))
                 self.spans.append((start + credit.start(), end, "byline"))
