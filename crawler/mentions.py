@@ -61,6 +61,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from functools import lru_cache
+from typing import Literal
 
 import ahocorasick
 
@@ -351,6 +352,7 @@ class Matcher:
         self._secretariat_of = self._secretariats()
         # (candidates, day) -> the candidates kept by _prefer_valid: a pure function of the dictionary.
         self._valid_cache: dict[tuple[tuple[int, ...], dt.date], tuple[int, ...]] = {}
+        self._narrowed_cache: dict[tuple[str, tuple[int, ...], str | None], tuple[int, ...]] = {}
 
     def _secretariats(self) -> dict[int, int]:
         """DPRD -> its secretariat (same region and level, a sekretariat whose name holds the DPRD's)."""
@@ -599,7 +601,7 @@ class Matcher:
         return (entity.valid_from is None or entity.valid_from <= day) and (
             entity.valid_to is None or day <= entity.valid_to)
 
-    def _prefer_valid(self, candidates: list[int], published_at: dt.datetime | None) -> list[int]:
+    def _prefer_valid(self, candidates: Sequence[int], published_at: dt.datetime | None) -> Sequence[int]:
         """Drop a candidate that was not valid on the publication day when a body of its own lineage
         (predecessor or successor) among the candidates was; unrelated bodies are never dropped by date."""
         if published_at is None or len(candidates) < 2:
@@ -611,9 +613,9 @@ class Matcher:
             if len(self._valid_cache) > 50_000:
                 self._valid_cache.clear()
             kept = self._valid_cache[key] = tuple(self._prefer_valid_on(candidates, day))
-        return list(kept)
+        return kept
 
-    def _prefer_valid_on(self, candidates: list[int], day: dt.date) -> list[int]:
+    def _prefer_valid_on(self, candidates: Sequence[int], day: dt.date) -> Sequence[int]:
         kept = []
         for number in candidates:
             if not self._valid_on(number, day) and any(
@@ -622,6 +624,28 @@ class Matcher:
                 continue
             kept.append(number)
         return kept or candidates
+
+    def _narrowed(self, candidates: Sequence[int], by: Literal["region", "province of", "level"],
+                  value: str | None) -> tuple[int, ...]:
+        """The candidates of ``value``'s region, of the province ``value`` lies in (provincial bodies), or of level
+        ``value``: a pure function of the dictionary, memoised (context resolution narrows the same candidate
+        lists, dozens of bodies for a bare "Diskominfo", over and over)."""
+        key = (by, tuple(candidates), value)
+        kept = self._narrowed_cache.get(key)
+        if kept is None:
+            if len(self._narrowed_cache) > 50_000:
+                self._narrowed_cache.clear()
+            entities = self.entities
+            if by == "region":
+                kept = tuple(number for number in key[1] if _same_region(entities[number].region, value))
+            elif by == "province of":
+                province = province_of(value)
+                kept = tuple(number for number in key[1] if entities[number].level == "provinsi"
+                             and _same_region(entities[number].region, province))
+            else:
+                kept = tuple(number for number in key[1] if entities[number].level == value)
+            self._narrowed_cache[key] = kept
+        return kept
 
     def _same_lineage(self, a: int, b: int) -> bool:
         return self.lineage_root(self.entities[a].id) == self.lineage_root(self.entities[b].id)
@@ -655,6 +679,7 @@ class Matcher:
             text = texts[item.field]
             candidates = self._prefer_valid(item.candidates, published_at)
             end = item.end  # the patterns below match at the end of the form (none looks behind it)
+            partner: int | None | bool = False  # not looked for yet
             if _generic_before(text, item.start) or _GENERIC_AFTER.match(text, end):
                 # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
                 partner = self._pair_partner(item, found, text)
@@ -666,13 +691,13 @@ class Matcher:
                 if word and word.group(1).lower() not in _RANKS:
                     foreign.append(item)
                     continue
-            partner = self._pair_partner(item, found, text)
+            if partner is False:
+                partner = self._pair_partner(item, found, text)
             if partner is not None:
                 region = self.entities[partner].region
-                same = [number for number in candidates if _same_region(self.entities[number].region, region)]
+                same = self._narrowed(candidates, "region", region)
                 if not same:  # "Pemprov dan Pemkot Balikpapan": the province the partner lies in
-                    same = [number for number in candidates if self.entities[number].level == "provinsi"
-                            and _same_region(self.entities[number].region, province_of(region))]
+                    same = self._narrowed(candidates, "province of", region)
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
                     continue
@@ -680,10 +705,10 @@ class Matcher:
             if level:  # "BPBD kota", "DPRD provinsi": the level narrows the candidates
                 wanted = level.group(1).lower().rstrip(".")
                 wanted = {"prov": "provinsi", "kab": "kabupaten"}.get(wanted, wanted)
-                candidates = [number for number in candidates if self.entities[number].level == wanted]
+                candidates = self._narrowed(candidates, "level", wanted)
             following = self._region_after(text, end)
             if following is not None:
-                same = [number for number in candidates if _same_region(self.entities[number].region, following)]
+                same = self._narrowed(candidates, "region", following)
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
                 else:
@@ -692,7 +717,7 @@ class Matcher:
             if _LEVEL_AFTER.match(text, end):
                 foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
                 continue
-            nationals = [number for number in candidates if self.entities[number].level == "nasional"]
+            nationals = self._narrowed(candidates, "level", "nasional")
             if _NATIONAL_AFTER.match(text, end):
                 # "Kominfo RI", "Kominfo pusat": the central body, never a regional one.
                 if nationals:
