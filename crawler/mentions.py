@@ -57,7 +57,7 @@ import bisect
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from functools import lru_cache
@@ -159,12 +159,6 @@ _SECRETARIAT_UNIT_BEFORE = re.compile(r"\b(?:Kepala\s+)?(?:Bagian|Kabag|Kasubbag
                                       r"(?:\s+(?:[A-Z][\w-]*|dan|&))+\s+$")
 _NOT_BODY_WORDS = frozenset({"mantan", "eks", "bekas", "purnabakti", "calon", "caleg", "bacaleg", "asosiasi",
                              "forum", "ikatan", "persatuan", "himpunan", "paguyuban", "perkumpulan"})
-
-
-def _may_not_be_body(lowered: str) -> bool:
-    """Whether ``lowered`` (a text's lowercased copy) holds any word :func:`_not_the_body` looks for (else no form
-    in the text can fail it)."""
-    return any(word in lowered for word in _NOT_BODY_WORDS)
 
 
 def _not_the_body(text: str, start: int) -> bool:
@@ -404,13 +398,22 @@ class Matcher:
             slot.sector = any(target.sector for target in slot.targets)
             self._keys.append(slot)
             compiled = _slot_of(slot)
+            marker = 3 if key in _NOT_BODY_WORDS else 0
             if slot.targets:
                 # What the scan loop reads per hit, unpacked from one tuple: the length, which capital test the
-                # form needs (0 none, 1 a capital first letter, 2 every content word capitalised), the slot.
+                # form needs (0 none, 1 a capital first letter, 2 every content word capitalised; 3 more when
+                # the key is also one of _NOT_BODY_WORDS), the slot.
                 capital_test = 2 if slot.bare_only else 1 if slot.needs_capital else 0
-                automaton.add_word(key, (slot.length, capital_test, compiled))
+                automaton.add_word(key, (slot.length, capital_test + marker, compiled))
+            elif marker:
+                automaton.add_word(key, (slot.length, marker, None))
             if slot.regions:
                 regions.add_word(key, (slot.length, compiled.regions))
+        # _not_the_body needs one of its words before a form, and most texts have none at all: the scan says
+        # whether a text holds one anywhere (a hit of a key 3 or more), so that no form of it is checked else.
+        for word in _NOT_BODY_WORDS:
+            if word not in by_key:
+                automaton.add_word(word, (len(word), 3, None))
         automaton.make_automaton()
         if len(regions):
             regions.make_automaton()
@@ -452,7 +455,7 @@ class Matcher:
                 continue
             normal, mapping = normalise(text)
             originals = _offset_map(mapping)
-            hits = self._scan(text, normal, originals)
+            hits, may_not_be_body = self._scan(text, normal, originals)
             zones = None
             if hits:
                 zones = _ZoneMap(name, text)
@@ -471,9 +474,7 @@ class Matcher:
                             item.entity = choices[0]
                             item.resolution = slot.resolution_of[choices[0]]
                     found.append(item)
-                # _not_the_body needs one of its words before the form: most fields have none at all (the
-                # normalised copy is lowercased already).
-                if _may_not_be_body(normal):
+                if may_not_be_body:
                     suspect.add(name)
             if name == "title" or name == "text":
                 scanned.append((name, text, normal, originals, zones))
@@ -496,8 +497,9 @@ class Matcher:
                 evidence: list[Region] = []
                 accepted: set[str] = set()
                 for name, text, normal, originals, zones in scanned:
-                    for start, end, regions in self._region_hits(text, normal, originals):
-                        if all(region.name in accepted for region, _form in regions):
+                    for start, end, regions in self._region_hits(normal, originals):
+                        if all(region.name in accepted for region, _form in regions) or not _at_word_boundaries(
+                                text, start, end) or _in_identifier(text, start, end):
                             continue
                         for region, form in regions:
                             if region.name not in accepted and _region_word_ok(text, start, end, text[start:end],
@@ -537,13 +539,20 @@ class Matcher:
                 ("caption", "\n".join(article.captions)), ("tags", "\n".join(article.tags)),
                 ("related", "\n".join(article.related)), ("byline", article.byline or "")]
 
-    def _scan(self, text: str, normal: str, originals: Callable[[int], int] | None) -> list[_Hit]:
+    def _scan(self, text: str, normal: str, originals: Callable[[int], int] | None) -> tuple[list[_Hit], bool]:
         """Automaton hits of forms of bodies at word boundaries and outside identifiers, capitalised where the
-        form must be. ``normal`` is :func:`normalise`'s copy of ``text``, ``originals`` its offset map."""
+        form must be; and whether ``text`` holds any of the words :func:`_not_the_body` looks for (else no form in
+        it can fail that test). ``normal`` is :func:`normalise`'s copy of ``text``, ``originals`` its offset map."""
         hits: list[_Hit] = []
         append = hits.append
         size = len(text)
+        may_not_be_body = False
         for end_index, (length, capital_test, slot) in self._automaton.iter(normal):
+            if capital_test > 2:
+                may_not_be_body = True
+                if slot is None:
+                    continue
+                capital_test -= 3
             if originals is None:
                 end = end_index + 1
                 start = end - length
@@ -575,23 +584,19 @@ class Matcher:
             if not spaced and _in_identifier(text, start, end):
                 continue
             append((start, end, slot))
-        return hits
+        return hits, may_not_be_body
 
-    def _region_hits(self, text: str, normal: str, originals: Callable[[int], int] | None
-                     ) -> list[tuple[int, int, tuple[tuple[Region, str], ...]]]:
-        """Region words in ``text`` at word boundaries and outside identifiers: ``(start, end, regions)``."""
+    def _region_hits(self, normal: str, originals: Callable[[int], int] | None
+                     ) -> Iterator[tuple[int, int, tuple[tuple[Region, str], ...]]]:
+        """Region words in the text of ``normal``, at any place (the caller checks word boundaries):
+        ``(start, end, regions)``, offsets in the original text."""
         if not len(self._region_automaton):
-            return []
-        found = []
+            return
         for end_index, (length, regions) in self._region_automaton.iter(normal):
             if originals is None:
-                end = end_index + 1
-                start = end - length
+                yield end_index + 1 - length, end_index + 1, regions
             else:
-                start, end = originals(end_index - length + 1), originals(end_index) + 1
-            if _at_word_boundaries(text, start, end) and not _in_identifier(text, start, end):
-                found.append((start, end, regions))
-        return found
+                yield originals(end_index - length + 1), originals(end_index) + 1, regions
 
     # ------------------------------------------------------------------ resolving
     def _valid_on(self, number: int, day: dt.date | None) -> bool:
