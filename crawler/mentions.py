@@ -54,6 +54,7 @@ unpickling, which takes a fraction of a second for the bundled dictionary).
 from __future__ import annotations
 
 import bisect
+import itertools
 import datetime as dt
 import logging
 import re
@@ -678,7 +679,7 @@ class Matcher:
         # The story's place, read only when a bare form gets as far as _from_regions.
         place: list[tuple[Region | None, str | None, str | None]] = []
 
-        for item in found:
+        for index, item in enumerate(found):
             if item.entity is not None:
                 continue
             text = texts[item.field]
@@ -687,7 +688,7 @@ class Matcher:
             partner: int | None | bool = False  # not looked for yet
             if _generic_before(text, item.start) or _GENERIC_AFTER.match(text, end):
                 # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
-                partner = self._pair_partner(item, found, text)
+                partner = self._pair_partner(item, found, index, text)
                 if partner is None:
                     continue
             if item.sector:
@@ -697,7 +698,7 @@ class Matcher:
                     foreign.append(item)
                     continue
             if partner is False:
-                partner = self._pair_partner(item, found, text)
+                partner = self._pair_partner(item, found, index, text)
             if partner is not None:
                 region = self.entities[partner].region
                 same = self._narrowed(candidates, "region", region)
@@ -753,9 +754,10 @@ class Matcher:
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
-    def _pair_partner(self, item: _Found, found: list[_Found], text: str) -> int | None:
-        """The body of a named mention joined to ``item`` by "-", "/", "&" or "dan" ("Pemprov-DPRD Kaltim")."""
-        for other in found:
+    def _pair_partner(self, item: _Found, found: list[_Found], index: int, text: str) -> int | None:
+        """The body of a named mention joined to ``item`` (``found[index]``) by "-", "/", "&" or "dan"
+        ("Pemprov-DPRD Kaltim"). Only mentions after ``item`` can follow it: found is in field and text order."""
+        for other in itertools.islice(found, index + 1, None):
             if other.field == item.field and other.entity is not None and other.start >= item.end:
                 join = _PAIR_JOIN.fullmatch(text[item.end:other.start])
                 if join and self.entities[other.entity].region and other.entity not in item.candidates:
