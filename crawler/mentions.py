@@ -54,12 +54,15 @@ unpickling, which takes a fraction of a second for the bundled dictionary).
 from __future__ import annotations
 
 import bisect
+import itertools
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import lru_cache
+from typing import Literal
 
 import ahocorasick
 
@@ -88,6 +91,10 @@ _CHAR_MAP = str.maketrans({
     "\u202f": " ", "\u200b": " ", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
     "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
 })
+# The same as (char, replacement) pairs: str.translate looks every character up in the map (tens of µs for an
+# article, hundreds when it has one non-ASCII character), str.replace of the few present ones costs next to nothing.
+# No replacement is itself replaced, so replacing one after another is the same as translating.
+_CHAR_PAIRS = tuple((chr(code), replacement) for code, replacement in _CHAR_MAP.items())
 _MULTISPACE = re.compile(r" {2,}")
 
 # Things that look like words but are identifiers: URLs, e-mail addresses, domains, hashtags, handles,
@@ -122,11 +129,25 @@ _GENERIC_AFTER = re.compile(r"\s*(?:se-|se\s|/|kabupaten\s*/\s*kota|kab\s*/\s*ko
                             r"kabupaten\s+dan\s+kota|di\s+daerah|di\s+(?:tiap|setiap|semua|masing-masing)\b|"
                             r"dari\s+\d+\s+(?:provinsi|kabupaten|kota|daerah)|setempat\b|terdekat\b|"
                             r"mana\s+pun\b|manapun\b)", re.IGNORECASE)
-_GENERIC_BEFORE = re.compile(r"\b(?:para|seluruh|semua|setiap|tiap|antar|berbagai|sejumlah|beberapa|"
-                             r"masing-masing|sesama|kalangan|banyak|sebagian|sebuah|suatu|"
-                             # the institution as such: "fungsi pengawasan DPRD", "peran DPRD"
-                             r"(?:fungsi|peran|kewenangan|wewenang|tugas|hak|lembaga|kelembagaan)"
-                             r"(?:\s+(?:pengawasan|legislasi|anggaran|budgeting|pokok))?)\s+$", re.IGNORECASE)
+_GENERIC_WORDS = ("para", "seluruh", "semua", "setiap", "tiap", "antar", "berbagai", "sejumlah", "beberapa",
+                  "masing-masing", "sesama", "kalangan", "banyak", "sebagian", "sebuah", "suatu")
+# the institution as such: "fungsi pengawasan DPRD", "peran DPRD"
+_INSTITUTION_WORDS = ("fungsi", "peran", "kewenangan", "wewenang", "tugas", "hak", "lembaga", "kelembagaan")
+_INSTITUTION_ASPECTS = ("pengawasan", "legislasi", "anggaran", "budgeting", "pokok")
+# Before a bare form, at the end of the 40 characters before it:
+#     \b(?:GENERIC|INSTITUTION(?:\s+ASPECT)?)\s+$   (any case)
+# written backwards and matched at the start of the reversed window: a regex searched for at the end of a
+# window tries every alternative at every position of it, and this runs for every bare form.
+_GENERIC_BEFORE_REVERSED = re.compile(r"\s+(?:%s|(?:(?:%s)\s+)?(?:%s))\b" % (
+    "|".join(word[::-1] for word in _GENERIC_WORDS), "|".join(word[::-1] for word in _INSTITUTION_ASPECTS),
+    "|".join(word[::-1] for word in _INSTITUTION_WORDS)), re.IGNORECASE)
+
+
+def _generic_before(text: str, start: int) -> bool:
+    """Whether a plural or generic word ends the 40 characters before ``start`` ("para Kapolres")."""
+    return _GENERIC_BEFORE_REVERSED.match(text[max(0, start - 40):start][::-1]) is not None
+
+
 # Before any form: not the body itself but a person who is no longer or not yet in it ("mantan anggota DPRD
 # Kaltim", "caleg DPRD Kaltim"), or an association of such bodies ("Asosiasi DPRD Kota Seluruh Indonesia").
 # The association words must be capitalised (a name): "dalam forum DPRD Kaltim" is the council's own forum.
@@ -139,12 +160,6 @@ _SECRETARIAT_UNIT_BEFORE = re.compile(r"\b(?:Kepala\s+)?(?:Bagian|Kabag|Kasubbag
                                       r"(?:\s+(?:[A-Z][\w-]*|dan|&))+\s+$")
 _NOT_BODY_WORDS = frozenset({"mantan", "eks", "bekas", "purnabakti", "calon", "caleg", "bacaleg", "asosiasi",
                              "forum", "ikatan", "persatuan", "himpunan", "paguyuban", "perkumpulan"})
-
-
-def _may_not_be_body(text: str) -> bool:
-    """Whether ``text`` holds any word :func:`_not_the_body` looks for (else no form in it can fail it)."""
-    lowered = text.lower()
-    return any(word in lowered for word in _NOT_BODY_WORDS)
 
 
 def _not_the_body(text: str, start: int) -> bool:
@@ -175,6 +190,11 @@ _NOT_REGION_BEFORE = frozenset({"tribun", "pupuk", "pt", "bank", "radar", "haria
 _NOT_REGION_AFTER = frozenset({"post", "pos", "today", "kece", "daily", "news", "tv", "fm", "online",
                                "terkini", "faktual", "media", "group"})
 
+_new_mention = object.__new__
+_set_attribute = object.__setattr__
+if tuple(field.name for field in dataclass_fields(Mention)) != (
+        "entity_id", "surface", "start", "end", "field", "zone", "resolution", "snippet"):
+    raise RuntimeError("crawler.article.Mention's fields changed: update Matcher.find, which fills them")
 _FIELD_ORDER: tuple[MentionField, ...] = ("title", "text", "caption", "tags", "related", "byline")
 _FIELD_ZONE: dict[str, MentionZone] = {"title": "title", "caption": "caption", "tags": "tag",
                                        "related": "related", "byline": "byline"}
@@ -247,7 +267,7 @@ class _Found:
     start: int
     end: int
     zone: MentionZone
-    candidates: list[int]
+    candidates: Sequence[int]
     entity: int | None = None
     resolution: str = "name"
     titled: frozenset[int] = frozenset()  # candidates this form names only by a head-of-office title
@@ -263,7 +283,10 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
     The map lists, for each collapsed run of spaces, the normalised position right after it and how many
     characters had been removed up to there; :func:`_to_original` applies it.
     """
-    mapped = text.translate(_CHAR_MAP)
+    mapped = text
+    for char, replacement in _CHAR_PAIRS:
+        if char in mapped:
+            mapped = mapped.replace(char, replacement)
     lowered = mapped.lower()
     if len(lowered) != len(mapped):  # a few characters (İ) lowercase to two; keep those as they are
         lowered = "".join(char.lower() if len(char.lower()) == 1 else char for char in mapped)
@@ -324,6 +347,7 @@ class Matcher:
         self._secretariat_of = self._secretariats()
         # (candidates, day) -> the candidates kept by _prefer_valid: a pure function of the dictionary.
         self._valid_cache: dict[tuple[tuple[int, ...], dt.date], tuple[int, ...]] = {}
+        self._narrowed_cache: dict[tuple[str, tuple[int, ...], str | None], tuple[int, ...]] = {}
 
     def _secretariats(self) -> dict[int, int]:
         """DPRD -> its secretariat (same region and level, a sekretariat whose name holds the DPRD's)."""
@@ -363,15 +387,38 @@ class Matcher:
                 slot.targets.append(_Target(_BLOCKER, "name", False))
         for form, region in gazetteer_forms():
             add(form).regions.append((region, form))
+        # Forms of bodies (and blockers) in one automaton, scanned for every field; region words in another,
+        # scanned only for an article whose bare forms need region evidence (most never do), so that their
+        # hits cost nothing in the common case. A key that is both is in both.
         automaton = ahocorasick.Automaton()
+        regions = ahocorasick.Automaton()
         for key, slot in by_key.items():
             slot.needs_capital = bool(slot.targets) and (
                 slot.single_token or all(target.bare for target in slot.targets))
             slot.bare_only = slot.needs_capital and not slot.single_token
             slot.sector = any(target.sector for target in slot.targets)
             self._keys.append(slot)
-            automaton.add_word(key, _slot_of(slot))
+            compiled = _slot_of(slot)
+            marker = 3 if key in _NOT_BODY_WORDS else 0
+            if slot.targets:
+                # What the scan loop reads per hit, unpacked from one tuple: the length, which capital test the
+                # form needs (0 none, 1 a capital first letter, 2 every content word capitalised; 3 more when
+                # the key is also one of _NOT_BODY_WORDS), the slot.
+                capital_test = 2 if slot.bare_only else 1 if slot.needs_capital else 0
+                automaton.add_word(key, (slot.length, capital_test + marker, compiled))
+            elif marker:
+                automaton.add_word(key, (slot.length, marker, None))
+            if slot.regions:
+                regions.add_word(key, (slot.length, compiled.regions))
+        # _not_the_body needs one of its words before a form, and most texts have none at all: the scan says
+        # whether a text holds one anywhere (a hit of a key 3 or more), so that no form of it is checked else.
+        for word in _NOT_BODY_WORDS:
+            if word not in by_key:
+                automaton.add_word(word, (len(word), 3, None))
         automaton.make_automaton()
+        if len(regions):
+            regions.make_automaton()
+        self._region_automaton = regions
         return automaton
 
     def _blockers(self) -> Iterable[str]:
@@ -399,28 +446,42 @@ class Matcher:
         fields = self._fields(article)
         texts = dict(fields)
         found: list[_Found] = []
-        # Region words seen in the title and text, checked only if a bare form needs context (most articles
-        # name every body in full and never look at them).
-        region_hits: list[tuple[MentionField, str, _ZoneMap, list[tuple[int, int, _Slot, bool]]]] = []
+        # The title and text as scanned, for region evidence: read only if a bare form needs context (most
+        # articles name every body in full and never look at them).
+        scanned: list[tuple[MentionField, str, str, Callable[[int], int] | None, _ZoneMap | None]] = []
+        suspect: set[str] = set()  # fields holding a word that _not_the_body looks for
         published_at = article.published_at
         for name, text in fields:
             if not text:
                 continue
-            hits, regions = self._scan(text)
-            if not hits and not regions:
-                continue
-            zones = _ZoneMap(name, text)
-            if regions and name in ("title", "text"):
-                region_hits.append((name, text, zones, regions))
-            for start, end, slot in _longest_first(hits):
-                if slot.blocker_only:
-                    continue
-                found.append(self._classify(name, start, end, slot, zones.zone(start), published_at))
+            normal, mapping = normalise(text)
+            originals = _offset_map(mapping)
+            hits, may_not_be_body = self._scan(text, normal, originals)
+            zones = None
+            if hits:
+                zones = _ZoneMap(name, text)
+                zone_of = zones.zone
+                for start, end, slot in _longest_first(hits):
+                    if slot.blocker_only:
+                        continue
+                    item = _Found(name, start, end, zone_of(start), slot.candidates, None, "name", slot.titled,
+                                  slot.sector)
+                    named = slot.named
+                    if named is not None:
+                        # Every candidate is named by this form (not a bare form of another body): ties go by
+                        # validity.
+                        choices = named if len(named) == 1 else self._prefer_valid(named, published_at)
+                        if len(choices) == 1:
+                            item.entity = choices[0]
+                            item.resolution = slot.resolution_of[choices[0]]
+                    found.append(item)
+                if may_not_be_body:
+                    suspect.add(name)
+            if name == "title" or name == "text":
+                scanned.append((name, text, normal, originals, zones))
         if not found:
             return []
         found = _join_bracketed(found, texts)
-        # _not_the_body needs one of its words before the form: most fields have none at all.
-        suspect = {name for name, text in fields if text and _may_not_be_body(text)}
         if suspect:
             found = [item for item in found if item.field not in suspect
                      or not _not_the_body(texts[item.field], item.start)]
@@ -433,35 +494,43 @@ class Matcher:
         if any(item.entity is None for item in found):
             def region_evidence() -> list[Region]:
                 # Only the set of region names counts as evidence (_from_regions), so a region already accepted
-                # is not checked again at its next occurrence. Region-only hits were not checked for word
-                # boundaries while scanning (most articles never get here): they are now.
+                # is not checked again at its next occurrence.
                 evidence: list[Region] = []
                 accepted: set[str] = set()
-                for _name, text, zones, regions in region_hits:
-                    for start, end, slot, checked in regions:
-                        if all(region.name in accepted for region, _form in slot.regions):
+                for name, text, normal, originals, zones in scanned:
+                    for start, end, regions in self._region_hits(normal, originals):
+                        if all(region.name in accepted for region, _form in regions) or not _at_word_boundaries(
+                                text, start, end) or _in_identifier(text, start, end):
                             continue
-                        if not checked and (not _at_word_boundaries(text, start, end)
-                                            or _in_identifier(text, start, end)):
-                            continue
-                        for region, form in slot.regions:
+                        for region, form in regions:
                             if region.name not in accepted and _region_word_ok(text, start, end, text[start:end],
-                                                                               form) \
-                                    and zones.zone(start) in COUNTED_ZONES:
-                                accepted.add(region.name)
-                                evidence.append(region)
+                                                                               form):
+                                if zones is None:
+                                    zones = _ZoneMap(name, text)
+                                if zones.zone(start) in COUNTED_ZONES:
+                                    accepted.add(region.name)
+                                    evidence.append(region)
                 return evidence
 
             self._resolve_context(found, fields, region_evidence, published_at, source)
         mentions = []
+        plain: dict[str, bool] = {}
         for item in found:
             if item.entity is None:
                 continue
             text = texts[item.field]
-            mentions.append(Mention(
-                entity_id=entities[item.entity].id, surface=text[item.start:item.end], start=item.start,
-                end=item.end, field=item.field, zone=item.zone, resolution=item.resolution,  # type: ignore[arg-type]
-                snippet=_snippet(text, item.start, item.end)))
+            if item.field not in plain:
+                plain[item.field] = _plain_spaces(text)
+            snippet_of = _plain_snippet if plain[item.field] else _snippet
+            start, end = item.start, item.end
+            mention = _new_mention(Mention)
+            # A frozen dataclass's __init__ sets each field through object.__setattr__; giving the instance its
+            # dict at once makes the same object (Mention has no __post_init__) in a third of the time.
+            _set_attribute(mention, "__dict__", {
+                "entity_id": entities[item.entity].id, "surface": text[start:end], "start": start, "end": end,
+                "field": item.field, "zone": item.zone, "resolution": item.resolution,
+                "snippet": snippet_of(text, start, end)})
+            mentions.append(mention)
         return mentions
 
     # ------------------------------------------------------------------ scanning
@@ -471,36 +540,37 @@ class Matcher:
                 ("caption", "\n".join(article.captions)), ("tags", "\n".join(article.tags)),
                 ("related", "\n".join(article.related)), ("byline", article.byline or "")]
 
-    def _scan(self, text: str) -> tuple[list[_Hit], list[tuple[int, int, _Slot, bool]]]:
-        """Automaton hits at word boundaries and outside identifiers: forms of bodies (capitalised where the
-        form must be); and region words, with whether they were checked already (a key that is only a region
-        word is checked later, when an article needs region evidence)."""
-        normal, mapping = normalise(text)
-        originals = _offset_map(mapping)
+    def _scan(self, text: str, normal: str, originals: Callable[[int], int] | None) -> tuple[list[_Hit], bool]:
+        """Automaton hits of forms of bodies at word boundaries and outside identifiers, capitalised where the
+        form must be; and whether ``text`` holds any of the words :func:`_not_the_body` looks for (else no form in
+        it can fail that test). ``normal`` is :func:`normalise`'s copy of ``text``, ``originals`` its offset map."""
         hits: list[_Hit] = []
-        regions: list[_Hit] = []
+        append = hits.append
         size = len(text)
-        for end_index, slot in self._automaton.iter(normal):
+        may_not_be_body = False
+        for end_index, (length, capital_test, slot) in self._automaton.iter(normal):
+            if capital_test > 2:
+                may_not_be_body = True
+                if slot is None:
+                    continue
+                capital_test -= 3
             if originals is None:
                 end = end_index + 1
-                start = end - slot.length
+                start = end - length
             else:
-                start, end = originals(end_index - slot.length + 1), originals(end_index) + 1
-            if not slot.has_targets:
-                # A region word only: evidence that is read for few articles, so its checks wait till then.
-                regions.append((start, end, slot, False))
-                continue
+                start, end = originals(end_index - length + 1), originals(end_index) + 1
             # Whole words only (inlined _at_word_boundaries: this runs for every automaton hit). A form with
             # whitespace (or the edge) on both sides is its own token, so no identifier can hold it.
-            spaced = True
             if start:
                 before = text[start - 1]
                 if before.isalnum():
                     if not (before.islower() and text[start].isupper()):
                         continue
                     spaced = False
-                elif not before.isspace():
-                    spaced = False
+                else:
+                    spaced = before.isspace()
+            else:
+                spaced = True
             if end < size:
                 after = text[end]
                 if after.isalnum():
@@ -508,16 +578,26 @@ class Matcher:
                             text[end:end + 3].lower() == "nya" and (end + 3 == size or not text[end + 3].isalnum())):
                         continue
                     spaced = False
-                elif not after.isspace():
+                elif spaced and not after.isspace():
                     spaced = False
+            if capital_test and not (text[start].isupper() and (capital_test == 1 or _capitalised(text[start:end]))):
+                continue
             if not spaced and _in_identifier(text, start, end):
                 continue
-            if slot.has_targets and (not slot.needs_capital or (
-                    text[start].isupper() and (not slot.bare_only or _capitalised(text[start:end])))):
-                hits.append((start, end, slot))
-            if slot.regions:
-                regions.append((start, end, slot, True))
-        return hits, regions
+            append((start, end, slot))
+        return hits, may_not_be_body
+
+    def _region_hits(self, normal: str, originals: Callable[[int], int] | None
+                     ) -> Iterator[tuple[int, int, tuple[tuple[Region, str], ...]]]:
+        """Region words in the text of ``normal``, at any place (the caller checks word boundaries):
+        ``(start, end, regions)``, offsets in the original text."""
+        if not len(self._region_automaton):
+            return
+        for end_index, (length, regions) in self._region_automaton.iter(normal):
+            if originals is None:
+                yield end_index + 1 - length, end_index + 1, regions
+            else:
+                yield originals(end_index - length + 1), originals(end_index) + 1, regions
 
     # ------------------------------------------------------------------ resolving
     def _valid_on(self, number: int, day: dt.date | None) -> bool:
@@ -527,7 +607,7 @@ class Matcher:
         return (entity.valid_from is None or entity.valid_from <= day) and (
             entity.valid_to is None or day <= entity.valid_to)
 
-    def _prefer_valid(self, candidates: list[int], published_at: dt.datetime | None) -> list[int]:
+    def _prefer_valid(self, candidates: Sequence[int], published_at: dt.datetime | None) -> Sequence[int]:
         """Drop a candidate that was not valid on the publication day when a body of its own lineage
         (predecessor or successor) among the candidates was; unrelated bodies are never dropped by date."""
         if published_at is None or len(candidates) < 2:
@@ -539,9 +619,9 @@ class Matcher:
             if len(self._valid_cache) > 50_000:
                 self._valid_cache.clear()
             kept = self._valid_cache[key] = tuple(self._prefer_valid_on(candidates, day))
-        return list(kept)
+        return kept
 
-    def _prefer_valid_on(self, candidates: list[int], day: dt.date) -> list[int]:
+    def _prefer_valid_on(self, candidates: Sequence[int], day: dt.date) -> Sequence[int]:
         kept = []
         for number in candidates:
             if not self._valid_on(number, day) and any(
@@ -550,6 +630,28 @@ class Matcher:
                 continue
             kept.append(number)
         return kept or candidates
+
+    def _narrowed(self, candidates: Sequence[int], by: Literal["region", "province of", "level"],
+                  value: str | None) -> tuple[int, ...]:
+        """The candidates of ``value``'s region, of the province ``value`` lies in (provincial bodies), or of level
+        ``value``: a pure function of the dictionary, memoised (context resolution narrows the same candidate
+        lists, dozens of bodies for a bare "Diskominfo", over and over)."""
+        key = (by, tuple(candidates), value)
+        kept = self._narrowed_cache.get(key)
+        if kept is None:
+            if len(self._narrowed_cache) > 50_000:
+                self._narrowed_cache.clear()
+            entities = self.entities
+            if by == "region":
+                kept = tuple(number for number in key[1] if _same_region(entities[number].region, value))
+            elif by == "province of":
+                province = province_of(value)
+                kept = tuple(number for number in key[1] if entities[number].level == "provinsi"
+                             and _same_region(entities[number].region, province))
+            else:
+                kept = tuple(number for number in key[1] if entities[number].level == value)
+            self._narrowed_cache[key] = kept
+        return kept
 
     def _same_lineage(self, a: int, b: int) -> bool:
         return self.lineage_root(self.entities[a].id) == self.lineage_root(self.entities[b].id)
@@ -563,18 +665,6 @@ class Matcher:
             seen.add(entity_id)
         return entity_id
 
-    def _classify(self, field: MentionField, start: int, end: int, slot: _Slot, zone: MentionZone,
-                  published_at: dt.datetime | None) -> _Found:
-        item = _Found(field, start, end, zone, candidates=list(slot.candidates), titled=slot.titled,
-                      sector=slot.sector)
-        if slot.named is not None:
-            # Every candidate is named by this form (not a bare form of another body): ties go by validity.
-            choices = slot.named if len(slot.named) == 1 else self._prefer_valid(list(slot.named), published_at)
-            if len(choices) == 1:
-                item.entity = choices[0]
-                item.resolution = slot.resolution_of[choices[0]]
-        return item
-
     def _resolve_context(self, found: list[_Found], fields: list[tuple[MentionField, str]],
                          region_evidence: Callable[[], list[Region]], published_at: dt.datetime | None,
                          source: SourceConfig | None) -> None:
@@ -587,53 +677,54 @@ class Matcher:
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
         # The story's place, read only when a bare form gets as far as _from_regions.
-        place: list[tuple[SourceConfig | None, Region | None]] = []
+        place: list[tuple[Region | None, str | None, str | None]] = []
 
-        for item in found:
+        for index, item in enumerate(found):
             if item.entity is not None:
                 continue
             text = texts[item.field]
             candidates = self._prefer_valid(item.candidates, published_at)
-            before, after = text[:item.start], text[item.end:]
-            if _GENERIC_BEFORE.search(before[-40:]) or _GENERIC_AFTER.match(after):
+            end = item.end  # the patterns below match at the end of the form (none looks behind it)
+            partner: int | None | bool = False  # not looked for yet
+            if _generic_before(text, item.start) or _GENERIC_AFTER.match(text, end):
                 # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
-                partner = self._pair_partner(item, found, text)
+                partner = self._pair_partner(item, found, index, text)
                 if partner is None:
                     continue
             if item.sector:
                 # "Polsek Sungai Pinang", "Kapolsek Balikpapan Selatan": another sector's station.
-                word = _CAPITAL_WORD.match(after)
+                word = _CAPITAL_WORD.match(text, end)
                 if word and word.group(1).lower() not in _RANKS:
                     foreign.append(item)
                     continue
-            partner = self._pair_partner(item, found, text)
+            if partner is False:
+                partner = self._pair_partner(item, found, index, text)
             if partner is not None:
                 region = self.entities[partner].region
-                same = [number for number in candidates if _same_region(self.entities[number].region, region)]
+                same = self._narrowed(candidates, "region", region)
                 if not same:  # "Pemprov dan Pemkot Balikpapan": the province the partner lies in
-                    same = [number for number in candidates if self.entities[number].level == "provinsi"
-                            and _same_region(self.entities[number].region, province_of(region))]
+                    same = self._narrowed(candidates, "province of", region)
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
                     continue
-            level = _LEVEL_WORD_AFTER.match(after)
+            level = _LEVEL_WORD_AFTER.match(text, end)
             if level:  # "BPBD kota", "DPRD provinsi": the level narrows the candidates
                 wanted = level.group(1).lower().rstrip(".")
                 wanted = {"prov": "provinsi", "kab": "kabupaten"}.get(wanted, wanted)
-                candidates = [number for number in candidates if self.entities[number].level == wanted]
-            following = self._region_after(after)
+                candidates = self._narrowed(candidates, "level", wanted)
+            following = self._region_after(text, end)
             if following is not None:
-                same = [number for number in candidates if _same_region(self.entities[number].region, following)]
+                same = self._narrowed(candidates, "region", following)
                 if len(same) == 1:
                     item.entity, item.resolution = same[0], "name"
                 else:
                     foreign.append(item)  # another region's body, not in the dictionary
                 continue
-            if _LEVEL_AFTER.match(after):
+            if _LEVEL_AFTER.match(text, end):
                 foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
                 continue
-            nationals = [number for number in candidates if self.entities[number].level == "nasional"]
-            if _NATIONAL_AFTER.match(after):
+            nationals = self._narrowed(candidates, "level", "nasional")
+            if _NATIONAL_AFTER.match(text, end):
                 # "Kominfo RI", "Kominfo pusat": the central body, never a regional one.
                 if nationals:
                     item.entity, item.resolution = nationals[0], "name"
@@ -654,19 +745,19 @@ class Matcher:
                 continue
             if chosen is None and len({number for number in named_ids if number in candidates}) <= 1:
                 if not place:
-                    place.append((_story_source(source, texts.get("text", "")),
-                                  _dateline_region(texts.get("text", ""))))
-                story_source, dateline = place[0]
+                    place.append(_story_place(source, texts.get("text", "")))
+                dateline, scope, home_region = place[0]
                 if not evidence:
                     evidence.append([region.name for region in region_evidence()] + [
                         self.entities[number].region for number in named_ids if self.entities[number].region])
-                chosen = self._from_regions(candidates, nationals, evidence[0], dateline, story_source)
+                chosen = self._from_regions(candidates, nationals, evidence[0], dateline, scope, home_region)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
-    def _pair_partner(self, item: _Found, found: list[_Found], text: str) -> int | None:
-        """The body of a named mention joined to ``item`` by "-", "/", "&" or "dan" ("Pemprov-DPRD Kaltim")."""
-        for other in found:
+    def _pair_partner(self, item: _Found, found: list[_Found], index: int, text: str) -> int | None:
+        """The body of a named mention joined to ``item`` (``found[index]``) by "-", "/", "&" or "dan"
+        ("Pemprov-DPRD Kaltim"). Only mentions after ``item`` can follow it: found is in field and text order."""
+        for other in itertools.islice(found, index + 1, None):
             if other.field == item.field and other.entity is not None and other.start >= item.end:
                 join = _PAIR_JOIN.fullmatch(text[item.end:other.start])
                 if join and self.entities[other.entity].region and other.entity not in item.candidates:
@@ -676,9 +767,9 @@ class Matcher:
         return None
 
     @staticmethod
-    def _region_after(after: str) -> str | None:
+    def _region_after(text: str, end: int) -> str | None:
         # "BPBD Berau", "BRIDA) Jawa Tengah" (inside "(BRIDA) Jawa Tengah"), "Daerah (BRIDA) Jawa Tengah".
-        match = _REGION_AFTER.match(after)
+        match = _REGION_AFTER.match(text, end)
         if not match:
             return None
         words = match.group(2).split()
@@ -710,7 +801,7 @@ class Matcher:
         return None
 
     def _from_regions(self, candidates: list[int], nationals: list[int], evidence_regions: list[str],
-                      dateline: Region | None, source: SourceConfig | None) -> int | None:
+                      dateline: Region | None, scope: str | None, home_region: str | None) -> int | None:
         """A bare form that the article does not name: only positive evidence of the story's place decides.
 
         The dateline first (its city's body, or the province's when the form is provincial by nature or the
@@ -724,7 +815,7 @@ class Matcher:
         named_keys = {_region_key(region) for region in named_regions}
         explicit = [number for number in regional if _region_key(self.entities[number].region) in named_keys]
         if nationals:
-            national_source = source is None or source.scope == "national"
+            national_source = scope is None or scope == "national"
             fits = [number for number in regional if dateline is not None and self._dateline_fits(number, dateline)]
             if national_source and not explicit and not fits and len(nationals) == 1:
                 return nationals[0]
@@ -734,13 +825,13 @@ class Matcher:
             return fits[0] if len(fits) == 1 else None
         if len(explicit) == 1:
             return explicit[0]
-        if explicit or source is None or source.scope != "regional" or not source.region:
+        if explicit or scope != "regional" or not home_region:
             return None
-        home_province = province_of(source.region) or source.region
+        home_province = province_of(home_region) or home_region
         provinces = {province_of(region) or region for region in named_regions}
         if not provinces or provinces != {home_province}:
             return None  # the story names no place, or a place outside the home province
-        home = [number for number in regional if _same_region(self.entities[number].region, source.region)]
+        home = [number for number in regional if _same_region(self.entities[number].region, home_region)]
         if not home:
             home = [number for number in regional if self.entities[number].level == "provinsi"
                     and _same_region(self.entities[number].region, home_province)]
@@ -766,14 +857,26 @@ class Matcher:
 _DATELINE = re.compile(r"^\W*(?:[^\n,–—-]{0,40},\s*)?([A-Z][A-Za-z .']{2,30}?)\s*(?:,|\s[–—-]\s|\s*\()")
 
 
-def _dateline_region(text: str) -> Region | None:
-    """The region of the dateline opening ``text`` ("SAMARINDA –", "TANJUNG REDEB –"), if it names one."""
+def _story_place(source: SourceConfig | None, text: str) -> tuple[Region | None, str | None, str | None]:
+    """``(dateline, scope, region)`` of the story opening ``text``: the region of its dateline ("SAMARINDA –",
+    "TANJUNG REDEB –"), if it names one, and the source's scope and home region as seen from this story (None,
+    None without a source). A regional outlet's story datelined outside its home province ("JAKARTA – Kominfo
+    memblokir …" on a Kaltim site) is national news, so bare forms shared with a national body may fall back to
+    that body and not to the home region's."""
     match = _DATELINE.match(text)
-    if not match:
-        return None
-    from crawler.regions import find_region
+    dateline = None
+    if match:
+        from crawler.regions import find_region
 
-    return find_region(match.group(1).strip())
+        dateline = find_region(match.group(1).strip())
+    if source is None:
+        return dateline, None, None
+    if source.scope != "regional" or not source.region or dateline is None:
+        return dateline, source.scope, source.region
+    home = province_of(source.region) or source.region
+    if _same_region(dateline.home_province, home):
+        return dateline, source.scope, source.region
+    return dateline, "national", None
 
 
 @lru_cache(maxsize=65536)
@@ -791,25 +894,6 @@ def _region_key(region: str | None) -> str | None:
 
     found = find_region(region)
     return found.name if found is not None else strip_level(region)[1].casefold()
-
-
-def _story_source(source: SourceConfig | None, text: str) -> SourceConfig | None:
-    """The source as seen from this story: a regional outlet's story datelined outside its home province
-    ("JAKARTA – Kominfo memblokir …" on a Kaltim site) is national news, so bare forms shared with a national
-    body may fall back to that body and not to the home region's."""
-    if source is None or source.scope != "regional" or not source.region:
-        return source
-    match = _DATELINE.match(text)
-    if not match:
-        return source
-    from crawler.regions import find_region
-
-    region = find_region(match.group(1).strip())
-    home = province_of(source.region) or source.region
-    if region is None or _same_region(region.home_province, home):
-        return source
-    return source.model_copy(update={"scope": "national", "region": None})
-
 
 
 def _at_word_boundaries(text: str, start: int, end: int) -> bool:
@@ -900,24 +984,73 @@ def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
 
 
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
-    """Non-overlapping hits, longer ones first; returned in text order."""
+    """Non-overlapping hits, longer ones first (ties: the earlier one); returned in text order.
+
+    One sweep in text order cuts the hits into runs that overlap each other (most hits overlap nothing and
+    are kept as they come); only inside a run do lengths decide. Hits of different runs never overlap, so
+    this keeps exactly what taking all hits longest first would."""
     if len(hits) < 2:
         return hits
+    hits.sort()  # (start, end) is unique per hit, so the sort never compares slots
     taken: list[_Hit] = []
-    occupied = bytearray(max(hit[1] for hit in hits))
-    # (-length, start) is unique per hit, so the tuple sort never compares slots.
-    for _negative_length, start, end, slot in sorted([(start - end, start, end, slot) for start, end, slot in hits]):
-        if occupied.find(1, start, end) < 0:
-            taken.append((start, end, slot))
-            occupied[start:end] = b"\x01" * (end - start)
-    taken.sort()  # by start: taken hits do not overlap, so starts differ and slots are never compared
+    run = [hits[0]]
+    reach = hits[0][1]
+    for hit in hits[1:]:
+        if hit[0] < reach:
+            run.append(hit)
+            if hit[1] > reach:
+                reach = hit[1]
+            continue
+        _take_longest(run, taken)
+        run = [hit]
+        reach = hit[1]
+    _take_longest(run, taken)
     return taken
+
+
+def _take_longest(run: list[_Hit], taken: list[_Hit]) -> None:
+    """Append to ``taken`` the hits of one run of overlapping hits that win longest first, in text order."""
+    if len(run) == 1:
+        taken.append(run[0])
+        return
+    if len(run) == 2:
+        # The second starts inside the first: the longer wins, the earlier one on a tie.
+        first, second = run
+        taken.append(first if first[1] - first[0] >= second[1] - second[0] else second)
+        return
+    kept: list[_Hit] = []
+    for _negative_length, start, end, slot in sorted([(hit[0] - hit[1], hit[0], hit[1], hit[2]) for hit in run]):
+        for other in kept:
+            if start < other[1] and other[0] < end:
+                break
+        else:
+            kept.append((start, end, slot))
+    kept.sort()
+    taken.extend(kept)
 
 
 def _snippet(text: str, start: int, end: int) -> str:
     left = max(0, start - SNIPPET_CHARS)
     right = min(len(text), end + SNIPPET_CHARS)
     snippet = " ".join(text[left:right].split())
+    return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
+
+
+_OTHER_ASCII_SPACES = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _plain_spaces(text: str) -> bool:
+    """Whether the only whitespace in ``text`` is spaces and newlines (then :func:`_plain_snippet` applies)."""
+    return text.isascii() and not any(space in text for space in _OTHER_ASCII_SPACES)
+
+
+def _plain_snippet(text: str, start: int, end: int) -> str:
+    """:func:`_snippet` of a text whose only whitespace is spaces and newlines: with the newlines made spaces, a
+    window without two spaces in a row is its own words joined by one space, less the spaces at its ends."""
+    left = max(0, start - SNIPPET_CHARS)
+    right = min(len(text), end + SNIPPET_CHARS)
+    window = text[left:right].replace("\n", " ")
+    snippet = window.strip(" ") if "  " not in window else " ".join(window.split())
     return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
 
 
@@ -948,12 +1081,13 @@ class _ZoneMap:
                 continue
             zone: MentionZone
             hinted = _LINE_KIND_HINT.match(paragraph) is not None
+            bracketed = "(" in paragraph  # both credit patterns need one
             if hinted and _RELATED_LINE.match(paragraph):
                 zone = "related"
             elif hinted and _TAG_LINE.match(paragraph):
                 zone = "tag"
             elif (hinted and _CAPTION_LINE.match(paragraph)) or (
-                    len(paragraph) <= _CAPTION_MAX_CHARS and _CAPTION_CREDIT.search(paragraph)):
+                    bracketed and len(paragraph) <= _CAPTION_MAX_CHARS and _CAPTION_CREDIT.search(paragraph)):
                 zone = "caption"
             elif hinted and _BYLINE_LINE.match(paragraph):
                 zone = "byline"
@@ -961,7 +1095,7 @@ class _ZoneMap:
                 zone, lead_seen = "lead", True
             else:
                 zone = "body"
-            credit = _TRAILING_CREDIT.search(paragraph) if zone in ("lead", "body") else None
+            credit = _TRAILING_CREDIT.search(paragraph) if bracketed and zone in ("lead", "body") else None
             if credit:
                 self.spans.append((start, start + credit.start(), zone))
                 self.spans.append((start + credit.start(), end, "byline"))

@@ -1,12 +1,17 @@
 """Re-running agency matching over stored articles after the dictionary changed (``pantau rematch``).
 
-Stored articles are streamed in keyset pages of plain tuples (no transaction stays open between pages); each
-page goes to a matching process (one per core for large jobs; each builds the matcher and tone scorer once),
-which rebuilds the articles, finds mentions, quotes and tone (crawler.tone) and sends back only the finished
-rows. The parent writes each page in one transaction (storage.rematch): the page's old mention, quote and tone
-rows go and the new ones come in with ``executemany``, so running it twice changes nothing the second time, and
-an interrupted run leaves every page either fully old or fully new. Reading the next pages and matching them
-overlaps with writing the previous ones.
+The stored articles are cut into ranges of ids (PAGE_SIZE articles each, in id order); each range goes to a
+matching process (one per core for large jobs; each builds the matcher and tone scorer once and opens its own
+connection), which reads the range's articles and their stored mention, quote and tone rows itself, finds
+mentions and quotes, and sends back only the rows that change. The parent writes each range in one transaction
+(storage.rematch): the changed articles' old rows go and the new ones come in with ``executemany``, so running
+it twice changes nothing the second time, and an interrupted run leaves every range either fully old or fully
+new. Reading and matching the next ranges overlaps with writing the previous ones.
+
+Tone (crawler.tone) is the costly part, and it depends only on the article's text, its mentions, the agencies'
+kinds and the lexicon: an article whose mentions come out exactly as stored keeps its stored tone when that
+tone covers the same agencies, was scored by the current method (storage.tone.TONE_METHOD) and no agency it
+names changed kind in this run's dictionary; any other article is scored again (``rescore_tone`` scores all).
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -25,14 +31,14 @@ from crawler import lifeline
 from crawler.analysis import ignore_stop_signals
 from crawler.article import Quote
 from crawler.config import EntityConfig, SourceConfig
-from crawler.mentions import Matcher
+from crawler.mentions import COUNTED_ZONES, Matcher
 from crawler.quotes import find_quotes
 from crawler.tone import ToneScorer
 from storage import models
-from storage.rematch import MatchedRows, replace_matched
+from storage.rematch import MENTION_COLUMNS, QUOTE_COLUMNS, MatchedRows, replace_matched, stored_matches
 from storage.repository.mentions import _mention_rows, _quote_rows
-from storage.repository.reads import article_from_row, stored_article_pages
-from storage.tone import tone_rows
+from storage.repository.reads import article_from_row, stored_article_ids, stored_article_range
+from storage.tone import TONE_METHOD, tone_rows
 
 PAGE_SIZE = 1000
 # Below this many articles one process is faster: a pool pays a few seconds to start fresh interpreters and
@@ -46,86 +52,156 @@ class RematchResult:
     mentions: int = 0  # stored now for those articles
     mentions_before: int = 0
     toned: int = 0  # article-agency tone rows stored now
+    rewritten: int = 0  # articles whose mentions changed (all their rows written again)
+    rescored: int = 0  # articles whose tone was scored again
+
+
+@dataclass
+class _RangeResult:
+    """What one matching process sends back for a range: the rows to write and the range's counts."""
+
+    rows: MatchedRows
+    articles: int = 0
+    mentions: int = 0
+    toned: int = 0
+    rewritten: int = 0
+    rescored: int = 0
+
+
+@dataclass
+class _Job:
+    database_url: str
+    since: dt.date | None
+    source_key: str | None
+    known_entities: frozenset[str]
+    changed_kinds: frozenset[str]  # agencies whose kind differs from what the entity table had before this run
+    rescore_tone: bool
 
 
 _matcher: Matcher | None = None
 _tone: ToneScorer | None = None
 _sources: dict[str, SourceConfig] = {}
-_known_entities: frozenset[str] = frozenset()
+_job: _Job | None = None
+_engine: sa.engine.Engine | None = None
 
 
-def _init_matcher(entities: list[EntityConfig], sources: list[SourceConfig], known_entities: frozenset[str]) -> None:
-    global _matcher, _sources, _tone, _known_entities
+def _init_matcher(entities: list[EntityConfig], sources: list[SourceConfig], job: _Job) -> None:
+    global _matcher, _sources, _tone, _job, _engine
     if multiprocessing.parent_process() is not None:
         ignore_stop_signals()
     _matcher = Matcher(entities)
     _tone = ToneScorer(entities)
     _sources = {source.key: source for source in sources}
-    _known_entities = known_entities
+    _job = job
+    _engine = storage.connect(job.database_url, migrate=False)
 
 
-def _match_page(page: Sequence[tuple]) -> MatchedRows:
-    """The new rows of one page of stored articles (rows of storage.repository.reads.stored_article_pages)."""
-    assert _matcher is not None and _tone is not None
-    matched = MatchedRows()
+def _match_range(first_id: int, last_id: int) -> _RangeResult:
+    """Match the stored articles with ids ``first_id..last_id``; the rows of those whose results changed."""
+    assert _matcher is not None and _tone is not None and _job is not None and _engine is not None
+    known = _job.known_entities
+    page = stored_article_range(_engine, first_id, last_id, _job.since, _job.source_key)
+    stored = stored_matches(_engine, first_id, last_id)
+    result = _RangeResult(MatchedRows(), articles=len(page))
+    matched = result.rows
     for row in page:
-        stored = article_from_row(row)
-        article, article_id = stored.article, stored.id
-        mentions = _matcher.find(article, _sources.get(stored.source_key))
-        quotes = find_quotes(article, mentions)
-        tone = _tone.assess(article, mentions)
+        article_stored = article_from_row(row)
+        article, article_id = article_stored.article, article_stored.id
         # Agencies missing from the entity table are left out, as the crawl's writer does (none are after the
         # config sync that rematch starts with, unless the dictionary names an agency twice).
-        matched.article_ids.append(article_id)
-        matched.mentions += _mention_rows(article_id, [m for m in mentions if m.entity_id in _known_entities])
-        matched.quotes += _quote_rows(article_id, [q if q.entity_id is None or q.entity_id in _known_entities
-                                                   else Quote(q.text, q.start, q.end, q.speaker, None)
-                                                   for q in quotes])
-        article_tones, mention_tones = tone_rows(article_id, tone, _known_entities)  # type: ignore[arg-type]
+        found = _matcher.find(article, _sources.get(article_stored.source_key))
+        mentions = [m for m in found if m.entity_id in known]
+        quotes = find_quotes(article, found)
+        mention_rows = _mention_rows(article_id, mentions)
+        quote_rows = _quote_rows(article_id, [q if q.entity_id is None or q.entity_id in known
+                                              else Quote(q.text, q.start, q.end, q.speaker, None) for q in quotes])
+        result.mentions += len(mention_rows)
+        same_mentions = Counter(tuple(row[name] for name in MENTION_COLUMNS) for row in mention_rows) == Counter(
+            stored.mentions.get(article_id, ()))
+        if same_mentions and not _job.rescore_tone:
+            stored_tone = stored.tones.get(article_id, [])
+            counted = {m.entity_id for m in mentions if m.zone in COUNTED_ZONES}  # the agencies tone is about
+            keeps_tone = (not counted & _job.changed_kinds
+                          and sorted(entity for entity, _method in stored_tone) == sorted(counted)
+                          and all(method == TONE_METHOD for _entity, method in stored_tone))
+        else:
+            keeps_tone = False
+        if same_mentions:
+            if Counter(tuple(row[name] for name in QUOTE_COLUMNS) for row in quote_rows) != Counter(
+                    stored.quotes.get(article_id, ())):
+                matched.quoted_ids.append(article_id)
+                matched.quotes += quote_rows
+            if keeps_tone:
+                result.toned += len(stored.tones.get(article_id, ()))
+                continue
+            matched.toned_ids.append(article_id)
+        else:
+            result.rewritten += 1
+            matched.article_ids.append(article_id)
+            matched.mentions += mention_rows
+            matched.quotes += quote_rows
+        result.rescored += 1
+        article_tones, mention_tones = tone_rows(article_id, _tone.assess(article, found), known)  # type: ignore[arg-type]
+        result.toned += len(article_tones)
         matched.tones += article_tones
         matched.mention_tones += mention_tones
-    return matched
+    return result
 
 
 def rematch(database_url: str, sources: list[SourceConfig], entities: list[EntityConfig], *,
             since: dt.date | None = None, source_key: str | None = None, workers: int = 0,
-            on_progress: Callable[[int], None] | None = None) -> RematchResult:
+            rescore_tone: bool = False, on_progress: Callable[[int], None] | None = None) -> RematchResult:
     """Re-match stored articles (published on or after ``since``; of one source) with ``entities``.
 
     ``workers``: matching processes; 0 chooses one process for small jobs and one per CPU for large ones.
+    ``rescore_tone``: score every article's tone again, also where its mentions did not change.
     """
     engine = storage.connect(database_url)
+    with engine.connect() as connection:
+        kinds_before = dict(connection.execute(sa.select(models.Entity.id, models.Entity.kind)).all())
+    changed_kinds = frozenset(entity.id for entity in entities if kinds_before.get(entity.id) != entity.kind)
     storage.sync_config(engine, sources, entities)
     with engine.connect() as connection:
         known = frozenset(connection.execute(sa.select(models.Entity.id)).scalars())
     result = RematchResult()
     result.mentions_before = storage.count_mentions(engine, since=since, source_key=source_key)
+    ids = stored_article_ids(engine, since, source_key)
     if workers == 0:  # automatic: a pool only where it pays
-        many = storage.count_articles(engine, since=since, source_key=source_key) >= POOL_MIN_ARTICLES
-        workers = (os.cpu_count() or 1) if many else 1
-    pages = stored_article_pages(engine, since, source_key, PAGE_SIZE)
+        workers = (os.cpu_count() or 1) if len(ids) >= POOL_MIN_ARTICLES else 1
+    ranges = [(ids[start], ids[min(start + PAGE_SIZE, len(ids)) - 1]) for start in range(0, len(ids), PAGE_SIZE)]
+    job = _Job(database_url, since, source_key, known, changed_kinds, rescore_tone)
     if workers == 1:
-        _init_matcher(entities, sources, known)
-        for page in pages:
-            _write(engine, _match_page(page), result, on_progress)
+        _init_matcher(entities, sources, job)
+        try:
+            for first_id, last_id in ranges:
+                _write(engine, _match_range(first_id, last_id), result, on_progress)
+        finally:
+            _close_worker_engine()
     else:
-        _match_in_pool(engine, pages, entities, sources, known, workers, result, on_progress)
+        _match_in_pool(engine, ranges, entities, sources, job, workers, result, on_progress)
     engine.dispose()
     return result
 
 
-def _match_in_pool(engine, pages: Iterator[list[tuple]], entities: list[EntityConfig], sources: list[SourceConfig],
-                   known: frozenset[str], workers: int, result: RematchResult,
+def _close_worker_engine() -> None:
+    global _engine
+    if _engine is not None:
+        _engine.dispose()
+        _engine = None
+
+
+def _match_in_pool(engine, ranges: list[tuple[int, int]], entities: list[EntityConfig], sources: list[SourceConfig],
+                   job: _Job, workers: int, result: RematchResult,
                    on_progress: Callable[[int], None] | None) -> None:
     # crawler.lifeline ties the forkserver and the workers to this process: a kill -9 leaves none behind.
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=lifeline.forkserver_context([]),
-                                   initializer=_init_matcher, initargs=(entities, sources, known))
+                                   initializer=_init_matcher, initargs=(entities, sources, job))
     try:
-        # Pages are matched in the pool while earlier ones are written; one page queued per worker beyond
-        # the ones being matched, so no worker waits for the parent's reads.
+        # Ranges are matched in the pool while earlier ones are written; one range queued per worker beyond
+        # the ones being matched, so no worker waits for the parent.
         pending = []
-        for page in pages:
-            pending.append(executor.submit(_match_page, page))
+        for first_id, last_id in ranges:
+            pending.append(executor.submit(_match_range, first_id, last_id))
             if len(pending) > 2 * workers:
                 _write(engine, pending.pop(0).result(), result, on_progress)
         for future in pending:
@@ -134,10 +210,14 @@ def _match_in_pool(engine, pages: Iterator[list[tuple]], entities: list[EntityCo
         executor.shutdown(cancel_futures=True)
 
 
-def _write(engine, matched: MatchedRows, result: RematchResult, on_progress: Callable[[int], None] | None) -> None:
-    replace_matched(engine, matched)
-    result.mentions += len(matched.mentions)
-    result.toned += len(matched.tones)
-    result.articles += len(matched.article_ids)
+def _write(engine, matched: _RangeResult, result: RematchResult, on_progress: Callable[[int], None] | None) -> None:
+    rows = matched.rows
+    if rows.article_ids or rows.quoted_ids or rows.toned_ids:
+        replace_matched(engine, rows)
+    result.mentions += matched.mentions
+    result.toned += matched.toned
+    result.articles += matched.articles
+    result.rewritten += matched.rewritten
+    result.rescored += matched.rescored
     if on_progress:
-        on_progress(len(matched.article_ids))
+        on_progress(matched.articles)

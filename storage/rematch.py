@@ -1,9 +1,11 @@
 """Replacing what matching derived from many stored articles at once (``pantau rematch``): their ``mention``,
-``quote``, ``article_tone`` and ``mention_tone`` rows, in one transaction per batch.
+``quote``, ``article_tone`` and ``mention_tone`` rows, in one transaction per batch; and reading those rows
+back for a range of articles (:func:`stored_matches`), so that an article whose rows come out the same is not
+written again.
 
 The rows come ready-made (``storage.repository.mentions`` and ``storage.tone`` build them, in the matching
-processes), so a batch is four chunked DELETEs and four ``executemany`` INSERTs: an interrupted run leaves every
-batch either fully old or fully new.
+processes), so a batch is at most four chunked DELETEs and four ``executemany`` INSERTs, each over the articles
+whose rows of that table changed: an interrupted run leaves every batch either fully old or fully new.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,13 +28,18 @@ _TABLES = (models.Mention.__table__, models.Quote.__table__, models.ArticleTone.
 
 @dataclass
 class MatchedRows:
-    """New rows for a batch of articles: everything else these articles had in the four tables goes."""
+    """New rows for a batch of articles: everything else these articles had in the four tables goes.
+
+    ``article_ids`` replace all four tables' rows; ``quoted_ids`` only their quotes and ``toned_ids`` only their
+    tone (articles whose mentions came out as stored); articles in none of them keep what they have."""
 
     article_ids: list[int] = field(default_factory=list)
     mentions: list[dict[str, Any]] = field(default_factory=list)
     quotes: list[dict[str, Any]] = field(default_factory=list)
     tones: list[dict[str, Any]] = field(default_factory=list)  # article_tone
     mention_tones: list[dict[str, Any]] = field(default_factory=list)
+    quoted_ids: list[int] = field(default_factory=list)
+    toned_ids: list[int] = field(default_factory=list)
 
     def extend(self, other: MatchedRows) -> None:
         self.article_ids += other.article_ids
@@ -39,14 +47,53 @@ class MatchedRows:
         self.quotes += other.quotes
         self.tones += other.tones
         self.mention_tones += other.mention_tones
+        self.quoted_ids += other.quoted_ids
+        self.toned_ids += other.toned_ids
+
+
+# What :func:`stored_matches` reads of each table, in the order the new rows are compared in (their dict keys).
+MENTION_COLUMNS = ("entity_id", "surface", "start_offset", "end_offset", "field", "zone", "resolution", "snippet")
+QUOTE_COLUMNS = ("speaker", "entity_id", "text", "start_offset", "end_offset")
+
+
+@dataclass
+class StoredMatches:
+    """The stored rows of a range of articles, per article id: mentions and quotes as tuples of
+    MENTION_COLUMNS / QUOTE_COLUMNS, and the (entity_id, method) of each article_tone row."""
+
+    mentions: dict[int, list[tuple]] = field(default_factory=dict)
+    quotes: dict[int, list[tuple]] = field(default_factory=dict)
+    tones: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def stored_matches(engine: Engine, first_id: int, last_id: int) -> StoredMatches:
+    """The mention, quote and article_tone rows of the articles with ids ``first_id..last_id``."""
+    stored = StoredMatches()
+    mention, quote, tone = _TABLES[0], _TABLES[1], _TABLES[2]
+    reads = ((stored.mentions, mention, MENTION_COLUMNS), (stored.quotes, quote, QUOTE_COLUMNS),
+             (stored.tones, tone, ("entity_id", "method")))
+    try:
+        with engine.connect() as connection:
+            for target, table, columns in reads:
+                query = sa.select(table.c.article_id, *(table.c[name] for name in columns)).where(
+                    table.c.article_id.between(first_id, last_id))
+                for row in connection.execute(query):
+                    target.setdefault(row[0], []).append(tuple(row[1:]))
+    except SQLAlchemyError as error:
+        raise _wrap(engine, "reading stored mentions, quotes and tone", error) from None
+    return stored
 
 
 def replace_matched(engine: Engine, batch: MatchedRows) -> None:
-    """Swap the mention, quote and tone rows of ``batch.article_ids`` for the batch's rows, in one transaction."""
+    """Swap the mention, quote and tone rows of ``batch.article_ids`` (the quotes of ``batch.quoted_ids``, the
+    tone of ``batch.toned_ids``) for the batch's rows, in one transaction."""
+    replaced = {_TABLES[0].name: batch.article_ids, _TABLES[1].name: batch.article_ids + batch.quoted_ids,
+                _TABLES[2].name: batch.article_ids + batch.toned_ids,
+                _TABLES[3].name: batch.article_ids + batch.toned_ids}
     try:
         with write_transaction(engine) as connection:
             for table in _TABLES:
-                for chunk in _chunks(batch.article_ids):
+                for chunk in _chunks(replaced[table.name]):
                     connection.execute(table.delete().where(table.c.article_id.in_(chunk)))
             rows: Sequence[Sequence[dict[str, Any]]] = (batch.mentions, batch.quotes, batch.tones,
                                                         batch.mention_tones)

@@ -95,3 +95,53 @@ def test_rematch_unknown_source_is_a_one_line_error(sqlite_url):
     result = run_pantau("rematch", "--source", "tidak-ada", database_url=sqlite_url)
     assert result.returncode == 2 and "unknown source 'tidak-ada'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def stored_rows(database_url: str) -> dict[str, list[tuple]]:
+    """Every mention, quote and tone row, ids included (an article written again gets new ids)."""
+    engine = storage.connect(database_url)
+    with engine.connect() as connection:
+        rows = {table: [tuple(row) for row in connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY id"))]
+                for table in ("mention", "quote", "article_tone", "mention_tone")}
+    engine.dispose()
+    return rows
+
+
+def without_ids(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    return {table: sorted(row[1:] for row in values) for table, values in rows.items()}
+
+
+def test_rematch_writes_only_what_changed_and_scores_tone_again_only_where_needed(database_url):
+    from crawler.rematch import rematch
+
+    sources, entities = load_sources(), load_entities()
+    engine = storage.connect(database_url)
+    storage.sync_config(engine, sources, entities)
+    matcher = Matcher(entities)
+    diksi = next(source for source in sources if source.key == "diksi")
+    with storage.ArticleWriter(engine, "diksi") as writer:  # mentions only: no quotes, no tone yet
+        for article in ARTICLES:
+            writer.add(article, matcher.find(article, diksi), [], 200, dt.datetime(2026, 11, 3, tzinfo=dt.timezone.utc))
+    engine.dispose()
+
+    first = rematch(database_url, sources, entities, workers=1)
+    assert (first.articles, first.rewritten, first.rescored) == (2, 0, 2)  # same mentions, tone was missing
+    after_first = stored_rows(database_url)
+    assert after_first["article_tone"] and after_first["mention_tone"]
+
+    second = rematch(database_url, sources, entities, workers=1)
+    assert (second.articles, second.rewritten, second.rescored) == (2, 0, 0)
+    assert (second.mentions, second.toned) == (first.mentions, first.toned)
+    assert stored_rows(database_url) == after_first, "nothing is written again, ids included"
+
+    forced = rematch(database_url, sources, entities, workers=1, rescore_tone=True)
+    assert forced.rescored == 2
+    assert without_ids(stored_rows(database_url)) == without_ids(after_first)
+
+    # An agency that changed kind: the articles naming it are scored again (once: then the table has the kind).
+    named = {row[2] for row in after_first["article_tone"]}
+    changed = sorted(named)[0]
+    renamed = [entity.model_copy(update={"kind": "other"}) if entity.id == changed else entity for entity in entities]
+    articles_naming = len({row[1] for row in after_first["article_tone"] if row[2] == changed})
+    assert rematch(database_url, sources, renamed, workers=1).rescored == articles_naming
+    assert rematch(database_url, sources, renamed, workers=1).rescored == 0

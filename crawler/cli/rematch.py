@@ -22,12 +22,17 @@ from crawler.config import load_entities, load_sources
 @click.option("--source", "source_key", default=None, help="Only this source's articles.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Matching processes (0: one for small jobs, one per CPU from 10,000 articles).")
+@click.option("--rescore-tone", is_flag=True,
+              help="Score every article's tone again, also where its mentions did not change (after a lexicon "
+                   "change).")
 @click.pass_obj
-def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, workers: int) -> None:
+def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, workers: int,
+            rescore_tone: bool) -> None:
     """Re-match stored articles against the current agency dictionary.
 
-    Replaces each article's mentions and quotes, and scores its tone toward each agency again; running it twice
-    changes nothing the second time.
+    Replaces each article's mentions and quotes where they changed, and scores its tone toward each agency again
+    where its mentions changed (or its stored tone is missing, from an older method, or about an agency whose
+    kind changed); running it twice changes nothing the second time.
 
     Example: pantau rematch --since 2026-10-01
     """
@@ -49,7 +54,7 @@ def rematch(app: AppContext, since: dt.datetime | None, source_key: str | None, 
                   TimeElapsedColumn(), console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("rematch", total=None)
         result = run_rematch(app.database_url, sources, entities, since=since.date() if since else None,
-                             source_key=source_key, workers=workers,
+                             source_key=source_key, workers=workers, rescore_tone=rescore_tone,
                              on_progress=lambda count: bar.advance(task, count))
     change = result.mentions - result.mentions_before
     click.echo(f"Re-matched {result.articles} articles: {result.mentions} mentions "

@@ -106,6 +106,33 @@ def stored_article_pages(engine: Engine, since: dt.datetime | dt.date | None = N
         last_id = rows[-1][0]
 
 
+def stored_article_ids(engine: Engine, since: dt.datetime | dt.date | None = None,
+                       source_key: str | None = None) -> list[int]:
+    """The ids of the stored articles :func:`stored_articles` would return, in order (to cut into id ranges)."""
+    query = _article_filter(sa.select(article_table.c.id).join(source_table, source_table.c.id == article_table.c.source_id),
+                            since, source_key).order_by(article_table.c.id)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(query).scalars())
+    except SQLAlchemyError as error:
+        raise _wrap(engine, "reading stored article ids", error) from None
+
+
+def stored_article_range(engine: Engine, first_id: int, last_id: int, since: dt.datetime | dt.date | None = None,
+                         source_key: str | None = None) -> list[tuple]:
+    """The rows of :func:`stored_article_pages` whose ids lie in ``first_id..last_id``, in id order."""
+    columns = [source_table.c.key.label("source_key") if name == "source_key" else article_table.c[name]
+               for name in _ARTICLE_FIELDS]
+    query = (sa.select(*columns).join(source_table, source_table.c.id == article_table.c.source_id)
+             .where(article_table.c.id.between(first_id, last_id)).order_by(article_table.c.id))
+    query = _article_filter(query, since, source_key)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(query)]
+    except SQLAlchemyError as error:
+        raise _wrap(engine, "reading stored articles", error) from None
+
+
 def article_from_row(row: tuple) -> StoredArticle:
     """The :class:`StoredArticle` of one row of :func:`stored_article_pages`."""
     (article_id, source_key, url, canonical_url, title, text, authors, editors, published_at, modified_at, offset,
