@@ -27,7 +27,9 @@ from storage.repository.common import _chunks, _without_nul, _wrap, entity_table
 article_tone_table = models.ArticleTone.__table__
 mention_tone_table = models.MentionTone.__table__
 
-TONE_METHOD = "lexicon-2"  # lexicon-2: the concept families (3 Dec 2026). Bump when the lexicon or rules change in a way analysts should know about
+# Bump when the lexicon or rules change in a way analysts should know about (pantau rematch re-scores tone written
+# by another method). lexicon-2: the concept families of 3 December 2026.
+TONE_METHOD = "lexicon-2"
 
 
 def _known_entities(connection: Connection, wanted: set[str], known: set[str]) -> set[str]:
