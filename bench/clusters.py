@@ -15,6 +15,8 @@ Prints three tables:
 
     python bench/clusters.py                # 20,000 articles for the rebuild
     python bench/clusters.py --articles 100000
+    python bench/clusters.py --articles 100000 --only-rebuild --database /tmp/clusters-100k.db  # generated once,
+                                                                     # reused by later runs (old code vs new)
 """
 
 from __future__ import annotations
@@ -301,19 +303,36 @@ def _child(mode: str, database: Path) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def rebuild_table(count: int) -> None:
+def stored_articles(database: Path) -> int:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(database) as connection:
+            return connection.execute("SELECT count(*) FROM article").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def rebuild_table(count: int, database: Path | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "bench.db"
+        if database is None:
+            database = Path(folder) / "bench.db"
         started = time.perf_counter()
-        fill(database, count)
-        filled = time.perf_counter() - started
+        if database.exists() and stored_articles(database) == count:
+            filled_how = f"{database}, generated before and reused"
+        else:
+            if database.exists():
+                sys.exit(f"{database} holds {stored_articles(database)} articles, not {count:,}: remove it or "
+                         "pass another --database")
+            fill(database, count)
+            filled_how = f"filled in {time.perf_counter() - started:.0f} s"
         baseline = json.loads(subprocess.run(
             [sys.executable, "-c", "import resource, json, storage, crawler.clusters;"
              "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))"],
             check=True, capture_output=True, text=True, cwd=ROOT).stdout)
         result = _child("--rebuild-child", database)
         start = _child("--crawl-start-child", database)
-    print(f"clusters rebuild over {count:,} generated stored articles (SQLite; filled in {filled:.0f} s)")
+    print(f"clusters rebuild over {count:,} generated stored articles (SQLite; {filled_how})")
     print(f"{'articles':>9} {'joined':>7} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11} "
           f"{'of which imports':>16}")
     print(f"{result['articles']:>9} {result['joined']:>7} {result['seconds']:>8.1f} "
@@ -336,6 +355,9 @@ def main() -> None:
     parser.add_argument("--rebuild-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--crawl-start-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--only-rebuild", action="store_true", help="print only the rebuild and crawl-start tables")
+    parser.add_argument("--database", type=Path, help="SQLite file of the generated articles for the rebuild: "
+                        "generated when missing, reused when it holds --articles articles (a rebuild replaces "
+                        "its clusters, so runs of old and new code can share it); default a temporary file")
     args = parser.parse_args()
     if args.rebuild_child:
         rebuild_child(args.rebuild_child)
@@ -344,13 +366,13 @@ def main() -> None:
         crawl_start_child(args.crawl_start_child)
         return
     if args.only_rebuild:
-        rebuild_table(args.articles)
+        rebuild_table(args.articles, args.database)
         return
     site, stories = demo_stories()
     accuracy_table(stories)
     cost_table(site, stories, args.repeat)
     if args.articles:  # --articles 0: only the accuracy and cost tables
-        rebuild_table(args.articles)
+        rebuild_table(args.articles, args.database)
 
 
 if __name__ == "__main__":
