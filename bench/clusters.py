@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler import clusters  # noqa: E402
+from crawler.config import SourceConfig  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "clusters"
 
@@ -116,22 +117,29 @@ def writer_side(clusterer: clusters.Clusterer, texts: list[str], shipped: list[t
         clusterer.assign(number, text, clusters.Fingerprint.from_bytes(signature), clusters.Profile.from_bytes(profile))
 
 
-def storage_side(texts: list[str], shipped: list[tuple[bytes, bytes]]) -> float:
+def storage_side(texts: list[str], shipped: list[tuple[bytes, bytes]], sources: list[SourceConfig] | None = None,
+                 source_of: list[str] | None = None, rows: dict | None = None) -> float:
     """Seconds per article of the writer thread's whole cluster step, SQL included (ClusterStore.assign_queued
-    after each written batch of 50, as pipelines/cluster.py calls it), on a temporary SQLite database."""
+    whenever an article's writer has just written its batch of 50, as pipelines/cluster.py calls it), on a
+    temporary SQLite database. ``sources``/``source_of``: the outlets and which one stored each text (the demo's
+    press office makes its articles releases, so their copies are measured against them, as in a crawl);
+    ``rows``, when given, receives the story_cluster rows (old code vs new: the same rows)."""
     import storage
     from crawler.article import Article
-    from crawler.config import SourceConfig
+    from crawler.config import load_entities
     from storage.clusters import ClusterStore
 
+    if sources is None:
+        sources = [SourceConfig(key="outlet", name="Outlet", home_url="https://o.example/")]
     seconds = 0.0
     with tempfile.TemporaryDirectory() as folder:
         engine = storage.connect(f"sqlite:///{folder}/cost.db")
-        storage.sync_config(engine, [SourceConfig(key="outlet", name="Outlet", home_url="https://o.example/")], [])
-        writer = storage.ArticleWriter(engine, "outlet", batch_size=50)
+        storage.sync_config(engine, sources, load_entities())
+        writers = {source.key: storage.ArticleWriter(engine, source.key, batch_size=50) for source in sources}
         store = ClusterStore(engine)
         start = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
         for number, (text, (signature, profile)) in enumerate(zip(texts, shipped)):
+            writer = writers[source_of[number] if source_of else sources[0].key]
             url = f"https://o.example/{number}"
             writer.add(Article(url=url, canonical_url=url, title=f"Berita {number}", text=text,
                                published_at=start + dt.timedelta(minutes=number)))
@@ -140,12 +148,27 @@ def storage_side(texts: list[str], shipped: list[tuple[bytes, bytes]]) -> float:
                 started = time.perf_counter()
                 store.assign_queued()
                 seconds += time.perf_counter() - started
-        writer.close()
+        for writer in writers.values():
+            writer.close()
         started = time.perf_counter()
         store.assign_queued()
         seconds += time.perf_counter() - started
+        if rows is not None:
+            import sqlalchemy as sa
+
+            with engine.connect() as connection:
+                rows.update((row[0], tuple(row[1:])) for row in connection.execute(sa.text(
+                    "SELECT a.canonical_url, c.canonical_url, m.canonical_url, s.matched_share, s.signature, "
+                    "r.canonical_url, s.release_share, s.reuse, s.credited FROM story_cluster s "
+                    "JOIN article a ON a.id = s.article_id JOIN article c ON c.id = s.cluster_id "
+                    "LEFT JOIN article m ON m.id = s.matched_article_id "
+                    "LEFT JOIN article r ON r.id = s.release_article_id")))
         engine.dispose()
     return seconds / len(texts)
+
+
+def demo_sources(site) -> list[SourceConfig]:
+    return [SourceConfig.model_validate(outlet.source_entry()) for outlet in site.outlets]
 
 
 def cost_table(site, stories, repeat: int) -> None:
@@ -186,7 +209,8 @@ def cost_table(site, stories, repeat: int) -> None:
     started = time.perf_counter()
     writer_side(clusterer, synthetic, synthetic_shipped)
     synthetic_seconds = (time.perf_counter() - started) / len(synthetic)
-    with_sql = {"demo pages": storage_side(texts, shipped), "generated": storage_side(synthetic, synthetic_shipped)}
+    with_sql = {"demo pages": storage_side(texts, shipped, demo_sources(site), [outlet.key for _, outlet, _, _ in stories]),
+                "generated": storage_side(synthetic, synthetic_shipped)}
     count = len(pages) * repeat
     analysis = (analysis_seconds - fingerprint_seconds) / count  # analyse() includes the signature now
     print(f"Cost per article on the {len(pages)} demo pages ({repeat} runs, one process)")
@@ -245,7 +269,6 @@ def synthetic_corpus(count: int, seed: int = 7):
 def fill(database: Path, count: int) -> None:
     import storage
     from crawler.article import Article
-    from crawler.config import SourceConfig
 
     engine = storage.connect(f"sqlite:///{database}")
     sources = [SourceConfig(key=f"outlet{number}", name=f"Outlet {number}", home_url=f"https://o{number}.example/")
