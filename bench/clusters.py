@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import inspect
 import json
 import random
 import resource
@@ -113,8 +114,13 @@ def worker_side(texts: list[str]) -> list[tuple[bytes, bytes]]:
 
 def writer_side(clusterer: clusters.Clusterer, texts: list[str], shipped: list[tuple[bytes, bytes]]) -> None:
     """What the crawl's writer thread does per article (storage.clusters.ClusterStore.assign, without its SQL)."""
+    lazy = "profile_bytes" in inspect.signature(clusterer.assign).parameters  # older code: profile unpacked first
     for number, (text, (signature, profile)) in enumerate(zip(texts, shipped), 1):
-        clusterer.assign(number, text, clusters.Fingerprint.from_bytes(signature), clusters.Profile.from_bytes(profile))
+        if lazy:
+            clusterer.assign(number, text, clusters.Fingerprint.from_bytes(signature), profile_bytes=profile)
+        else:
+            clusterer.assign(number, text, clusters.Fingerprint.from_bytes(signature),
+                             clusters.Profile.from_bytes(profile))
 
 
 def storage_side(texts: list[str], shipped: list[tuple[bytes, bytes]], sources: list[SourceConfig] | None = None,

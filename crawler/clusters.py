@@ -245,26 +245,32 @@ class CandidateIndex:
             keys ^= keys >> np.uint64(29)
         return keys
 
-    def add(self, article_id: int, fingerprint: Fingerprint) -> None:
+    def add(self, article_id: int, fingerprint: Fingerprint, keys: np.ndarray | None = None) -> None:
+        """Index one article; ``keys``: its band keys when the caller computed them already (a query)."""
         if article_id not in self.articles:
-            self.add_many([article_id], [fingerprint.matrix()])
+            self.add_many([article_id], [fingerprint.matrix()], None if keys is None else [keys])
 
-    def add_many(self, article_ids: Sequence[int], matrices: Sequence[np.ndarray]) -> None:
+    def add_many(self, article_ids: Sequence[int], matrices: Sequence[np.ndarray],
+                 band_keys: Sequence[np.ndarray] | None = None) -> None:
         """Index several articles at once (loading stored signatures): one sort for the whole batch."""
-        keep = [(article_id, matrix[:MAX_INDEXED_PARAGRAPHS]) for article_id, matrix in zip(article_ids, matrices)
+        keep = [(article_id, matrix[:MAX_INDEXED_PARAGRAPHS], None if band_keys is None else band_keys[number])
+                for number, (article_id, matrix) in enumerate(zip(article_ids, matrices))
                 if article_id not in self.articles]
         if not keep:
             return
-        for article_id, _ in keep:
+        for article_id, _, _ in keep:
             if not 0 <= article_id < 2 ** 32:
                 raise ValueError(f"article id {article_id} does not fit the cluster index (32 bits)")
             self.articles.add(article_id)
-        keep = [(article_id, matrix) for article_id, matrix in keep if len(matrix)]
+        keep = [(article_id, matrix, keys) for article_id, matrix, keys in keep if len(matrix)]
         if not keep:
             return
-        keys = self.band_keys(np.concatenate([matrix for _, matrix in keep])).ravel()
-        ids = np.repeat(np.array([article_id for article_id, _ in keep], dtype=np.uint32),
-                        [len(matrix) * self.bands for _, matrix in keep])
+        if band_keys is None:
+            keys = self.band_keys(np.concatenate([matrix for _, matrix, _ in keep])).ravel()
+        else:
+            keys = np.concatenate([keys[:len(matrix)] for _, matrix, keys in keep]).ravel()
+        ids = np.repeat(np.array([article_id for article_id, _, _ in keep], dtype=np.uint32),
+                        [len(matrix) * self.bands for _, matrix, _ in keep])
         order = np.argsort(keys, kind="stable")
         self._runs.append((keys[order], ids[order]))
         del keys, ids, order
@@ -273,22 +279,24 @@ class CandidateIndex:
             newer = self._runs.pop()
             self._runs.append(_merge_runs(self._runs.pop(), newer))
 
-    def hit_pairs(self, matrix: np.ndarray) -> np.ndarray:
+    def hit_pairs(self, keys: np.ndarray) -> np.ndarray:
         """The distinct (paragraph, indexed article) pairs whose paragraphs share a band, as uint64
         ``paragraph << 32 | article id``, sorted: what :meth:`hits_per_paragraph` gives, without a Python set per
-        paragraph (a story with hundreds of near copies has thousands of hits)."""
-        if not len(matrix) or not self._runs:
+        paragraph (a story with hundreds of near copies has thousands of hits). ``keys``: :meth:`band_keys` of
+        the article's signatures."""
+        if not len(keys) or not self._runs:
             return np.empty(0, dtype=np.uint64)
-        queries = self.band_keys(matrix).ravel()
-        paragraph_of = (np.arange(len(queries), dtype=np.uint64) // np.uint64(self.bands)) << np.uint64(32)
+        queries = keys.ravel()
+        order = np.argsort(queries)  # sorted needles: each binary search starts where the last one ended
+        queries = queries[order]
+        paragraph_of = (order // self.bands).astype(np.uint64) << np.uint64(32)
         found = []
-        for keys, ids in self._runs:
-            low = np.searchsorted(keys, queries)
-            counts = np.searchsorted(keys, queries, "right") - low
-            hit = np.flatnonzero(counts)
+        for run_keys, ids in self._runs:
+            low = np.searchsorted(run_keys, queries)
+            hit = np.flatnonzero(run_keys[np.minimum(low, len(run_keys) - 1)] == queries)
             if not len(hit):
                 continue
-            counts = counts[hit]
+            counts = np.searchsorted(run_keys, queries[hit], "right") - low[hit]
             # positions low..high-1 of every query with hits, in one array
             ends = np.cumsum(counts)
             positions = np.arange(ends[-1]) + np.repeat(low[hit] - (ends - counts), counts)
@@ -542,20 +550,22 @@ class Clusterer:
 
     def assign(self, article_id: int, text: str, fingerprint_: Fingerprint | None = None,
                profile: Profile | None = None, profile_bytes: bytes | None = None) -> Assignment:
-        """Cluster one article. In a crawl the analysis workers computed ``fingerprint_`` and ``profile`` (and
-        shipped ``profile_bytes``, kept compactly for later candidates); without them (rebuild) the text is
-        shingled here, and without a profile only when a paragraph collides."""
+        """Cluster one article. In a crawl the analysis workers computed ``fingerprint_`` and the profile, shipped
+        as ``profile_bytes`` (kept compactly for later candidates, unpacked only when a paragraph collides);
+        without them (rebuild) the text is shingled here, and without a profile only when a paragraph collides."""
         if article_id in self.cluster_of:
             return Assignment(article_id, self.cluster_of[article_id])
         if profile is None and fingerprint_ is None:
-            profile = Profile(text)
+            profile = Profile.from_bytes(profile_bytes) if profile_bytes else Profile(text)
         if fingerprint_ is None:
             fingerprint_ = fingerprint(profile)
-        pairs = self.index.hit_pairs(fingerprint_.matrix())
+        keys = self.index.band_keys(fingerprint_.matrix())
+        pairs = self.index.hit_pairs(keys)
         ranked: list[int] = []
         common: set[int] = set()
         if len(pairs):
-            profile = profile or Profile(text)
+            # built only now: most articles collide with nothing, and their shipped bytes are all that is kept
+            profile = profile or (Profile.from_bytes(profile_bytes) if profile_bytes else Profile(text))
             long_paragraphs = [p for p in profile.paragraphs if p.words >= MIN_PARAGRAPH_WORDS]
             paragraph_of = (pairs >> np.uint64(32)).astype(np.int64)
             inside = paragraph_of < len(long_paragraphs)  # as zip() did: the profile's paragraphs bound it
@@ -587,10 +597,11 @@ class Clusterer:
                     best = (candidate, comparison)
         cluster_id = self.cluster_of[best[0]] if best else article_id
         self.cluster_of[article_id] = cluster_id
-        self.index.add(article_id, fingerprint_)
+        self.index.add(article_id, fingerprint_, keys)
         if profile is not None:
             self._remember(article_id, profile)
-            self.keep_profile_bytes(article_id, profile_bytes or profile.to_bytes())
+        if profile_bytes or profile is not None:
+            self.keep_profile_bytes(article_id, profile_bytes or profile.to_bytes())  # type: ignore[union-attr]
         return Assignment(article_id, cluster_id, best[0] if best else None, best[1] if best else None,
                           fingerprint_)
 

@@ -219,10 +219,8 @@ class ClusterStore:
                 text = texts.get(row.id) or ""
                 blob = (signatures or {}).get(row.id)
                 fingerprint = logic.Fingerprint.from_bytes(blob) if blob else None
-                shipped = (text_profiles or {}).get(row.id)
-                profile = logic.Profile.from_bytes(shipped) if shipped and fingerprint is not None else None
-                assignment = self.clusterer.assign(row.id, text, fingerprint, profile,
-                                                   shipped if profile is not None else None)
+                shipped = (text_profiles or {}).get(row.id) if fingerprint is not None else None
+                assignment = self.clusterer.assign(row.id, text, fingerprint, profile_bytes=shipped)
                 fingerprint = assignment.fingerprint or logic.fingerprint(text)
                 new_rows.append({
                     "article_id": row.id, "cluster_id": assignment.cluster_id,
