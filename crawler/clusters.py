@@ -287,9 +287,7 @@ class CandidateIndex:
         if not len(keys) or not self._runs:
             return np.empty(0, dtype=np.uint64)
         queries = keys.ravel()
-        order = np.argsort(queries)  # sorted needles: each binary search starts where the last one ended
-        queries = queries[order]
-        paragraph_of = (order // self.bands).astype(np.uint64) << np.uint64(32)
+        paragraph_of = (np.arange(len(queries), dtype=np.uint64) // np.uint64(self.bands)) << np.uint64(32)
         found = []
         for run_keys, ids in self._runs:
             low = np.searchsorted(run_keys, queries)
