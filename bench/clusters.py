@@ -292,6 +292,16 @@ def fill(database: Path, count: int) -> None:
     engine.dispose()
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the parent that forked
+    it, which may have been larger, e.g. after generating the archive)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2 ** 20
@@ -305,7 +315,7 @@ def rebuild_child(database: Path) -> None:
     started = time.perf_counter()
     result = rebuild(engine)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mb()
     print(json.dumps({"articles": result.articles, "joined": result.joined, "seconds": seconds, "peak_mb": peak}))
 
 
@@ -330,7 +340,7 @@ def crawl_start_child(database: Path) -> None:
     top_up = (time.perf_counter() - started) / 3
     print(json.dumps({"loaded": loaded, "seconds": seconds, "rss_before_mb": before, "rss_after_mb": after,
                       "top_up_seconds": top_up,
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "peak_mb": _peak_mb(),
                       "index_bytes": index.nbytes, "entries": index.entries}))
 
 
@@ -364,8 +374,8 @@ def rebuild_table(count: int, database: Path | None = None) -> None:
             fill(database, count)
             filled_how = f"filled in {time.perf_counter() - started:.0f} s"
         baseline = json.loads(subprocess.run(
-            [sys.executable, "-c", "import resource, json, storage, crawler.clusters;"
-             "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))"],
+            [sys.executable, "-c", "import json, re, storage, crawler.clusters;"
+             "print(json.dumps(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 1024))"],
             check=True, capture_output=True, text=True, cwd=ROOT).stdout)
         result = _child("--rebuild-child", database)
         start = _child("--crawl-start-child", database)
