@@ -374,8 +374,13 @@ class Profile:
         self.paragraphs = paragraphs(text or "") if paragraphs_ is None else paragraphs_
         self.paragraph_sets = [frozenset(paragraph.shingles) for paragraph in self.paragraphs]
         self.shingles = set().union(*self.paragraph_sets)
-        self.narrative = {shingle for paragraph in self.paragraphs
-                          for shingle, quoted in zip(paragraph.shingles, paragraph.quoted) if not quoted}
+        self.narrative: set[int] = set()
+        for paragraph, shingle_set in zip(self.paragraphs, self.paragraph_sets):
+            if True in paragraph.quoted:
+                self.narrative.update(shingle for shingle, quoted in zip(paragraph.shingles, paragraph.quoted)
+                                      if not quoted)
+            else:  # most paragraphs quote nobody: their set as it is
+                self.narrative |= shingle_set
         long_paragraphs = [paragraph for paragraph in self.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
         self.closing: frozenset[int] = frozenset(long_paragraphs[-1].shingles if long_paragraphs else ())
 
