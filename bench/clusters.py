@@ -381,7 +381,7 @@ def stored_articles(database: Path) -> int:
         return 0
 
 
-def rebuild_table(count: int, database: Path | None = None) -> None:
+def rebuild_table(count: int, database: Path | None = None, crawl_start_only: bool = False) -> None:
     with tempfile.TemporaryDirectory() as folder:
         if database is None:
             database = Path(folder) / "bench.db"
@@ -398,6 +398,9 @@ def rebuild_table(count: int, database: Path | None = None) -> None:
             [sys.executable, "-c", "import json, re, storage, crawler.clusters;"
              "print(json.dumps(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 1024))"],
             check=True, capture_output=True, text=True, cwd=ROOT).stdout)
+        if crawl_start_only:
+            print_crawl_start(_child("--crawl-start-child", database))
+            return
         result = _child("--rebuild-child", database)
         start = _child("--crawl-start-child", database)
     print(f"clusters rebuild over {count:,} generated stored articles (SQLite; {filled_how})")
@@ -406,6 +409,10 @@ def rebuild_table(count: int, database: Path | None = None) -> None:
     print(f"{result['articles']:>9} {result['joined']:>7} {result['seconds']:>8.1f} "
           f"{result['articles'] / result['seconds']:>10.0f} {result['peak_mb']:>11.0f} {baseline:>16.0f}")
     print()
+    print_crawl_start(start)
+
+
+def print_crawl_start(start: dict) -> None:
     loaded = max(start["loaded"], 1)
     print("crawl start: loading every stored signature into the index (fresh process); then the top-up every "
           "batch of the crawl does first")
@@ -425,6 +432,8 @@ def main() -> None:
     parser.add_argument("--rebuild-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--crawl-start-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--only-rebuild", action="store_true", help="print only the rebuild and crawl-start tables")
+    parser.add_argument("--only-crawl-start", action="store_true",
+                        help="with --database: print only the crawl-start table (loading and top-up), no rebuild")
     parser.add_argument("--database", type=Path, help="SQLite file of the generated articles for the rebuild: "
                         "generated when missing, reused when it holds --articles articles (a rebuild replaces "
                         "its clusters, so runs of old and new code can share it); default a temporary file")
@@ -434,6 +443,11 @@ def main() -> None:
         return
     if args.crawl_start_child:
         crawl_start_child(args.crawl_start_child)
+        return
+    if args.only_crawl_start:
+        if args.database is None or not args.database.exists():
+            sys.exit("--only-crawl-start needs --database PATH of an archive a rebuild has clustered")
+        rebuild_table(args.articles, args.database, crawl_start_only=True)
         return
     if args.only_rebuild:
         rebuild_table(args.articles, args.database)
