@@ -335,11 +335,15 @@ def _merge_runs(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, n
     positions = np.searchsorted(keys_a, keys_b, "right") + np.arange(len(keys_b))
     keys = np.empty(len(keys_a) + len(keys_b), dtype=keys_a.dtype)
     ids = np.empty(len(keys), dtype=ids_a.dtype)
-    older_slots = np.ones(len(keys), dtype=bool)
-    older_slots[positions] = False
-    keys[positions], ids[positions] = keys_b, ids_b
-    keys[older_slots] = keys_a
-    ids[older_slots] = ids_a
+    newer_slots = np.zeros(len(keys), dtype=bool)
+    newer_slots[positions] = True
+    del positions
+    # np.place: several times faster than assigning through an index or boolean mask
+    np.place(keys, newer_slots, keys_b)
+    np.place(ids, newer_slots, ids_b)
+    np.logical_not(newer_slots, out=newer_slots)
+    np.place(keys, newer_slots, keys_a)
+    np.place(ids, newer_slots, ids_a)
     return keys, ids
 
 
