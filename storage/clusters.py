@@ -212,7 +212,8 @@ class ClusterStore:
             offices = self._offices()
             # The text is needed only where the analysis worker shipped no signature and profile (rebuild,
             # assign_unclustered): the writer's batch of a crawl reads none.
-            shipped_ids = {row.id for row in rows if (signatures or {}).get(row.id) and (text_profiles or {}).get(row.id)}
+            shipped_ids = {row.id for row in rows
+                           if (signatures or {}).get(row.id) and (text_profiles or {}).get(row.id)}
             texts = self._load_texts([row.id for row in rows if row.id not in shipped_ids])
             new_rows, release_rows, touched = [], [], set()
             for row in rows:
