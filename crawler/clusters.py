@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import re
 import zlib
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Literal
@@ -53,6 +53,10 @@ LSH_ROWS = 4
 # Paragraphs of one article put in the index: bounds the memory of very long articles (a copy of a later
 # paragraph is still found when the copy shares any of the first ones, or the stored text is the shorter one).
 MAX_INDEXED_PARAGRAPHS = 48
+# Runs of the band index are merged up to this many entries (12 bytes each: 48 MB) and no further: merging two
+# runs holds both and the merged one, so the largest run bounds the peak of loading 100,000 signatures (16 M
+# entries); a query costs a binary search per run, a few more runs cost microseconds.
+MAX_RUN_ENTRIES = 1 << 22
 _KEY_SALT = np.uint64(0x9E3779B97F4A7C15)
 _KEY_PRIME = np.uint64(0x100000001B3)
 # Confirmation, either of two: (1) the smaller text's narrative (outside quotes) is at least this share
@@ -69,6 +73,10 @@ COMMON_PARAGRAPH_CLUSTERS = 2
 # story has hundreds of near copies (the best match is among the closest anyway).
 MAX_CANDIDATES = 10
 PROFILE_CACHE = 1024
+# Beyond those built profiles, the compact form (Profile.to_bytes, ~4 bytes a shingle, ~2 KB an article) of
+# this many bytes of recently assigned articles: a candidate found there is not read back from SQL nor
+# tokenised again (copies appear within days of their original, so most candidates are recent).
+PROFILE_BYTES_CACHE = 24 * 2 ** 20
 # How a copy used its release (see reuse_kind).
 VERBATIM_SHARE = 0.9
 VERBATIM_OWN_SHARE = 0.15
@@ -237,33 +245,63 @@ class CandidateIndex:
             keys ^= keys >> np.uint64(29)
         return keys
 
-    def add(self, article_id: int, fingerprint: Fingerprint) -> None:
+    def add(self, article_id: int, fingerprint: Fingerprint, keys: np.ndarray | None = None) -> None:
+        """Index one article; ``keys``: its band keys when the caller computed them already (a query)."""
         if article_id not in self.articles:
-            self.add_many([article_id], [fingerprint.matrix()])
+            self.add_many([article_id], [fingerprint.matrix()], None if keys is None else [keys])
 
-    def add_many(self, article_ids: Sequence[int], matrices: Sequence[np.ndarray]) -> None:
+    def add_many(self, article_ids: Sequence[int], matrices: Sequence[np.ndarray],
+                 band_keys: Sequence[np.ndarray] | None = None) -> None:
         """Index several articles at once (loading stored signatures): one sort for the whole batch."""
-        keep = [(article_id, matrix[:MAX_INDEXED_PARAGRAPHS]) for article_id, matrix in zip(article_ids, matrices)
+        keep = [(article_id, matrix[:MAX_INDEXED_PARAGRAPHS], None if band_keys is None else band_keys[number])
+                for number, (article_id, matrix) in enumerate(zip(article_ids, matrices))
                 if article_id not in self.articles]
         if not keep:
             return
-        for article_id, _ in keep:
+        for article_id, _, _ in keep:
             if not 0 <= article_id < 2 ** 32:
                 raise ValueError(f"article id {article_id} does not fit the cluster index (32 bits)")
             self.articles.add(article_id)
-        keep = [(article_id, matrix) for article_id, matrix in keep if len(matrix)]
+        keep = [(article_id, matrix, keys) for article_id, matrix, keys in keep if len(matrix)]
         if not keep:
             return
-        keys = self.band_keys(np.concatenate([matrix for _, matrix in keep])).ravel()
-        ids = np.repeat(np.array([article_id for article_id, _ in keep], dtype=np.uint32),
-                        [len(matrix) * self.bands for _, matrix in keep])
+        if band_keys is None:
+            keys = self.band_keys(np.concatenate([matrix for _, matrix, _ in keep])).ravel()
+        else:
+            keys = np.concatenate([keys[:len(matrix)] for _, matrix, keys in keep]).ravel()
+        ids = np.repeat(np.array([article_id for article_id, _, _ in keep], dtype=np.uint32),
+                        [len(matrix) * self.bands for _, matrix, _ in keep])
         order = np.argsort(keys, kind="stable")
         self._runs.append((keys[order], ids[order]))
-        while len(self._runs) >= 2 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
-            (keys_a, ids_a), (keys_b, ids_b) = self._runs.pop(), self._runs.pop()
-            keys, ids = np.concatenate((keys_b, keys_a)), np.concatenate((ids_b, ids_a))
-            order = np.argsort(keys, kind="stable")  # two sorted runs: timsort merges them in linear time
-            self._runs.append((keys[order], ids[order]))
+        del keys, ids, order
+        while (len(self._runs) >= 2 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0])
+               and len(self._runs[-2][0]) + len(self._runs[-1][0]) <= MAX_RUN_ENTRIES):
+            newer = self._runs.pop()
+            self._runs.append(_merge_runs(self._runs.pop(), newer))
+
+    def hit_pairs(self, keys: np.ndarray) -> np.ndarray:
+        """The distinct (paragraph, indexed article) pairs whose paragraphs share a band, as uint64
+        ``paragraph << 32 | article id``, sorted: what :meth:`hits_per_paragraph` gives, without a Python set per
+        paragraph (a story with hundreds of near copies has thousands of hits). ``keys``: :meth:`band_keys` of
+        the article's signatures."""
+        if not len(keys) or not self._runs:
+            return np.empty(0, dtype=np.uint64)
+        queries = keys.ravel()
+        paragraph_of = (np.arange(len(queries), dtype=np.uint64) // np.uint64(self.bands)) << np.uint64(32)
+        found = []
+        for run_keys, ids in self._runs:
+            low = np.searchsorted(run_keys, queries)
+            hit = np.flatnonzero(run_keys[np.minimum(low, len(run_keys) - 1)] == queries)
+            if not len(hit):
+                continue
+            counts = np.searchsorted(run_keys, queries[hit], "right") - low[hit]
+            # positions low..high-1 of every query with hits, in one array
+            ends = np.cumsum(counts)
+            positions = np.arange(ends[-1]) + np.repeat(low[hit] - (ends - counts), counts)
+            found.append(np.repeat(paragraph_of[hit], counts) | ids[positions].astype(np.uint64))
+        if not found:
+            return np.empty(0, dtype=np.uint64)
+        return np.unique(np.concatenate(found))
 
     def hits_per_paragraph(self, fingerprint: Fingerprint) -> list[set[int]]:
         """For each paragraph of the fingerprint, the indexed articles with a paragraph sharing one band."""
@@ -284,6 +322,29 @@ class CandidateIndex:
 
     def candidates(self, fingerprint: Fingerprint) -> set[int]:
         return set().union(*self.hits_per_paragraph(fingerprint))
+
+
+def _merge_runs(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Two sorted runs as one (equal keys: the older run's first). The newer run's entries go where a binary
+    search puts them and the older run fills the rest: the merged arrays, a byte of mask an entry and the newer
+    run's positions are all it allocates (concatenating and argsorting, as before, held three copies and an
+    8-byte order array an entry: the crawl's peak while loading)."""
+    keys_a, ids_a = older
+    keys_b, ids_b = newer
+    positions = np.searchsorted(keys_a, keys_b, "right") + np.arange(len(keys_b))
+    keys = np.empty(len(keys_a) + len(keys_b), dtype=keys_a.dtype)
+    ids = np.empty(len(keys), dtype=ids_a.dtype)
+    newer_slots = np.zeros(len(keys), dtype=bool)
+    newer_slots[positions] = True
+    del positions
+    # np.place: several times faster than assigning through an index or boolean mask
+    np.place(keys, newer_slots, keys_b)
+    np.place(ids, newer_slots, ids_b)
+    np.logical_not(newer_slots, out=newer_slots)
+    np.place(keys, newer_slots, keys_a)
+    np.place(ids, newer_slots, ids_a)
+    return keys, ids
 
 
 # ------------------------------------------------------------------------------------------------ comparison
@@ -317,8 +378,13 @@ class Profile:
         self.paragraphs = paragraphs(text or "") if paragraphs_ is None else paragraphs_
         self.paragraph_sets = [frozenset(paragraph.shingles) for paragraph in self.paragraphs]
         self.shingles = set().union(*self.paragraph_sets)
-        self.narrative = {shingle for paragraph in self.paragraphs
-                          for shingle, quoted in zip(paragraph.shingles, paragraph.quoted) if not quoted}
+        self.narrative: set[int] = set()
+        for paragraph, shingle_set in zip(self.paragraphs, self.paragraph_sets):
+            if True in paragraph.quoted:
+                self.narrative.update(shingle for shingle, quoted in zip(paragraph.shingles, paragraph.quoted)
+                                      if not quoted)
+            else:  # most paragraphs quote nobody: their set as it is
+                self.narrative |= shingle_set
         long_paragraphs = [paragraph for paragraph in self.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
         self.closing: frozenset[int] = frozenset(long_paragraphs[-1].shingles if long_paragraphs else ())
 
@@ -424,19 +490,36 @@ class Clusterer:
         self.cluster_of: dict[int, int] = {}
         self.load_texts = load_texts
         self.candidates_compared = 0
+        self.texts_loaded = 0
         self._profiles: OrderedDict[int, Profile] = OrderedDict()  # recently compared candidates (LRU)
+        self._profile_bytes: OrderedDict[int, bytes] = OrderedDict()  # compact profiles, recent articles (LRU)
+        self._profile_bytes_size = 0
+
+    def profile_of(self, article_id: int) -> Profile | None:
+        """The cached profile of an article, when it is still cached (nothing is read)."""
+        profile = self._profiles.get(article_id)
+        if profile is None:
+            blob = self._profile_bytes.get(article_id)
+            if blob is not None:
+                profile = self._remember(article_id, Profile.from_bytes(blob))
+        return profile
 
     def _profiles_of(self, ids: list[int]) -> dict[int, Profile]:
         found = {}
         missing = []
         for article_id in ids:
             profile = self._profiles.get(article_id)
+            if profile is not None:
+                self._profiles.move_to_end(article_id)
+                found[article_id] = profile
+                continue
+            profile = self.profile_of(article_id)
             if profile is None:
                 missing.append(article_id)
             else:
-                self._profiles.move_to_end(article_id)
                 found[article_id] = profile
         if missing:
+            self.texts_loaded += len(missing)
             for article_id, text in self.load_texts(missing).items():
                 found[article_id] = self._remember(article_id, Profile(text))
         return found
@@ -446,6 +529,15 @@ class Clusterer:
         if len(self._profiles) > PROFILE_CACHE:
             self._profiles.popitem(last=False)
         return profile
+
+    def keep_profile_bytes(self, article_id: int, blob: bytes) -> None:
+        """Keep an assigned article's compact profile (as the analysis worker shipped it) for later candidates."""
+        if article_id in self._profile_bytes:
+            return
+        self._profile_bytes[article_id] = blob
+        self._profile_bytes_size += len(blob)
+        while self._profile_bytes_size > PROFILE_BYTES_CACHE and self._profile_bytes:
+            self._profile_bytes_size -= len(self._profile_bytes.popitem(last=False)[1])
 
     def known(self, article_id: int, cluster_id: int, fingerprint: Fingerprint) -> None:
         self.cluster_of[article_id] = cluster_id
@@ -464,29 +556,43 @@ class Clusterer:
         return len(ids)
 
     def assign(self, article_id: int, text: str, fingerprint_: Fingerprint | None = None,
-               profile: Profile | None = None) -> Assignment:
-        """Cluster one article. In a crawl the analysis workers computed ``fingerprint_`` and ``profile``;
+               profile: Profile | None = None, profile_bytes: bytes | None = None) -> Assignment:
+        """Cluster one article. In a crawl the analysis workers computed ``fingerprint_`` and the profile, shipped
+        as ``profile_bytes`` (kept compactly for later candidates, unpacked only when a paragraph collides);
         without them (rebuild) the text is shingled here, and without a profile only when a paragraph collides."""
         if article_id in self.cluster_of:
             return Assignment(article_id, self.cluster_of[article_id])
         if profile is None and fingerprint_ is None:
-            profile = Profile(text)
+            profile = Profile.from_bytes(profile_bytes) if profile_bytes else Profile(text)
         if fingerprint_ is None:
             fingerprint_ = fingerprint(profile)
-        hits_per_paragraph = self.index.hits_per_paragraph(fingerprint_)
-        collisions: Counter[int] = Counter()
+        keys = self.index.band_keys(fingerprint_.matrix())
+        pairs = self.index.hit_pairs(keys)
+        ranked: list[int] = []
         common: set[int] = set()
-        if any(hits_per_paragraph):
-            profile = profile or Profile(text)
+        if len(pairs):
+            # built only now: most articles collide with nothing, and their shipped bytes are all that is kept
+            profile = profile or (Profile.from_bytes(profile_bytes) if profile_bytes else Profile(text))
             long_paragraphs = [p for p in profile.paragraphs if p.words >= MIN_PARAGRAPH_WORDS]
-            for paragraph, hits in zip(long_paragraphs, hits_per_paragraph):
-                collisions.update(hits)
-                if len({self.cluster_of[hit] for hit in hits if hit in self.cluster_of}
-                       ) >= COMMON_PARAGRAPH_CLUSTERS:
-                    common.update(paragraph.shingles)
+            paragraph_of = (pairs >> np.uint64(32)).astype(np.int64)
+            inside = paragraph_of < len(long_paragraphs)  # as zip() did: the profile's paragraphs bound it
+            pairs, paragraph_of = pairs[inside], paragraph_of[inside]
+        if len(pairs):
+            hit_ids = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            # collisions: how many of the new article's paragraphs hit each candidate (pairs are distinct)
+            candidates, collisions = np.unique(hit_ids, return_counts=True)
+            ranked = candidates[np.lexsort((candidates, -collisions))[:MAX_CANDIDATES]].tolist()
+            # a paragraph whose hits stand in COMMON_PARAGRAPH_CLUSTERS clusters or more is stock text
+            cluster_of = np.array([self.cluster_of.get(candidate, -1) for candidate in candidates.tolist()],
+                                  dtype=np.int64)
+            hit_clusters = cluster_of[np.searchsorted(candidates, hit_ids)]
+            known = hit_clusters >= 0
+            distinct = np.unique((paragraph_of[known] << 32) | hit_clusters[known])  # (paragraph, cluster)
+            clusters_per_paragraph = np.bincount(distinct >> 32, minlength=len(long_paragraphs))
+            for position in np.flatnonzero(clusters_per_paragraph >= COMMON_PARAGRAPH_CLUSTERS).tolist():
+                common.update(long_paragraphs[position].shingles)
         best: tuple[int, Comparison] | None = None
-        if collisions:
-            ranked = sorted(collisions, key=lambda hit: (-collisions[hit], hit))[:MAX_CANDIDATES]
+        if ranked:
             profiles = self._profiles_of(ranked)
             for candidate in sorted(ranked):
                 other = profiles.get(candidate)
@@ -498,9 +604,11 @@ class Clusterer:
                     best = (candidate, comparison)
         cluster_id = self.cluster_of[best[0]] if best else article_id
         self.cluster_of[article_id] = cluster_id
-        self.index.add(article_id, fingerprint_)
+        self.index.add(article_id, fingerprint_, keys)
         if profile is not None:
             self._remember(article_id, profile)
+        if profile_bytes or profile is not None:
+            self.keep_profile_bytes(article_id, profile_bytes or profile.to_bytes())  # type: ignore[union-attr]
         return Assignment(article_id, cluster_id, best[0] if best else None, best[1] if best else None,
                           fingerprint_)
 

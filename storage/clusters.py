@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,7 +202,7 @@ class ClusterStore:
                     done.update(connection.execute(sa.select(cluster_table.c.article_id)
                                                    .where(cluster_table.c.article_id.in_(chunk))).scalars())
                     rows += connection.execute(
-                        sa.select(c.id, c.text, c.source_id, c.published_at, c.first_seen_at)
+                        sa.select(c.id, c.source_id, c.published_at, c.first_seen_at)
                         .where(c.id.in_(chunk))).all()
             times = [as_utc(row.published_at) or as_utc(row.first_seen_at) for row in rows]
             self.refresh(min(times) if times else None)
@@ -210,14 +210,19 @@ class ClusterStore:
             rows.sort(key=lambda row: (as_utc(row.published_at) or as_utc(row.first_seen_at), row.id))
             now = _utc_now()
             offices = self._offices()
+            # The text is needed only where the analysis worker shipped no signature and profile (rebuild,
+            # assign_unclustered): the writer's batch of a crawl reads none.
+            shipped_ids = {row.id for row in rows
+                           if (signatures or {}).get(row.id) and (text_profiles or {}).get(row.id)}
+            texts = self._load_texts([row.id for row in rows if row.id not in shipped_ids])
             new_rows, release_rows, touched = [], [], set()
             for row in rows:
+                text = texts.get(row.id) or ""
                 blob = (signatures or {}).get(row.id)
                 fingerprint = logic.Fingerprint.from_bytes(blob) if blob else None
-                shipped = (text_profiles or {}).get(row.id)
-                profile = logic.Profile.from_bytes(shipped) if shipped and fingerprint is not None else None
-                assignment = self.clusterer.assign(row.id, row.text, fingerprint, profile)
-                fingerprint = assignment.fingerprint or logic.fingerprint(row.text)
+                shipped = (text_profiles or {}).get(row.id) if fingerprint is not None else None
+                assignment = self.clusterer.assign(row.id, text, fingerprint, profile_bytes=shipped)
+                fingerprint = assignment.fingerprint or logic.fingerprint(text)
                 new_rows.append({
                     "article_id": row.id, "cluster_id": assignment.cluster_id,
                     "matched_article_id": assignment.matched_id,
@@ -238,7 +243,7 @@ class ClusterStore:
                     release_rows = [r for r in release_rows if r["article_id"] not in known]
                     if release_rows:
                         connection.execute(release_table.insert(), release_rows)
-                result.measured = measure_against_releases(connection, touched)
+                result.measured = measure_against_releases(connection, touched, self.clusterer.profile_of)
             result.articles, result.releases = len(new_rows), len(release_rows)
         except SQLAlchemyError as error:
             # Forget the in-memory state (it holds what was not stored); the next batch reloads what is stored.
@@ -281,17 +286,30 @@ def office_names(connection: Connection, agency_id: str | None) -> list[str]:
     return [name for name in names if name]
 
 
-def measure_against_releases(connection: Connection, cluster_ids: Iterable[int]) -> int:
-    """For each cluster holding a release, measure every other member against the earliest release."""
+def measure_against_releases(connection: Connection, cluster_ids: Iterable[int],
+                             cached_profile: Callable[[int], logic.Profile | None] | None = None) -> int:
+    """For each cluster holding a release, measure every other member against the earliest release.
+
+    Only members not measured against that release yet are read (texts included); ``cached_profile`` gives the
+    shingle profiles the cluster step holds already (the same as built from the stored text), so those texts
+    are not tokenised again.
+    """
     cluster_ids = list(cluster_ids)
     measured = 0
     sc, a, pr = cluster_table.c, article_table.c, release_table.c
+
+    def profile_of(article_id: int, text: str | None) -> logic.Profile:
+        cached = cached_profile(article_id) if cached_profile is not None else None
+        return cached if cached is not None else logic.Profile(text)
+
     for chunk in _chunks(cluster_ids):
         releases = connection.execute(
-            sa.select(sc.cluster_id, pr.article_id, pr.agency_id, a.text, a.published_at, a.first_seen_at)
+            sa.select(sc.cluster_id, pr.article_id, pr.agency_id, a.published_at, a.first_seen_at)
             .select_from(release_table).join(cluster_table, sc.article_id == pr.article_id)
             .join(article_table, a.id == pr.article_id)
             .where(sc.cluster_id.in_(chunk))).all()
+        if not releases:
+            continue
         earliest: dict[int, sa.Row[Any]] = {}
         for row in releases:
             moment = (as_utc(row.published_at) or as_utc(row.first_seen_at), row.article_id)
@@ -300,24 +318,35 @@ def measure_against_releases(connection: Connection, cluster_ids: Iterable[int])
                                             current.article_id):
                 earliest[row.cluster_id] = row
         release_ids = {row.article_id for row in releases}
-        for cluster_id, release in earliest.items():
-            members = connection.execute(
-                sa.select(sc.article_id, sc.release_article_id, a.text, a.byline)
-                .select_from(cluster_table).join(article_table, a.id == sc.article_id)
-                .where(sc.cluster_id == cluster_id)).all()
-            pending = [m for m in members if m.article_id not in release_ids
-                       and m.release_article_id != release.article_id]
-            if not pending:
-                continue
+        # Members of all these clusters in one query, without their texts; then the texts of those pending.
+        pending: dict[int, list[int]] = {}
+        for member in connection.execute(
+                sa.select(sc.article_id, sc.cluster_id, sc.release_article_id)
+                .where(sc.cluster_id.in_(list(earliest)))):
+            if (member.article_id not in release_ids
+                    and member.release_article_id != earliest[member.cluster_id].article_id):
+                pending.setdefault(member.cluster_id, []).append(member.article_id)
+        if not pending:
+            continue
+        wanted = [article_id for ids in pending.values() for article_id in ids]
+        wanted += [earliest[cluster_id].article_id for cluster_id in pending]
+        texts: dict[int, sa.Row[Any]] = {}
+        for ids in _chunks(wanted):
+            texts.update((row.id, row) for row in connection.execute(
+                sa.select(a.id, a.text, a.byline).where(a.id.in_(ids))))
+        for cluster_id, member_ids in pending.items():
+            release = earliest[cluster_id]
+            release_text = texts[release.article_id].text
             names = office_names(connection, release.agency_id)
-            profile = logic.Profile(release.text)
+            profile = profile_of(release.article_id, release_text)
             updates = []
-            for member in pending:
-                comparison = logic.compare(profile, logic.Profile(member.text))
-                updates.append({"b_article_id": member.article_id, "release_article_id": release.article_id,
+            for article_id in member_ids:
+                member = texts[article_id]
+                comparison = logic.compare(profile, profile_of(article_id, member.text))
+                updates.append({"b_article_id": article_id, "release_article_id": release.article_id,
                                 "release_share": round(comparison.a_share, 4),
                                 "reuse": logic.reuse_kind(comparison),
-                                "credited": logic.is_credited(member.text, member.byline, names, release.text)})
+                                "credited": logic.is_credited(member.text, member.byline, names, release_text)})
             connection.execute(cluster_table.update().where(sc.article_id == sa.bindparam("b_article_id")),
                                updates)
             measured += len(updates)

@@ -490,6 +490,7 @@ class StoryCluster(Base):
         CheckConstraint(f"reuse IN {REUSE_KINDS!r}", name="reuse"),
         Index(None, "cluster_id"),
         Index(None, "release_article_id"),
+        Index(None, "assigned_at"),  # the cluster step's top-up, before every batch (storage/clusters.py)
     )
 
     article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
