@@ -3,8 +3,8 @@
 Without it that query scanned the whole table, signatures included, before every batch of 50 articles: 1.2 s
 at 98,000 clustered articles on SQLite (bench/clusters.py's archive), far more than the batch's assignment.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-03 08:00:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0019"
-down_revision: str | Sequence[str] | None = "0018"
+revision: str = "0021"
+down_revision: str | Sequence[str] | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
