@@ -44,3 +44,37 @@ def test_the_wheel_ships_config_migrations_and_templates(tmp_path):
 def test_schedule_is_a_root_script_not_an_installed_module():
     assert (ROOT / "schedule.py").is_file()
     assert "schedule" not in pyproject()["tool"]["setuptools"]["packages"]
+
+
+def test_every_third_party_import_is_a_declared_dependency():
+    """What the code imports itself is declared (core or an extra), not left to arrive through another package."""
+    import ast
+    import importlib.metadata
+    import re
+
+    project = pyproject()["project"]
+    requirements = list(project["dependencies"]) + [
+        requirement for extra in project["optional-dependencies"].values() for requirement in extra]
+    declared = {re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+                for requirement in requirements}
+    distributions = importlib.metadata.packages_distributions()
+    ours = {"crawler", "spiders", "pipelines", "storage", "bench", "tests", "schedule"}
+    undeclared: dict[str, set[str]] = {}
+    for top in ("crawler", "spiders", "pipelines", "storage"):
+        for path in (ROOT / top).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    module = name.split(".")[0]
+                    if module in ours or module in sys.stdlib_module_names:
+                        continue
+                    # A namespace package (zope) belongs to several distributions: any declared one will do.
+                    owners = {owner.lower().replace("_", "-") for owner in distributions.get(module, [])}
+                    if not owners & declared:
+                        undeclared.setdefault(module, set()).add(str(path.relative_to(ROOT)))
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
