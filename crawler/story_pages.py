@@ -61,6 +61,15 @@ def _page_number(candidate: str, base: str) -> int | None:
     return None
 
 
+def is_story_link_candidate(href: str | None, story_path: str) -> bool:
+    """find_continuation_pages' first rules on one ``href``: not empty, not a fragment, script or mail link, and
+    within the story's path when it is root-relative or absolute (shared by the parser and the regex pre-check,
+    which must agree)."""
+    if not href or href.startswith(("#", "javascript:", "mailto:")):
+        return False
+    return not (story_path and href.startswith(("/", "http")) and story_path not in href)
+
+
 def may_link_continuation(markup: str, url: str) -> bool:
     """False only when nothing in ``markup`` (the page at ``url``) can be a link that
     :func:`crawler.extract.find_continuation_pages` follows: then that function returns ``[]`` for the page.
@@ -86,9 +95,7 @@ def may_link_continuation(markup: str, url: str) -> bool:
             continue
         if "&" in href:
             href = html.unescape(href)
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
-        if story_path and href.startswith(("/", "http")) and story_path not in href:
+        if not is_story_link_candidate(href, story_path):
             continue
         try:
             target = urljoin(url, href.strip())

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from crawler.article import Article
 from crawler.config import load_entities
-from crawler.mentions import COUNTED_ZONES, Matcher
-from crawler.tone.evaluation import load_labelled
+from tests.fixtures.tone_sets import (
+    assert_entity_ids_known, assert_matcher_finds_each_agency, assert_repeated_paragraphs_are_two_agency_pairs)
 
 DATA = Path(__file__).resolve().parent / "data" / "tone"
 HELDOUT2 = DATA / "heldout2.jsonl"
@@ -59,32 +57,15 @@ def test_heldout2_ids_are_unique(records):
 
 
 def test_heldout2_entity_ids_exist_in_the_bundled_dictionary(records, entities):
-    known = {entity.id for entity in entities}
-    unknown = sorted({record["entity_id"] for record in records} - known)
-    assert not unknown, f"unknown entity_id: {unknown}"
-    # the project's own loader accepts the file too (same checks bench/tone.py applies)
-    assert len(load_labelled(HELDOUT2, known)) == len(records)
+    assert_entity_ids_known(records, entities, HELDOUT2)
 
 
 def test_heldout2_agency_is_found_by_the_matcher(records, entities):
-    matcher = Matcher(entities)
-    missing = []
-    for record in records:
-        article = Article(url=record["id"], canonical_url=record["id"], text=record["text"])
-        found = {mention.entity_id for mention in matcher.find(article) if mention.zone in COUNTED_ZONES}
-        if record["entity_id"] not in found:
-            missing.append(f"{record['id']} {record['entity_id']}: matcher found {sorted(found)}")
-    assert not missing, "\n".join(missing)
+    assert_matcher_finds_each_agency(records, entities)
 
 
 def test_heldout2_a_repeated_paragraph_is_about_different_agencies(records):
-    agencies_by_text: dict[str, list[str]] = defaultdict(list)
-    for record in records:
-        agencies_by_text[record["text"]].append(record["entity_id"])
-    for text, agencies in agencies_by_text.items():
-        assert len(agencies) == len(set(agencies)), f"same text and agency twice: {text[:80]}"
-        if len(agencies) > 1:
-            assert all(r["case"] == "two-agencies" for r in records if r["text"] == text), text[:80]
+    assert_repeated_paragraphs_are_two_agency_pairs(records)
 
 
 def test_heldout2_shares_no_paragraph_with_the_other_tone_sets(records):

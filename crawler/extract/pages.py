@@ -10,7 +10,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from crawler.extract.tree import _text_of, parse_html
-from crawler.story_pages import _SHOW_ALL, _SHOW_ALL_TEXT, _page_number, is_single_page_url  # noqa: F401 - re-exported
+from crawler.story_pages import (  # noqa: F401 - re-exported
+    _SHOW_ALL, _SHOW_ALL_TEXT, _page_number, is_single_page_url, is_story_link_candidate)
 from crawler.urls import normalize_url, same_site
 
 def find_continuation_pages(html: str | bytes | HtmlElement, url: str) -> list[str]:
@@ -29,9 +30,7 @@ def find_continuation_pages(html: str | bytes | HtmlElement, url: str) -> list[s
     pages: dict[int, str] = {}
     for anchor in tree.iter("a"):
         href = anchor.get("href")
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
-        if story_path and href.startswith(("/", "http")) and story_path not in href:
+        if not is_story_link_candidate(href, story_path):
             continue
         try:
             target = urljoin(url, href.strip())
