@@ -108,6 +108,25 @@ def test_extract_cli_json_lines_bad_line_gives_error_and_others_go_on():
     assert "Traceback" not in result.stderr
 
 
+def test_extract_cli_json_lines_page_without_an_address_is_still_extracted():
+    """A saved page nobody kept the address of is extracted; the output says the address-based rules skipped."""
+    html = (DATA / "wita_byline.html").read_text(encoding="utf-8")
+    stdin = "\n".join([
+        json.dumps({"html": html, "fetched_at": FETCHED}),
+        json.dumps({"path": str(DATA / "wita_byline.html"), "fetched_at": FETCHED}),
+        json.dumps({"source": "diksi"}),  # nothing to read at all
+    ]) + "\n"
+    result = run_pantau_stdin(stdin, "extract", "-")
+    assert result.returncode == 2, result.stderr  # the third line is unusable
+    by_html, by_path, nothing = _lines(result.stdout)
+    for record in (by_html, by_path):
+        assert record["title"] == "Diskominfo Kaltim Gelar Pelatihan Humas"
+        assert record["published_at"] == "2025-10-22T14:32:00+08:00"  # the WITA byline needs no address
+        assert record["url"] is None and "without an address" in record["note"]
+    assert "error" not in by_html and "note" not in nothing
+    assert nothing["line"] == 3 and "\"path\"" in nothing["error"] and "\"html\"" in nothing["error"]
+
+
 def test_extract_cli_url_fetches_every_page_of_a_story(news_server):
     _NewsHandler.user_agents.clear()
     result = run_pantau("extract", news_server + STORY_PATH, "--fetched-at", FETCHED,

@@ -34,6 +34,10 @@ from crawler.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, FAST_LOCAL_ENV,
 from crawler.sitemaps import SitemapError, inflate
 
 MAX_STORY_PAGES = 10  # pages 2..N fetched for one multi-page story at most
+# The address given to the extractor for a stdin page that came with neither "url" nor "path".
+UNKNOWN_ADDRESS = "file:///unknown-address"
+NO_ADDRESS_NOTE = ("no \"url\" given: extracted without an address, so the rules that read it (dates in the URL, the "
+                   "source's article pattern, relative canonical links) were skipped")
 
 
 class UnknownSourceError(PantauError):
@@ -135,12 +139,19 @@ def _source(sources: dict[str, SourceConfig], key: Any) -> SourceConfig | None:
 
 def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig],
                  default_source: str | None) -> dict[str, Any]:
-    url = record.get("url")
-    if not isinstance(url, str) or not url:
-        raise InputError("each input needs a \"url\" (a string)")
     for name in ("html", "path"):
         if record.get(name) is not None and not isinstance(record[name], str):
             raise InputError(f"\"{name}\" must be a string, not {type(record[name]).__name__}")
+    url = record.get("url")
+    address_unknown = url is None or url == ""
+    if address_unknown and isinstance(record.get("html") or record.get("path"), str):
+        # A saved page whose address nobody kept is still worth reading: the rules that need the address (dates
+        # in the URL path, the source's article pattern, a relative canonical link) find nothing in this
+        # placeholder and simply skip, as they do for the file form's file: URI.
+        url = Path(record["path"]).resolve().as_uri() if isinstance(record.get("path"), str) else UNKNOWN_ADDRESS
+    if not isinstance(url, str) or not url:
+        raise InputError("each input needs \"path\" (a saved page), \"html\" (the page itself) or an http(s) "
+                         "\"url\" to fetch; \"url\" must be a string")
     source = _source(sources, record.get("source") or default_source)
     fetched_at = _fetched_at(record.get("fetched_at"))
     more_pages: list[bytes] = []
@@ -158,7 +169,11 @@ def _extract_one(record: dict[str, Any], sources: dict[str, SourceConfig],
     from crawler.extract import extract_article  # see extract_command
 
     article = extract_article(html, url, source, fetched_at=fetched_at, more_pages=list(more_pages) or None)
-    return article_record(article)
+    output = article_record(article)
+    if address_unknown:
+        output["url"] = None
+        output["note"] = NO_ADDRESS_NOTE
+    return output
 
 
 def _write(out: TextIO, record: dict[str, Any]) -> None:
