@@ -62,8 +62,15 @@ _NEGATION_CARRIERS = frozenset({"ada", "pernah", "juga", "lagi", "terlalu", "beg
                                 "ditemukan", "menemukan", "terdapat", "mengalami", "satu", "pun", "sedikit",
                                 "banyak", "terlihat", "tampak", "sama", "sekali", "menerima", "diterima",
                                 "mendapat", "ditemui", "perlu", "harus", "usah", "akan", "temuan", "indikasi",
-                                "bukti"})
+                                "bukti", "karena", "akibat", "disebabkan"})
 _OBJECT_REACH = 6
+# Words joining bodies named together as one subject ("Polres Kukar dan Polres Kutim mendapat rapor merah").
+_COORDINATORS = frozenset({"dan", "serta", "maupun", "beserta"})
+# A body right after a passive verb is its agent, the one acting ("diperiksa KPK", "dikembangkan Bawaslu"):
+# words starting with "di" that are no passive verb.
+_PASSIVE = re.compile(r"di[a-z]{3,}")
+_NOT_PASSIVE = frozenset({"dia", "diri", "dini", "dinas", "direktur", "direksi", "dirjen", "dirut", "diskusi", "digital",
+                          "dinding", "disiplin", "distrik", "divisi", "diklat", "dialog", "diaspora", "diesel"})
 # Words of an official's description between an enforcement verb and the body the official belongs to
 # ("mengamankan tujuh orang, termasuk seorang kepala dinas di lingkungan Pemkab X"): they do not count toward reach.
 _OFFICIAL_WORDS = _LINK_AFTER | _PLACE_WORDS | frozenset({
@@ -389,7 +396,10 @@ class ToneRules:
             if after:
                 return [after[0].entity_id], False
         else:
-            before = [n for n in same if n.last <= first and usable(n)]
+            # A crime word does not reach back to the agent of a passive verb ("diperiksa KPK sebagai saksi dalam
+            # perkara suap"); other cues do: "program yang dijalankan Dinas X menuai kritik" judges Dinas X.
+            before = [n for n in same if n.last <= first and usable(n)
+                      and not (group.reach is not None and self._agent(tokens, n))]
             if before:
                 subject = before[-1]
                 # A negated predicate ("… belum juga terealisasi") judges the subject whatever verbs stand between;
@@ -408,13 +418,15 @@ class ToneRules:
                     distance = sum(t.lower not in _LINK_AFTER and t.lower not in _PLACE_WORDS
                                    for t in tokens[subject.last:first])
                     if group.reach is None or distance <= group.reach:
-                        return [subject.entity_id], False
+                        return [n.entity_id for n in self._coordinated(text, tokens, before)], False
                 elif verb is not None:
                     # the actor acts on someone: the cue judges the agency its verb acts on, if one is named
                     objects = [n for n in named if n.first > verb and n is not subject and usable(n)
                                and self._actor_verb(tokens, n, actors, len(tokens)) is None]
                     return [n.entity_id for n in objects[:1]], False
-            after = [n for n in same if n.first >= last and usable(n)]
+            # the agent of a passive verb after the cue is the one acting ("diperiksa KPK", "pelanggaran yang
+            # dikembangkan Bawaslu"), not the one judged
+            after = [n for n in same if n.first >= last and usable(n) and not self._agent(tokens, n)]
             if after and (group.reach is None or (after[0].first - last <= group.reach and all(
                     t.lower in _LINK_AFTER for t in tokens[last:after[0].first]))):
                 return [after[0].entity_id], False
@@ -429,6 +441,29 @@ class ToneRules:
             return [], False
         entity_id, inherited = referred
         return [entity_id], inherited
+
+    @staticmethod
+    def _agent(tokens: list[_Token], item: _Named) -> bool:
+        """Whether ``item`` is the agent of a passive verb right before it ("diperiksa KPK sebagai saksi"). In a
+        relative clause the body owns the thing judged ("antrean di RSUD yang dikelola Dinkes"): no agent."""
+        index = item.first - 1
+        word = tokens[index].lower if index >= 0 else ""
+        if not _PASSIVE.fullmatch(word) or word in _NOT_PASSIVE:
+            return False
+        return index == 0 or tokens[index - 1].lower != "yang"
+
+    @staticmethod
+    def _coordinated(text: str, tokens: list[_Token], before: list[_Named]) -> list[_Named]:
+        """The subject (the last of ``before``) with the bodies joined to it by "dan", "serta" or a comma
+        ("Polres Kukar, Polres Berau dan Polres Kutim mendapat rapor merah")."""
+        joined = [before[-1]]
+        for item in reversed(before[:-1]):
+            between = tokens[item.last:joined[-1].first]
+            comma = not between and "," in text[tokens[item.last - 1].end:tokens[joined[-1].first].start]
+            if not (comma or (len(between) == 1 and between[0].lower in _COORDINATORS)):
+                break
+            joined.append(item)
+        return joined[::-1]
 
     def _referred(self, text: str, tokens: list[_Token], clauses: list[int], clause: int, named: list[_Named],
                   context: _Context, crime: bool = False, from_token: int = 0) -> tuple[str, bool] | None:
