@@ -161,9 +161,57 @@ def test_common_phrases_that_only_look_critical(toolkit):
      "positive"),
     # a problem word that is the topic of a training, not a judgement
     ("Disnakertrans Kaltim melatih petugas hotel cara menangani keluhan tamu.", "disnakertrans-kaltim", "neutral"),
+    # neglect: left alone, passed on, looked away from — the body a person is sent to is the one judged
+    ("Nelayan mengaku dilempar ke sana kemari saat mengurus izin kapal ke DKP Kaltim.", "dkp-kaltim", "negative"),
+    ("Gedung olahraga milik Dispora Kaltim dibiarkan terbengkalai sejak 2023.", "dispora-kaltim", "negative"),
+    ("Pedagang menilai Disperindagkop Kaltim tutup mata terhadap pungutan di pasar.", "disperindagkop-kaltim",
+     "negative"),
+    # capacity: too few people or tools for the job
+    ("Satpol PP Kaltim kewalahan menertibkan ratusan lapak liar karena personel terbatas.", "satpolpp-kaltim",
+     "negative"),
+    # money trouble: losses, pay and benefits owed and not paid
+    ("Ratusan tenaga kesehatan belum menerima insentif dari Dinkes Kaltim sejak Juni.", "dinkes-kaltim", "negative"),
+    ("Perusda yang dimodali Pemkab Berau terus merugi tiga tahun berturut-turut.", "pemkab-berau", "negative"),
+    # slowness
+    ("Pengembang menilai Bapenda Kaltim terlalu lama memproses keberatan pajak.", "bapenda-kaltim", "negative"),
+    ("Bantuan dari Dinsos Kaltim baru disalurkan ketika banjir sudah surut.", "dinsos-kaltim", "negative"),
+    # disappointment and results short of the mark
+    ("Hasil seleksi yang digelar BKD Kaltim tahun ini dinilai mengecewakan.", "bkd-kaltim", "negative"),
+    # security breaches
+    ("Laman resmi Dishub Kaltim diretas dan menampilkan tulisan asing.", "dishub-kaltim", "negative"),
+    # a show instead of the work
+    ("Aktivis menyebut Dinas Lingkungan Hidup Kaltim cuma sibuk membuat seremoni penanaman pohon.", "dlh-kaltim",
+     "negative"),
+    # bottom of a ranking
+    ("Pemkab Mahulu menempati peringkat terbawah dalam penilaian kepatuhan pelayanan publik.", "pemkab-mahulu",
+     "negative"),
+    # relief and results above the mark
+    ("Berkat dermaga baru dari Dishub Kaltim, warga pulau kini bisa menyeberang setiap hari.", "dishub-kaltim",
+     "positive"),
+    ("Pendapatan retribusi Dispar Kaltim tahun ini melampaui target yang ditetapkan.", "dispar-kaltim", "positive"),
 ])
+
+
 def test_concept_families(toolkit, text, entity_id, tone):
     assert tone_of(toolkit, text).get(entity_id) == tone
+
+
+def test_bodies_joined_by_dan_share_a_cue(toolkit):
+    tones = tone_of(toolkit, "Dinkes Kaltim dan Dinsos Kaltim dikritik karena data penerima bantuan tumpang tindih.")
+    assert tones["dinkes-kaltim"] == tones["dinsos-kaltim"] == "negative"
+    tones = tone_of(toolkit, "Polres Berau, Polres Paser dan Polres Kubar mendapat rapor merah dari Ombudsman.")
+    assert tones["polres-berau"] == tones["polres-paser"] == tones["polres-kubar"] == "negative"
+    # the critic joined to nothing: only the one criticised is judged
+    assert tone_of(toolkit, "DPRD Kaltim menyoroti Dinas PUPR Kaltim yang lamban.")["dprd-kaltim"] == "neutral"
+
+
+def test_agent_of_a_passive_verb_is_not_judged_by_the_cue_before_it(toolkit):
+    # the one examined is the news; the examiner acts
+    assert tone_of(toolkit, "Seorang kontraktor diperiksa Kejati Kaltim dalam kasus suap proyek jalan.")[
+        "kejati-kaltim"] == "neutral"
+    # but in a relative clause the body owns the thing judged
+    assert tone_of(toolkit, "Program beasiswa yang dijalankan Disdikbud Kaltim menuai kritik mahasiswa.")[
+        "disdikbud-kaltim"] == "negative"
 
 
 def test_a_plan_or_target_is_not_yet_an_outcome(toolkit):
