@@ -4,7 +4,9 @@ pinned minimums.
 dev.jsonl and dev2.jsonl were written with the method; heldout.jsonl was written by a second engineer before the
 method was tuned (its first-sight score is in docs/tone.md; its misses have since been studied, so it is no longer
 blind); heldout2.jsonl, a second blind set, is development data too since its first-sight score; heldout3.jsonl, the third
-blind set, is pinned at its first-sight score. The scoring is
+blind set, is development data since 4 December 2026 (its first-sight score, 0.820 / negative recall 0.74, is in
+docs/tone.md; its misses were read to write the families of that day); heldout4.jsonl, the fourth blind set, is
+pinned at its first-sight score. The scoring is
 bench/tone.py's (crawler/tone/evaluation.py), and the minimums sit just under what docs/tone.md reports: raise them
 when tone improves, never lower them to let a change through. Negative recall is pinned on its own: a missed
 negative story is the costly error.
@@ -38,11 +40,11 @@ MINIMUMS = {
     ("heldout2", "macro_f1"): 0.93,
     ("heldout2", "negative_recall"): 0.95,
     ("heldout2", "negative_precision"): 0.90,
-    # heldout3, the third blind set, pinned at its first-sight score (0.820 / negative recall 0.74 / precision 0.87,
-    # tests/data/tone/README.md): blind no more once a change is made for its misses — then raise these.
-    ("heldout3", "macro_f1"): 0.81,
-    ("heldout3", "negative_recall"): 0.73,
-    ("heldout3", "negative_precision"): 0.85,
+    # heldout3 is development data since its misses were read (first sight 0.820 / negative recall 0.74 / precision
+    # 0.87, tests/data/tone/README.md); measured after the families of 4 December 2026: 0.893 / 0.89 / 0.90
+    ("heldout3", "macro_f1"): 0.88,
+    ("heldout3", "negative_recall"): 0.88,
+    ("heldout3", "negative_precision"): 0.89,
 }
 
 
