@@ -175,8 +175,6 @@ def test_common_phrases_that_only_look_critical(toolkit):
     # slowness
     ("Pengembang menilai Bapenda Kaltim terlalu lama memproses keberatan pajak.", "bapenda-kaltim", "negative"),
     ("Bantuan dari Dinsos Kaltim baru disalurkan ketika banjir sudah surut.", "dinsos-kaltim", "negative"),
-    ("Kebocoran pipa di Jalan Juanda berlangsung sepekan; Dinas PUPR Kaltim baru mengetahuinya dari unggahan warga.",
-     "dispupr-kaltim", "negative"),
     ("Petani yang didata Disbun Kaltim untuk program bibit gratis mengaku belum menerima apa-apa.", "disbun-kaltim",
      "negative"),
     # disappointment and results short of the mark
