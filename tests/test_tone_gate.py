@@ -45,6 +45,11 @@ MINIMUMS = {
     ("heldout3", "macro_f1"): 0.88,
     ("heldout3", "negative_recall"): 0.88,
     ("heldout3", "negative_precision"): 0.87,
+    # heldout4, the fourth blind set, pinned at its first-sight score (0.772 / negative recall 0.78 / precision 0.83,
+    # tests/data/tone/README.md): blind no more once a change is made for its misses — then raise these.
+    ("heldout4", "macro_f1"): 0.76,
+    ("heldout4", "negative_recall"): 0.77,
+    ("heldout4", "negative_precision"): 0.82,
 }
 
 
@@ -54,7 +59,7 @@ def scores() -> dict[str, ToneScore]:
     matcher, scorer = Matcher(entities), ToneScorer(entities)
     ids = {entity.id for entity in entities}
     return {name: score_records(load_labelled(DATA / f"{name}.jsonl", ids), entities, matcher, scorer)
-            for name in ("dev", "dev2", "heldout", "heldout2", "heldout3")}
+            for name in ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4")}
 
 
 def test_tone_sets_are_big_enough_and_cover_every_tone():
