@@ -28,8 +28,9 @@ article_tone_table = models.ArticleTone.__table__
 mention_tone_table = models.MentionTone.__table__
 
 # Bump when the lexicon or rules change in a way analysts should know about (pantau rematch re-scores tone written
-# by another method). lexicon-2: the concept families of 3 December 2026.
-TONE_METHOD = "lexicon-2"
+# by another method). lexicon-2: the concept families of 3 December 2026; lexicon-3+model-1: the families, scope rules
+# and knobs of 4 December 2026 and the text model's neutral-to-negative override (crawler/tone/model.py).
+TONE_METHOD = "lexicon-3+model-1"
 
 
 def _known_entities(connection: Connection, wanted: set[str], known: set[str]) -> set[str]:

@@ -45,11 +45,13 @@ MINIMUMS = {
     ("heldout3", "macro_f1"): 0.88,
     ("heldout3", "negative_recall"): 0.88,
     ("heldout3", "negative_precision"): 0.87,
-    # heldout4, the fourth blind set, pinned at its first-sight score (0.772 / negative recall 0.78 / precision 0.83,
-    # tests/data/tone/README.md): blind no more once a change is made for its misses — then raise these.
-    ("heldout4", "macro_f1"): 0.76,
-    ("heldout4", "negative_recall"): 0.77,
-    ("heldout4", "negative_precision"): 0.82,
+    # heldout4, the fourth blind set: first sight 0.772 / negative recall 0.78 / precision 0.83 with the rules alone;
+    # with the text model's override (crawler/tone/model.py, made without heldout4) 0.784 / 0.849 / 0.803 — recall
+    # bought with a little precision, as the issue asks (tests/data/tone/README.md). Blind no more once a change is made
+    # for its misses — then raise these.
+    ("heldout4", "macro_f1"): 0.78,
+    ("heldout4", "negative_recall"): 0.84,
+    ("heldout4", "negative_precision"): 0.80,
 }
 
 

@@ -23,7 +23,8 @@ from crawler.article import Article, Mention
 from crawler.config import EntityConfig
 from crawler.mentions import COUNTED_ZONES
 from crawler.tone.lexicon import Lexicon, bundled_lexicon
-from crawler.tone.scoring import ToneRules, split_sentences
+from crawler.tone.model import NEGATIVE_OVERRIDE, TextModel, bundled_model, features
+from crawler.tone.scoring import EntityVerdict, Sentence, ToneRules, split_sentences
 
 Tone = Literal["negative", "neutral", "positive"]
 TONES: tuple[Tone, ...] = ("negative", "neutral", "positive")
@@ -68,16 +69,23 @@ def _clip(sentence: str) -> str:
     return sentence if len(sentence) <= EVIDENCE_CHARS else sentence[:EVIDENCE_CHARS - 1] + "…"
 
 
-class ToneScorer:
-    """Scores tone with the packaged lexicon (or another :class:`Lexicon`). Cheap to build and to pickle."""
+_BUNDLED = object()
 
-    def __init__(self, entities: Iterable[EntityConfig] = (), lexicon: Lexicon | None = None) -> None:
+
+class ToneScorer:
+    """Scores tone with the packaged lexicon (or another :class:`Lexicon`) and the packaged text model, which only
+    turns a neutral verdict negative (:mod:`crawler.tone.model`; ``text_model=None``: the rules alone). Cheap to
+    build and to pickle."""
+
+    def __init__(self, entities: Iterable[EntityConfig] = (), lexicon: Lexicon | None = None,
+                 text_model: TextModel | None | object = _BUNDLED) -> None:
         self.kinds = {entity.id: entity.kind for entity in entities}
         self.lexicon = lexicon or bundled_lexicon()
         self._rules = ToneRules(self.lexicon, self.kinds)
+        self.text_model: TextModel | None = bundled_model() if text_model is _BUNDLED else text_model  # type: ignore
 
     def __reduce__(self):
-        return (_rebuild, (self.kinds,))
+        return (_rebuild, (self.kinds, self.text_model is not None))
 
     def assess(self, article: Article, mentions: Sequence[Mention]) -> ArticleTone:
         counted = [m for m in mentions if m.zone in COUNTED_ZONES]
@@ -87,6 +95,14 @@ class ToneScorer:
         sentences = split_sentences(article)
         judgements = self._rules.judge(article, counted, sentences)
         verdicts = self._rules.decide(judgements, entity_ids)
+        if self.text_model is not None:
+            judged = {j.entity_id for j in judgements}
+            for verdict in verdicts.values():
+                # only where the rules had nothing to read about the agency: what they did read (a cancelled "tidak
+                # mangkrak", a mask, an actor's verb, a weak praise) they read with a scope the model does not have
+                if (verdict.tone == "neutral" and verdict.entity_id not in judged
+                        and self._rules.silent_about(verdict.entity_id, sentences, counted)):
+                    self._model_override(article, counted, sentences, verdict)
         entities = tuple(EntityTone(v.entity_id, v.tone, v.score, v.negative, v.positive,  # type: ignore[arg-type]
                                     tuple(_clip(s.text) for s in v.evidence)) for v in verdicts.values())
         per_mention = []
@@ -104,8 +120,21 @@ class ToneScorer:
         return ArticleTone(entities, tuple(per_mention))
 
 
-def _rebuild(kinds: dict[str, str]) -> ToneScorer:
-    scorer = ToneScorer()
+    def _model_override(self, article: Article, counted: Sequence[Mention], sentences: list[Sentence],
+                        verdict: EntityVerdict) -> None:
+        """A neutral verdict the text model reads as negative with probability ≥ NEGATIVE_OVERRIDE becomes negative;
+        its score is minus that probability, its evidence the first sentence naming the agency."""
+        slots = features(sentences, counted, verdict.entity_id, article)
+        negative = float(self.text_model.probabilities(slots)[0])  # type: ignore[union-attr]
+        if negative < NEGATIVE_OVERRIDE:
+            return
+        verdict.tone, verdict.score = "negative", -round(negative, 3)
+        verdict.evidence = [s for s in sentences if any(
+            m.entity_id == verdict.entity_id and m.field == s.field and s.start <= m.start < s.end for m in counted)][:1]
+
+
+def _rebuild(kinds: dict[str, str], with_model: bool = True) -> ToneScorer:
+    scorer = ToneScorer(text_model=_BUNDLED if with_model else None)
     scorer.kinds = dict(kinds)
     scorer._rules = ToneRules(scorer.lexicon, scorer.kinds)
     return scorer

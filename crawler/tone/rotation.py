@@ -66,7 +66,7 @@ class _Evaluator:
         if key not in self._cache:
             data = copy.deepcopy(dict(self.data))
             data.update(knobs)
-            scorer = ToneScorer(self.entities, lexicon=parse_lexicon(data, without=without))
+            scorer = ToneScorer(self.entities, lexicon=parse_lexicon(data, without=without), text_model=None)
             self._cache[key] = {name: score_prepared(prepared, scorer) for name, prepared in self.sets.items()}
         return self._cache[key]
 
@@ -99,14 +99,14 @@ def family_firings(data: Mapping[str, Any], entities: Sequence[EntityConfig],
     real usage there even when other cues had already got the verdict right.
 
     A judgement agrees when a negative cue meets a negative label or a positive cue a positive one."""
-    scorer = ToneScorer(entities, lexicon=parse_lexicon(data))
+    scorer = ToneScorer(entities, lexicon=parse_lexicon(data), text_model=None)
     fired: dict[str, dict[str, list[int]]] = {family: {name: [0, 0] for name in sets} for family in families(data)}
     for name, prepared in sets.items():
         for record, article, mentions in prepared:
             counted = [m for m in mentions if m.zone in COUNTED_ZONES]
             seen: dict[str, bool] = {}
             for judgement in scorer._rules.judge(article, counted):
-                if judgement.family and judgement.entity_id == record["entity_id"]:
+                if judgement.family and judgement.polarity and judgement.entity_id == record["entity_id"]:
                     agrees = (judgement.polarity < 0) == (record["tone"] == "negative") and record["tone"] != "neutral"
                     seen[judgement.family] = seen.get(judgement.family, False) or agrees
             for family, agrees in seen.items():

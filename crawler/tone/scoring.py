@@ -109,7 +109,7 @@ class Judgement:
     """One cue's verdict on one agency in one sentence."""
 
     entity_id: str
-    polarity: int  # -1 or +1
+    polarity: int  # -1 or +1; 0 for a criticism the scope rules cancelled (weight 0)
     weight: float
     cue: str
     sentence: Sentence
@@ -221,6 +221,17 @@ class ToneRules:
                                                 round(negative, 3), round(positive, 3), evidence)
         return verdicts
 
+    def silent_about(self, entity_id: str, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> bool:
+        """True when no sentence naming the agency holds any lexicon pattern (cue or mask) or actor verb: the rules
+        had nothing to read there, so whatever they decided is no reading of that text (crawler/tone/model.py)."""
+        for sentence in sentences:
+            if any(m.entity_id == entity_id and m.field == sentence.field and sentence.start <= m.start < sentence.end
+                   for m in mentions):
+                lowered = _lowered(sentence.text)
+                if self.lexicon.any_cue.search(lowered) or self.lexicon.actor_verbs.search(lowered):
+                    return False
+        return True
+
     # ------------------------------------------------------------------------------------------ one sentence
 
     @staticmethod
@@ -261,10 +272,10 @@ class ToneRules:
                 continue
             polarity = -1 if group.polarity == "negative" else 1
             if self._negated(tokens, first):
-                if polarity < 0:
-                    continue
-                polarity = -1
-            weight = group.weight * base * clause_weight[first]
+                # a cancelled criticism ("tidak mangkrak") is kept at polarity 0 and no weight: the rules did read
+                # that sentence, and the text model (crawler/tone/model.py) must not read it over again
+                polarity = 0 if polarity < 0 else -1
+            weight = 0.0 if polarity == 0 else group.weight * base * clause_weight[first]
             if any(t.lower in ("sempat", "pernah") for t in tokens[max(0, first - 2):first]):
                 weight *= lexicon.concessive_weight  # a past trouble ("yang sempat tertunda"), not the news
             targets, inherited = self._targets(sentence.text, tokens, named, clauses, actors, first, last, group,
