@@ -93,7 +93,8 @@ class ToneScorer:
         if not entity_ids:
             return ArticleTone((), ())
         sentences = split_sentences(article)
-        judgements = self._rules.judge(article, counted, sentences)
+        read: set[tuple[str, int]] = set()
+        judgements = self._rules.judge(article, counted, sentences, read)
         verdicts = self._rules.decide(judgements, entity_ids)
         if self.text_model is not None:
             judged = {j.entity_id for j in judgements}
@@ -101,7 +102,7 @@ class ToneScorer:
                 # only where the rules had nothing to read about the agency: what they did read (a cancelled "tidak
                 # mangkrak", a mask, an actor's verb, a weak praise) they read with a scope the model does not have
                 if (verdict.tone == "neutral" and verdict.entity_id not in judged
-                        and self._rules.silent_about(verdict.entity_id, sentences, counted)):
+                        and self._rules.silent_about(verdict.entity_id, sentences, counted, read)):
                     self._model_override(article, counted, sentences, verdict)
         entities = tuple(EntityTone(v.entity_id, v.tone, v.score, v.negative, v.positive,  # type: ignore[arg-type]
                                     tuple(_clip(s.text) for s in v.evidence)) for v in verdicts.values())

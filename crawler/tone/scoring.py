@@ -163,8 +163,10 @@ class ToneRules:
 
     # ------------------------------------------------------------------------------------------ one article
 
-    def judge(self, article: Article, mentions: Sequence[Mention],
-              sentences: list[Sentence] | None = None) -> list[Judgement]:
+    def judge(self, article: Article, mentions: Sequence[Mention], sentences: list[Sentence] | None = None,
+              read: set[tuple[str, int]] | None = None) -> list[Judgement]:
+        """The judgements of every cue on the agencies it reaches. ``read``, when given, collects the sentences
+        naming an agency in which the rules found something to read (a cue, a mask, an actor verb): (field, start)."""
         counted = [m for m in mentions if m.zone in COUNTED_ZONES and m.field in ("title", "text")]
         judgements: list[Judgement] = []
         focus: str | None = None  # the agency the story was last about (subject of the last naming sentence)
@@ -186,7 +188,7 @@ class ToneRules:
             context = _Context(focus=paragraph_focus.get(sentence.paragraph) if sentence.zone != "title" else None,
                                article_focus=focus, recent=list(recent),
                                only=next(iter(named_here)) if len(named_here) == 1 else None)
-            judgements += self._sentence(sentence, tokens, named, context)
+            judgements += self._sentence(sentence, tokens, named, context, read)
             if named:
                 subject = next((n for n in named if self._addressee(tokens, n) is None), named[0])
                 focus = paragraph_focus[sentence.paragraph] = subject.entity_id
@@ -221,12 +223,18 @@ class ToneRules:
                                                 round(negative, 3), round(positive, 3), evidence)
         return verdicts
 
-    def silent_about(self, entity_id: str, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> bool:
+    def silent_about(self, entity_id: str, sentences: Sequence[Sentence], mentions: Sequence[Mention],
+                     read: set[tuple[str, int]] | None = None) -> bool:
         """True when no sentence naming the agency holds any lexicon pattern (cue or mask) or actor verb: the rules
-        had nothing to read there, so whatever they decided is no reading of that text (crawler/tone/model.py)."""
+        had nothing to read there, so whatever they decided is no reading of that text (crawler/tone/model.py).
+        ``read``: what :meth:`judge` collected, so that the sentences are not searched again."""
         for sentence in sentences:
             if any(m.entity_id == entity_id and m.field == sentence.field and sentence.start <= m.start < sentence.end
                    for m in mentions):
+                if read is not None:
+                    if (sentence.field, sentence.start) in read:
+                        return False
+                    continue
                 lowered = _lowered(sentence.text)
                 if self.lexicon.any_cue.search(lowered) or self.lexicon.actor_verbs.search(lowered):
                     return False
@@ -242,13 +250,15 @@ class ToneRules:
         return _Named(mention.entity_id, first, max(last, first + 1), mention)
 
     def _sentence(self, sentence: Sentence, tokens: list[_Token], named: list[_Named],
-                  context: _Context) -> list[Judgement]:
+                  context: _Context, read: set[tuple[str, int]] | None = None) -> list[Judgement]:
         lexicon = self.lexicon
         lowered = _lowered(sentence.text)
         if not named and context.only is None and not self._may_refer(lowered, tokens, context):
             return []  # nothing here can be attributed to an agency: skip the cue search, the costly part
         token_at = _token_index(tokens)
         cues = self._cues(lowered, token_at)
+        if read is not None and named and (cues or lexicon.actor_verbs.search(lowered)):
+            read.add((sentence.field, sentence.start))
         if not cues:
             return []
         clauses, clause_weight = self._clauses(sentence.text, tokens)
