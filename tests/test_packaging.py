@@ -32,7 +32,8 @@ def test_the_wheel_ships_config_migrations_and_templates(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("crawler/daemon/service.py", "crawler/demo/site.py", "crawler/bundled_config/sources/kaltim.toml",
                      "crawler/bundled_config/entities/kaltim.yaml", "storage/migrations/env.py",
-                     "storage/migrations/script.py.mako", "spiders/news.py", "pipelines/store.py"):
+                     "storage/migrations/script.py.mako", "spiders/news.py", "pipelines/store.py",
+                     "crawler/tone/lexicon.yaml", "crawler/tone/model.npz"):
         assert expected in names, f"{expected} is missing from the wheel"
     migrations = {path.name for path in (ROOT / "storage" / "migrations" / "versions").glob("0*.py")}
     assert migrations <= {name.rsplit("/", 1)[-1] for name in names}
