@@ -1,0 +1,126 @@
+"""The matcher: :class:`Matcher` builds the dictionary's automata once and :meth:`Matcher.find` runs one
+article through the steps of :mod:`crawler.mentions`, field by field, into :class:`~crawler.article.Mention`
+records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields as dataclass_fields
+
+from crawler.article import Article, Mention, MentionField
+from crawler.config import EntityConfig, SourceConfig
+from crawler.mentions.context import _SECRETARIAT_UNIT_BEFORE, ContextResolver, _not_the_body
+from crawler.mentions.dictionary import _BLOCKER, build_automata, secretariats
+from crawler.mentions.normalising import _offset_map, normalise
+from crawler.mentions.places import Scanned, region_evidence
+from crawler.mentions.scanning import _Found, _join_bracketed, _longest_first, scan
+from crawler.mentions.snippets import _plain_snippet, _plain_spaces, _snippet
+from crawler.mentions.zones import _ZoneMap
+from crawler.variants import derive_variants
+
+_new_mention = object.__new__
+_set_attribute = object.__setattr__
+if tuple(field.name for field in dataclass_fields(Mention)) != (
+        "entity_id", "surface", "start", "end", "field", "zone", "resolution", "snippet"):
+    raise RuntimeError("crawler.article.Mention's fields changed: update Matcher.find, which fills them")
+
+
+class Matcher:
+    """Finds mentions of ``entities`` in articles. Build once per worker; :meth:`find` is pure."""
+
+    def __init__(self, entities: Sequence[EntityConfig]) -> None:
+        self.entities: list[EntityConfig] = list(entities)
+        self.index: dict[str, int] = {entity.id: number for number, entity in enumerate(self.entities)}
+        self._automaton, self._region_automaton, self._keys = build_automata(self.entities)
+        self._secretariat_of = secretariats(self.entities)
+        self._context = ContextResolver(self.entities)
+
+    def __reduce__(self):
+        return (Matcher, (self.entities,))
+
+    def lineage_root(self, entity_id: str) -> str:
+        """The first predecessor of ``entity_id`` (itself when it has none): one id per renamed body."""
+        return self._context.lineage_root(entity_id)
+
+    def variants(self, entity_id: str) -> list[str]:
+        """The surface forms that match ``entity_id`` (what ``pantau entities show`` lists)."""
+        return [variant.surface for variant in derive_variants(self.entities[self.index[entity_id]])]
+
+    def find(self, article: Article, source: SourceConfig | None = None) -> list[Mention]:
+        """Every mention of a dictionary body in ``article``, in reading order (title, text, other fields)."""
+        fields = self._fields(article)
+        texts = dict(fields)
+        found: list[_Found] = []
+        # The title and text as scanned, for region evidence: read only if a bare form needs context (most
+        # articles name every body in full and never look at them).
+        scanned: list[Scanned] = []
+        suspect: set[str] = set()  # fields holding a word that _not_the_body looks for
+        published_at = article.published_at
+        for name, text in fields:
+            if not text:
+                continue
+            normal, mapping = normalise(text)
+            originals = _offset_map(mapping)
+            hits, may_not_be_body = scan(self._automaton, text, normal, originals)
+            zones = None
+            if hits:
+                zones = _ZoneMap(name, text)
+                zone_of = zones.zone
+                for start, end, slot in _longest_first(hits):
+                    if slot.blocker_only:
+                        continue
+                    item = _Found(name, start, end, zone_of(start), slot.candidates, None, "name", slot.titled,
+                                  slot.sector)
+                    named = slot.named
+                    if named is not None:
+                        # Every candidate is named by this form (not a bare form of another body): ties go by
+                        # validity.
+                        choices = named if len(named) == 1 else self._context.prefer_valid(named, published_at)
+                        if len(choices) == 1:
+                            item.entity = choices[0]
+                            item.resolution = slot.resolution_of[choices[0]]
+                    found.append(item)
+                if may_not_be_body:
+                    suspect.add(name)
+            if name == "title" or name == "text":
+                scanned.append((name, text, normal, originals, zones))
+        if not found:
+            return []
+        found = _join_bracketed(found, texts)
+        if suspect:
+            found = [item for item in found if item.field not in suspect
+                     or not _not_the_body(texts[item.field], item.start)]
+        entities = self.entities
+        for item in found:
+            if item.entity is not None and entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
+                    texts[item.field], max(0, item.start - 60), item.start):
+                item.entity = self._secretariat_of.get(item.entity, _BLOCKER)  # no secretariat known: dropped
+        found = [item for item in found if item.entity != _BLOCKER]
+        if any(item.entity is None for item in found):
+            self._context.resolve(found, fields, lambda: region_evidence(self._region_automaton, scanned),
+                                  published_at, source)
+        mentions = []
+        plain: dict[str, bool] = {}
+        for item in found:
+            if item.entity is None:
+                continue
+            text = texts[item.field]
+            if item.field not in plain:
+                plain[item.field] = _plain_spaces(text)
+            snippet_of = _plain_snippet if plain[item.field] else _snippet
+            start, end = item.start, item.end
+            mention = _new_mention(Mention)
+            # A frozen dataclass's __init__ sets each field through object.__setattr__; giving the instance its
+            # dict at once makes the same object (Mention has no __post_init__) in a third of the time.
+            _set_attribute(mention, "__dict__", {
+                "entity_id": entities[item.entity].id, "surface": text[start:end], "start": start, "end": end,
+                "field": item.field, "zone": item.zone, "resolution": item.resolution,
+                "snippet": snippet_of(text, start, end)})
+            mentions.append(mention)
+        return mentions
+
+    @staticmethod
+    def _fields(article: Article) -> list[tuple[MentionField, str]]:
+        return [("title", article.title or ""), ("text", article.text or ""),
+                ("caption", "\n".join(article.captions)), ("tags", "\n".join(article.tags)),
+                ("related", "\n".join(article.related)), ("byline", article.byline or "")]

@@ -1,0 +1,207 @@
+"""Scanning one field: automaton hits of forms of bodies, kept only at whole-word boundaries (a
+lowercase-to-uppercase change counts, a trailing "-nya" is allowed), outside identifiers (URLs, addresses,
+domains, hashtags, letter numbers) and capitalised where the form must be (:func:`scan`); overlapping hits
+resolved longest first (:func:`_longest_first`); a name and its own short form in brackets joined
+(:func:`_join_bracketed`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from crawler.article import MentionField, MentionZone
+from crawler.mentions.dictionary import _Hit
+
+# Things that look like words but are identifiers: URLs, e-mail addresses, domains, hashtags, handles,
+# and letter numbers (a slash-joined token with a digit, "555/123/KOMINFO/2024"). Checked per hit, on the
+# whitespace-delimited token around it.
+_URLISH = re.compile(r"https?://|www\.|@|\.(?:go|co|ac|or)\.id\b|\.(?:com|id|net|org|info|news)\b", re.IGNORECASE)
+_DOMAIN_AFTER = re.compile(r"\.[a-z]{2,}", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Found:
+    """A mention in the making: resolved (entity set) or awaiting context (candidates set)."""
+
+    field: MentionField
+    start: int
+    end: int
+    zone: MentionZone
+    candidates: Sequence[int]
+    entity: int | None = None
+    resolution: str = "name"
+    titled: frozenset[int] = frozenset()  # candidates this form names only by a head-of-office title
+    sector: bool = False
+
+
+def scan(automaton: ahocorasick.Automaton, text: str, normal: str, originals: Callable[[int], int] | None
+         ) -> tuple[list[_Hit], bool]:
+    """Automaton hits of forms of bodies at word boundaries and outside identifiers, capitalised where the
+    form must be; and whether ``text`` holds any of the words :func:`crawler.mentions.context._not_the_body`
+    looks for (else no form in it can fail that test). ``normal`` is
+    :func:`~crawler.mentions.normalising.normalise`'s copy of ``text``, ``originals`` its offset map."""
+    hits: list[_Hit] = []
+    append = hits.append
+    size = len(text)
+    may_not_be_body = False
+    for end_index, (length, capital_test, slot) in automaton.iter(normal):
+        if capital_test > 2:
+            may_not_be_body = True
+            if slot is None:
+                continue
+            capital_test -= 3
+        if originals is None:
+            end = end_index + 1
+            start = end - length
+        else:
+            start, end = originals(end_index - length + 1), originals(end_index) + 1
+        # Whole words only (inlined _at_word_boundaries: this runs for every automaton hit). A form with
+        # whitespace (or the edge) on both sides is its own token, so no identifier can hold it.
+        if start:
+            before = text[start - 1]
+            if before.isalnum():
+                if not (before.islower() and text[start].isupper()):
+                    continue
+                spaced = False
+            else:
+                spaced = before.isspace()
+        else:
+            spaced = True
+        if end < size:
+            after = text[end]
+            if after.isalnum():
+                if not (text[end - 1].islower() and after.isupper()) and not (
+                        text[end:end + 3].lower() == "nya" and (end + 3 == size or not text[end + 3].isalnum())):
+                    continue
+                spaced = False
+            elif spaced and not after.isspace():
+                spaced = False
+        if capital_test and not (text[start].isupper() and (capital_test == 1 or _capitalised(text[start:end]))):
+            continue
+        if not spaced and _in_identifier(text, start, end):
+            continue
+        append((start, end, slot))
+    return hits, may_not_be_body
+
+
+def _at_word_boundaries(text: str, start: int, end: int) -> bool:
+    if start > 0:
+        before = text[start - 1]
+        if before.isalnum() and not (before.islower() and text[start].isupper()):
+            return False
+    if end < len(text):
+        after = text[end]
+        if after.isalnum():
+            camel = text[end - 1].islower() and after.isupper()
+            suffix = text[end:end + 3].lower() == "nya" and (end + 3 == len(text) or not text[end + 3].isalnum())
+            if not (camel or suffix):
+                return False
+    return True
+
+
+_FUNCTION_WORDS = frozenset({"dan", "dan/atau", "di", "ke", "dari", "untuk", "serta", "&", "atau", "pada"})
+
+
+def _capitalised(surface: str) -> bool:
+    """Whether every content word of ``surface`` starts with a capital (a name, not a common-noun phrase)."""
+    return all(word[0].isupper() or not word[0].isalpha() for word in surface.split()
+               if word.lower() not in _FUNCTION_WORDS)
+
+
+def _in_identifier(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is part of a URL, address, domain, hashtag, handle or letter number."""
+    if start > 0 and text[start - 1] in "#@._/\\" and (start == 1 or not text[start - 2].isspace()):
+        if text[start - 1] != "/" or any(char.isdigit() for char in _token(text, start, end)):
+            return True
+    if end < len(text) and text[end] in "._@" and _DOMAIN_AFTER.match(text, end):
+        return True
+    token = _token(text, start, end)
+    if len(token) == end - start:
+        return False
+    if _URLISH.search(token):
+        return True
+    return "/" in token and any(char.isdigit() for char in token)
+
+
+def _token(text: str, start: int, end: int) -> str:
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return text[left:right]
+
+
+_OPEN_BRACKET = re.compile(r"\s*\(\s*")
+_CLOSE_BRACKET = re.compile(r"\s*\)")
+
+
+def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
+    """One mention for a name and its own short form in brackets right after it: "Pemerintah Provinsi
+    Kalimantan Timur (Pemprov Kaltim)", "Kementerian Komunikasi dan Informatika (Kemenkominfo)" — like the
+    derived "Full Name (ACRONYM)" forms. A bracketed form of another body stays a mention of its own."""
+    joined: list[_Found] = []
+    for item in found:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.entity is not None and previous.field == item.field
+                and previous.entity not in item.titled
+                and (item.entity == previous.entity or (item.entity is None and previous.entity in item.candidates))):
+            text = texts[item.field]
+            opening = _OPEN_BRACKET.match(text, previous.end)
+            closing = _CLOSE_BRACKET.match(text, item.end)
+            if opening and opening.end() == item.start and closing and "(" in opening.group():
+                previous.end = closing.end()
+                continue
+        joined.append(item)
+    return joined
+
+
+def _longest_first(hits: list[_Hit]) -> list[_Hit]:
+    """Non-overlapping hits, longer ones first (ties: the earlier one); returned in text order.
+
+    One sweep in text order cuts the hits into runs that overlap each other (most hits overlap nothing and
+    are kept as they come); only inside a run do lengths decide. Hits of different runs never overlap, so
+    this keeps exactly what taking all hits longest first would."""
+    if len(hits) < 2:
+        return hits
+    hits.sort()  # (start, end) is unique per hit, so the sort never compares slots
+    taken: list[_Hit] = []
+    run = [hits[0]]
+    reach = hits[0][1]
+    for hit in hits[1:]:
+        if hit[0] < reach:
+            run.append(hit)
+            if hit[1] > reach:
+                reach = hit[1]
+            continue
+        _take_longest(run, taken)
+        run = [hit]
+        reach = hit[1]
+    _take_longest(run, taken)
+    return taken
+
+
+def _take_longest(run: list[_Hit], taken: list[_Hit]) -> None:
+    """Append to ``taken`` the hits of one run of overlapping hits that win longest first, in text order."""
+    if len(run) == 1:
+        taken.append(run[0])
+        return
+    if len(run) == 2:
+        # The second starts inside the first: the longer wins, the earlier one on a tie.
+        first, second = run
+        taken.append(first if first[1] - first[0] >= second[1] - second[0] else second)
+        return
+    kept: list[_Hit] = []
+    for _negative_length, start, end, slot in sorted([(hit[0] - hit[1], hit[0], hit[1], hit[2]) for hit in run]):
+        for other in kept:
+            if start < other[1] and other[0] < end:
+                break
+        else:
+            kept.append((start, end, slot))
+    kept.sort()
+    taken.extend(kept)
+
