@@ -4,7 +4,8 @@ records."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import fields as dataclass_fields
 
 from crawler.article import Article, Mention, MentionField
@@ -14,7 +15,7 @@ from crawler.mentions.dictionary import _BLOCKER, build_automata, secretariats
 from crawler.mentions.normalising import _offset_map, normalise
 from crawler.mentions.places import Scanned, region_evidence
 from crawler.mentions.scanning import _Found, _join_bracketed, _longest_first, scan
-from crawler.mentions.snippets import _plain_snippet, _plain_spaces, _snippet
+from crawler.mentions.snippets import snippet_maker
 from crawler.mentions.zones import _ZoneMap
 from crawler.variants import derive_variants
 
@@ -54,14 +55,16 @@ class Matcher:
         # The title and text as scanned, for region evidence: read only if a bare form needs context (most
         # articles name every body in full and never look at them).
         scanned: list[Scanned] = []
-        suspect: set[str] = set()  # fields holding a word that _not_the_body looks for
+        # Per field, the ends of the words that _not_the_body looks for: only a form with one of them in the 40
+        # characters before it is checked (most texts have none at all).
+        not_body_ends: dict[str, list[int]] = {}
         published_at = article.published_at
         for name, text in fields:
             if not text:
                 continue
             normal, mapping = normalise(text)
             originals = _offset_map(mapping)
-            hits, may_not_be_body = scan(self._automaton, text, normal, originals)
+            hits, word_ends = scan(self._automaton, text, normal, originals)
             zones = None
             if hits:
                 zones = _ZoneMap(name, text)
@@ -80,16 +83,24 @@ class Matcher:
                             item.entity = choices[0]
                             item.resolution = slot.resolution_of[choices[0]]
                     found.append(item)
-                if may_not_be_body:
-                    suspect.add(name)
+                if word_ends:
+                    not_body_ends[name] = word_ends
             if name == "title" or name == "text":
                 scanned.append((name, text, normal, originals, zones))
         if not found:
             return []
         found = _join_bracketed(found, texts)
-        if suspect:
-            found = [item for item in found if item.field not in suspect
-                     or not _not_the_body(texts[item.field], item.start)]
+        if not_body_ends:
+            kept = []
+            for item in found:
+                ends = not_body_ends.get(item.field)
+                if ends is not None:
+                    start = item.start
+                    before = bisect.bisect_right(ends, start)
+                    if before and ends[before - 1] > start - 40 and _not_the_body(texts[item.field], start):
+                        continue
+                kept.append(item)
+            found = kept
         entities = self.entities
         for item in found:
             if item.entity is not None and entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
@@ -100,14 +111,14 @@ class Matcher:
             self._context.resolve(found, fields, lambda: region_evidence(self._region_automaton, scanned),
                                   published_at, source)
         mentions = []
-        plain: dict[str, bool] = {}
+        snippet_makers: dict[str, Callable[[int, int], str]] = {}
         for item in found:
             if item.entity is None:
                 continue
             text = texts[item.field]
-            if item.field not in plain:
-                plain[item.field] = _plain_spaces(text)
-            snippet_of = _plain_snippet if plain[item.field] else _snippet
+            snippet_of = snippet_makers.get(item.field)
+            if snippet_of is None:
+                snippet_of = snippet_makers[item.field] = snippet_maker(text)
             start, end = item.start, item.end
             mention = _new_mention(Mention)
             # A frozen dataclass's __init__ sets each field through object.__setattr__; giving the instance its
@@ -115,7 +126,7 @@ class Matcher:
             _set_attribute(mention, "__dict__", {
                 "entity_id": entities[item.entity].id, "surface": text[start:end], "start": start, "end": end,
                 "field": item.field, "zone": item.zone, "resolution": item.resolution,
-                "snippet": snippet_of(text, start, end)})
+                "snippet": snippet_of(start, end)})
             mentions.append(mention)
         return mentions
 

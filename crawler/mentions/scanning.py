@@ -38,18 +38,18 @@ class _Found:
 
 
 def scan(automaton: ahocorasick.Automaton, text: str, normal: str, originals: Callable[[int], int] | None
-         ) -> tuple[list[_Hit], bool]:
+         ) -> tuple[list[_Hit], list[int]]:
     """Automaton hits of forms of bodies at word boundaries and outside identifiers, capitalised where the
-    form must be; and whether ``text`` holds any of the words :func:`crawler.mentions.context._not_the_body`
-    looks for (else no form in it can fail that test). ``normal`` is
+    form must be; and the end offsets, in text order, of the words :func:`crawler.mentions.context._not_the_body`
+    looks for (a form with none of them in the 40 characters before it cannot fail that test). ``normal`` is
     :func:`~crawler.mentions.normalising.normalise`'s copy of ``text``, ``originals`` its offset map."""
     hits: list[_Hit] = []
     append = hits.append
     size = len(text)
-    may_not_be_body = False
+    not_body_ends: list[int] = []
     for end_index, (length, capital_test, slot) in automaton.iter(normal):
         if capital_test > 2:
-            may_not_be_body = True
+            not_body_ends.append(end_index + 1 if originals is None else originals(end_index) + 1)
             if slot is None:
                 continue
             capital_test -= 3
@@ -84,7 +84,7 @@ def scan(automaton: ahocorasick.Automaton, text: str, normal: str, originals: Ca
         if not spaced and _in_identifier(text, start, end):
             continue
         append((start, end, slot))
-    return hits, may_not_be_body
+    return hits, not_body_ends
 
 
 def _at_word_boundaries(text: str, start: int, end: int) -> bool:
