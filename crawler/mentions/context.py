@@ -43,9 +43,11 @@ _GENERIC_BEFORE_REVERSED = re.compile(r"\s+(?:%s|(?:(?:%s)\s+)?(?:%s))\b" % (
     "|".join(word[::-1] for word in _INSTITUTION_WORDS)), re.IGNORECASE)
 
 
-def _generic_before(text: str, start: int) -> bool:
-    """Whether a plural or generic word ends the 40 characters before ``start`` ("para Kapolres")."""
-    return _GENERIC_BEFORE_REVERSED.match(text[max(0, start - 40):start][::-1]) is not None
+def _generic_before(backwards: str, start: int) -> bool:
+    """Whether a plural or generic word ends the 40 characters before ``start`` ("para Kapolres") in the text that
+    ``backwards`` reverses (reversed once per field: its window at ``start`` is the reversed window)."""
+    size = len(backwards)
+    return _GENERIC_BEFORE_REVERSED.match(backwards, size - start, size - max(0, start - 40)) is not None
 
 
 # Before any form: not the body itself but a person who is no longer or not yet in it ("mantan anggota DPRD
@@ -173,6 +175,7 @@ class ContextResolver:
         foreign: list[_Found] = []
         # The story's place, read only when a bare form gets as far as _from_regions.
         place: list[tuple[Region | None, str | None, str | None]] = []
+        reversed_texts: dict[str, str] = {}
 
         for index, item in enumerate(found):
             if item.entity is not None:
@@ -181,7 +184,10 @@ class ContextResolver:
             candidates = self.prefer_valid(item.candidates, published_at)
             end = item.end  # the patterns below match at the end of the form (none looks behind it)
             partner: int | None | bool = False  # not looked for yet
-            if _generic_before(text, item.start) or _GENERIC_AFTER.match(text, end):
+            backwards = reversed_texts.get(item.field)
+            if backwards is None:
+                backwards = reversed_texts[item.field] = text[::-1]
+            if _generic_before(backwards, item.start) or _GENERIC_AFTER.match(text, end):
                 # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
                 partner = self._pair_partner(item, found, index, text)
                 if partner is None:
@@ -225,7 +231,10 @@ class ContextResolver:
                     item.entity, item.resolution = nationals[0], "name"
                 continue
             chosen = self._from_article(item, candidates, named, order)
-            same_kind_foreign = [other for other in foreign if set(other.candidates) & set(candidates)]
+            same_kind_foreign: list[_Found] = []
+            if foreign:
+                wanted = set(candidates)
+                same_kind_foreign = [other for other in foreign if not wanted.isdisjoint(other.candidates)]
             if chosen is not None and same_kind_foreign:
                 # Whichever was named last before this bare form decides: "Dinkes Kaltim … Dinkes Samarinda …
                 # Dinkes" is the city's dinas, which the dictionary does not know.

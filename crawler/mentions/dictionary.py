@@ -128,7 +128,10 @@ def build_automata(entities: Sequence[EntityConfig]) -> tuple[ahocorasick.Automa
         elif marker:
             automaton.add_word(key, (slot.length, marker, None))
         if slot.regions:
-            regions.add_word(key, (slot.length, compiled.regions))
+            # The names too, so that a region word whose regions are all accepted as evidence already is skipped
+            # by one subset test.
+            regions.add_word(key, (slot.length, compiled.regions,
+                                   frozenset(region.name for region, _form in compiled.regions)))
     # _not_the_body needs one of its words before a form, and most texts have none at all: the scan says
     # whether a text holds one anywhere (a hit of a key 3 or more), so that no form of it is checked else.
     for word in _NOT_BODY_WORDS:

@@ -6,7 +6,7 @@ Region names are compared through memoised :mod:`crawler.regions` look-ups."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import ahocorasick
@@ -32,29 +32,23 @@ _NOT_REGION_AFTER = frozenset({"post", "pos", "today", "kece", "daily", "news", 
 Scanned = tuple[MentionField, str, str, Callable[[int], int] | None, _ZoneMap | None]
 
 
-def region_hits(region_automaton: ahocorasick.Automaton, normal: str, originals: Callable[[int], int] | None
-                ) -> Iterator[tuple[int, int, tuple[tuple[Region, str], ...]]]:
-    """Region words in the text of ``normal``, at any place (the caller checks word boundaries):
-    ``(start, end, regions)``, offsets in the original text."""
-    if not len(region_automaton):
-        return
-    for end_index, (length, regions) in region_automaton.iter(normal):
-        if originals is None:
-            yield end_index + 1 - length, end_index + 1, regions
-        else:
-            yield originals(end_index - length + 1), originals(end_index) + 1, regions
-
-
 def region_evidence(region_automaton: ahocorasick.Automaton, scanned: Sequence[Scanned]) -> list[Region]:
     """The regions that ``scanned`` (the title and text) names in counted zones, each once, in order."""
     # Only the set of region names counts as evidence (_from_regions), so a region already accepted is not
     # checked again at its next occurrence.
     evidence: list[Region] = []
     accepted: set[str] = set()
+    if not len(region_automaton):
+        return evidence
     for name, text, normal, originals, zones in scanned:
-        for start, end, regions in region_hits(region_automaton, normal, originals):
-            if all(region.name in accepted for region, _form in regions) or not _at_word_boundaries(
-                    text, start, end) or _in_identifier(text, start, end):
+        for end_index, (length, regions, names) in region_automaton.iter(normal):
+            if names <= accepted:
+                continue
+            if originals is None:
+                start, end = end_index + 1 - length, end_index + 1
+            else:
+                start, end = originals(end_index - length + 1), originals(end_index) + 1
+            if not _at_word_boundaries(text, start, end) or _in_identifier(text, start, end):
                 continue
             for region, form in regions:
                 if region.name not in accepted and _region_word_ok(text, start, end, text[start:end], form):
