@@ -170,6 +170,7 @@ class ContextResolver:
         named = [item for item in found if item.entity is not None and item.field in ("title", "text")
                  and item.zone in _NAMED_ZONES]
         named_ids = [item.entity for item in named]
+        named_at = [((order[item.field], item.start), item.entity, item.zone) for item in named]
         evidence: list[list[str]] = []  # the regions the story names, read when _from_regions first needs them
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
@@ -230,11 +231,9 @@ class ContextResolver:
                 if nationals:
                     item.entity, item.resolution = nationals[0], "name"
                 continue
-            chosen = self._from_article(item, candidates, named, order)
-            same_kind_foreign: list[_Found] = []
-            if foreign:
-                wanted = set(candidates)
-                same_kind_foreign = [other for other in foreign if not wanted.isdisjoint(other.candidates)]
+            wanted = set(candidates)
+            chosen = self._from_article((order[item.field], item.start), wanted, named_at)
+            same_kind_foreign = [other for other in foreign if not wanted.isdisjoint(other.candidates)]
             if chosen is not None and same_kind_foreign:
                 # Whichever was named last before this bare form decides: "Dinkes Kaltim … Dinkes Samarinda …
                 # Dinkes" is the city's dinas, which the dictionary does not know.
@@ -247,7 +246,7 @@ class ContextResolver:
                     chosen = None
             if chosen is None and same_kind_foreign:
                 continue
-            if chosen is None and len({number for number in named_ids if number in candidates}) <= 1:
+            if chosen is None and len({number for number in named_ids if number in wanted}) <= 1:
                 if not place:
                     place.append(_story_place(source, texts.get("text", "")))
                 dateline, scope, home_region = place[0]
@@ -285,24 +284,29 @@ class ContextResolver:
                 return region.name
         return None
 
-    def _from_article(self, item: _Found, candidates: list[int], named: list[_Found],
-                      order: dict[str, int]) -> int | None:
-        position = (order[item.field], item.start)
-        wanted = set(candidates)
-        of_candidates = [other for other in named if other.entity in wanted]
-        if not of_candidates:
-            return None
-        preceding = [other for other in of_candidates if (order[other.field], other.start) < position]
-        if preceding:
-            return max(preceding, key=lambda other: (order[other.field], other.start)).entity
+    @staticmethod
+    def _from_article(position: tuple[int, int], wanted: set[int],
+                      named_at: list[tuple[tuple[int, int], int, str]]) -> int | None:
+        """The body of the candidates ``wanted`` that the article named last before ``position``, or else the only
+        one it names after it when one of those names is in the title or lead. ``named_at`` is
+        ``((field order, start), entity, zone)`` of the named mentions, in that order."""
+        preceding: int | None = None
+        later: set[int] = set()
+        later_in_title_or_lead = False
+        for at, entity, zone in named_at:
+            if entity in wanted:
+                if at < position:
+                    preceding = entity
+                else:
+                    later.add(entity)
+                    later_in_title_or_lead = later_in_title_or_lead or zone in ("title", "lead")
+        if preceding is not None:
+            return preceding
         # Named only later: the headline's or lead's bare form explained further on ("Pemprov Gelar …" then
         # "Pemprov Kaltim …"); a body named later only in the body is an example, not the subject.
-        anywhere = {other.entity for other in of_candidates}
-        if not any(other.zone in ("title", "lead") for other in of_candidates):
+        if not later_in_title_or_lead or len(later) != 1:
             return None
-        if len(anywhere) == 1:
-            return anywhere.pop()
-        return None
+        return later.pop()
 
     def _from_regions(self, candidates: list[int], nationals: list[int], evidence_regions: list[str],
                       dateline: Region | None, scope: str | None, home_region: str | None) -> int | None:

@@ -136,7 +136,6 @@ def _token(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-_OPEN_BRACKET = re.compile(r"\s*\(\s*")
 _CLOSE_BRACKET = re.compile(r"\s*\)")
 
 
@@ -145,18 +144,20 @@ def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
     Kalimantan Timur (Pemprov Kaltim)", "Kementerian Komunikasi dan Informatika (Kemenkominfo)" — like the
     derived "Full Name (ACRONYM)" forms. A bracketed form of another body stays a mention of its own."""
     joined: list[_Found] = []
+    previous: _Found | None = None
     for item in found:
-        previous = joined[-1] if joined else None
-        if (previous is not None and previous.entity is not None and previous.field == item.field
-                and previous.entity not in item.titled
-                and (item.entity == previous.entity or (item.entity is None and previous.entity in item.candidates))):
+        if previous is not None and previous.field == item.field and previous.entity is not None:
             text = texts[item.field]
-            opening = _OPEN_BRACKET.match(text, previous.end)
-            closing = _CLOSE_BRACKET.match(text, item.end)
-            if opening and opening.end() == item.start and closing and "(" in opening.group():
-                previous.end = closing.end()
-                continue
+            # Only an opening bracket between them, whitespace around it (the cheap test first: the two
+            # below read the candidates, dozens for a bare form).
+            if text[previous.end:item.start].strip() == "(" and previous.entity not in item.titled and (
+                    item.entity == previous.entity or (item.entity is None and previous.entity in item.candidates)):
+                closing = _CLOSE_BRACKET.match(text, item.end)
+                if closing:
+                    previous.end = closing.end()
+                    continue
         joined.append(item)
+        previous = item
     return joined
 
 
