@@ -68,12 +68,11 @@ class Matcher:
             zones = None
             if hits:
                 zones = _ZoneMap(name, text)
-                zone_of = zones.zone
-                for start, end, slot in _longest_first(hits):
+                kept = _longest_first(hits)
+                for (start, end, slot), zone in zip(kept, zones.zones_at([hit[0] for hit in kept])):
                     if slot.blocker_only:
                         continue
-                    item = _Found(name, start, end, zone_of(start), slot.candidates, None, "name", slot.titled,
-                                  slot.sector)
+                    item = _Found(name, start, end, zone, slot.candidates, None, "name", slot.titled, slot.sector)
                     named = slot.named
                     if named is not None:
                         # Every candidate is named by this form (not a bare form of another body): ties go by
