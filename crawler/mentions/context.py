@@ -260,6 +260,8 @@ class ContextResolver:
     def _pair_partner(self, item: _Found, found: list[_Found], index: int, text: str) -> int | None:
         """The body of a named mention joined to ``item`` (``found[index]``) by "-", "/", "&" or "dan"
         ("Pemprov-DPRD Kaltim"). Only mentions after ``item`` can follow it: found is in field and text order."""
+        if _PAIR_JOIN.match(text, item.end) is None:
+            return None  # no join starts after it, so none spans the gap to a partner
         for other in itertools.islice(found, index + 1, None):
             if other.field == item.field and other.entity is not None and other.start >= item.end:
                 join = _PAIR_JOIN.fullmatch(text[item.end:other.start])

@@ -34,6 +34,8 @@ class Matcher:
         self.index: dict[str, int] = {entity.id: number for number, entity in enumerate(self.entities)}
         self._automaton, self._region_automaton, self._keys = build_automata(self.entities)
         self._secretariat_of = secretariats(self.entities)
+        self._ids = [entity.id for entity in self.entities]
+        self._councils = frozenset(number for number, entity in enumerate(self.entities) if entity.kind == "dprd")
         self._context = ContextResolver(self.entities)
 
     def __reduce__(self):
@@ -100,15 +102,16 @@ class Matcher:
                         continue
                 kept.append(item)
             found = kept
-        entities = self.entities
+        councils = self._councils
         for item in found:
-            if item.entity is not None and entities[item.entity].kind == "dprd" and _SECRETARIAT_UNIT_BEFORE.search(
+            if item.entity in councils and _SECRETARIAT_UNIT_BEFORE.search(
                     texts[item.field], max(0, item.start - 60), item.start):
                 item.entity = self._secretariat_of.get(item.entity, _BLOCKER)  # no secretariat known: dropped
         found = [item for item in found if item.entity != _BLOCKER]
         if any(item.entity is None for item in found):
             self._context.resolve(found, fields, lambda: region_evidence(self._region_automaton, scanned),
                                   published_at, source)
+        ids = self._ids
         mentions = []
         snippet_makers: dict[str, Callable[[int, int], str]] = {}
         for item in found:
@@ -123,7 +126,7 @@ class Matcher:
             # A frozen dataclass's __init__ sets each field through object.__setattr__; giving the instance its
             # dict at once makes the same object (Mention has no __post_init__) in a third of the time.
             _set_attribute(mention, "__dict__", {
-                "entity_id": entities[item.entity].id, "surface": text[start:end], "start": start, "end": end,
+                "entity_id": ids[item.entity], "surface": text[start:end], "start": start, "end": end,
                 "field": item.field, "zone": item.zone, "resolution": item.resolution,
                 "snippet": snippet_of(start, end)})
             mentions.append(mention)
