@@ -121,19 +121,22 @@ def _in_identifier(text: str, start: int, end: int) -> bool:
     token = _token(text, start, end)
     if len(token) == end - start:
         return False
+    if "/" not in token and "." not in token and "@" not in token:
+        return False  # each of _URLISH's alternatives holds one of them, and a letter number a slash
     if _URLISH.search(token):
         return True
     return "/" in token and any(char.isdigit() for char in token)
 
 
 def _token(text: str, start: int, end: int) -> str:
+    """The whitespace-delimited token around ``text[start:end]``."""
     left = start
     while left > 0 and not text[left - 1].isspace():
         left -= 1
-    right = end
-    while right < len(text) and not text[right].isspace():
-        right += 1
-    return text[left:right]
+    return text[left:_NOT_SPACES.match(text, end).end()]
+
+
+_NOT_SPACES = re.compile(r"\S*")  # \S is exactly "not str.isspace()"
 
 
 _CLOSE_BRACKET = re.compile(r"\s*\)")
