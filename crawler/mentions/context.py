@@ -22,9 +22,12 @@ from crawler.mentions.zones import _NAMED_ZONES
 from crawler.regions import LEVEL_WORDS, Region, province_of
 
 _FIELD_ORDER: tuple[MentionField, ...] = ("title", "text", "caption", "tags", "related", "byline")
+_FIELD_NUMBER = {name: number for number, name in enumerate(_FIELD_ORDER)}
 
 # After a bare form: generic or plural uses that name no single body.
-_GENERIC_AFTER = re.compile(r"\s*(?:se-|se\s|/|kabupaten\s*/\s*kota|kab\s*/\s*kota|kota\s*/\s*kabupaten|"
+# (The lookahead holds every alternative's first two characters: "menggelar", the common case, fails at once.)
+_GENERIC_AFTER = re.compile(r"\s*(?=se|/|ka|ko|pr|da|la|di|te|ma)"
+                            r"(?:se-|se\s|/|kabupaten\s*/\s*kota|kab\s*/\s*kota|kota\s*/\s*kabupaten|"
                             r"provinsi\s+lain|daerah\s+lain|lain\b|lainnya|di\s+seluruh|seluruh\b|"
                             r"kabupaten\s+dan\s+kota|di\s+daerah|di\s+(?:tiap|setiap|semua|masing-masing)\b|"
                             r"dari\s+\d+\s+(?:provinsi|kabupaten|kota|daerah)|setempat\b|terdekat\b|"
@@ -95,6 +98,10 @@ class ContextResolver:
         # (candidates, day) -> the candidates kept by prefer_valid: a pure function of the dictionary.
         self._valid_cache: dict[tuple[tuple[int, ...], dt.date], tuple[int, ...]] = {}
         self._narrowed_cache: dict[tuple[str, tuple[int, ...], str | None], tuple[int, ...]] = {}
+        # Bodies that share their lineage with another (a renamed body and its successor): only candidates among
+        # which two of them are can ever be narrowed by date.
+        roots = [self.lineage_root(entity.id) for entity in entities]
+        self._lineaged = frozenset(number for number, root in enumerate(roots) if roots.count(root) > 1)
 
     def _valid_on(self, number: int, day: dt.date | None) -> bool:
         entity = self.entities[number]
@@ -106,7 +113,7 @@ class ContextResolver:
     def prefer_valid(self, candidates: Sequence[int], published_at: dt.datetime | None) -> Sequence[int]:
         """Drop a candidate that was not valid on the publication day when a body of its own lineage
         (predecessor or successor) among the candidates was; unrelated bodies are never dropped by date."""
-        if published_at is None or len(candidates) < 2:
+        if published_at is None or len(candidates) < 2 or self._lineaged.isdisjoint(candidates):
             return candidates
         day = published_at.date()
         key = (tuple(candidates), day)
@@ -166,7 +173,7 @@ class ContextResolver:
                 source: SourceConfig | None) -> None:
         """Set ``entity`` and ``resolution`` of the forms in ``found`` that await context, where it decides."""
         texts = dict(fields)
-        order = {name: number for number, name in enumerate(_FIELD_ORDER)}
+        order = _FIELD_NUMBER
         named = [item for item in found if item.entity is not None and item.field in ("title", "text")
                  and item.zone in _NAMED_ZONES]
         named_ids = [item.entity for item in named]
