@@ -28,9 +28,21 @@ _CAPTION_CREDIT = re.compile(r"\(\s*(?:foto|dok\.?|dokumentasi|ilustrasi|sumber 
 _CAPTION_MAX_CHARS = 400
 # Every paragraph that _RELATED_LINE, _TAG_LINE, _CAPTION_LINE or _BYLINE_LINE matches starts like this (one
 # cheap test per paragraph; the four patterns run only on the few that pass it).
-_LINE_KIND_HINT = re.compile(r"\W*(?:baca|berita|artikel|lihat|simak|tag|topik|kata|label|foto|ilustrasi|caption|"
-                             r"keterangan|sumber|dok|penulis|editor|reporter|pewarta|koresponden|redaktur|"
-                             r"penyunting|adv|pariwara)|\s*\(", re.IGNORECASE)
+_LINE_KIND_WORDS = ("baca", "berita", "artikel", "lihat", "simak", "tag", "topik", "kata", "label", "foto", "ilustrasi",
+                    "caption", "keterangan", "sumber", "dok", "penulis", "editor", "reporter", "pewarta", "koresponden",
+                    "redaktur", "penyunting", "adv", "pariwara")
+_LINE_KIND_HINT = re.compile(r"\W*(?:%s)|\s*\(" % "|".join(_LINE_KIND_WORDS), re.IGNORECASE)
+# A paragraph opening with an ASCII word character can match _LINE_KIND_HINT only by opening with one of its words,
+# so only if its first two letters, lowercased, begin one (most paragraphs are told apart without the pattern).
+_LINE_KIND_PREFIXES = frozenset(word[:2] for word in _LINE_KIND_WORDS)
+
+
+def _may_be_line_kind(paragraph: str) -> bool:
+    """False only where _LINE_KIND_HINT cannot match ``paragraph``."""
+    first = paragraph[:2]
+    if not first.isascii() or not (first[:1].isalnum() or first[:1] == "_"):
+        return True
+    return first.lower() in _LINE_KIND_PREFIXES
 _BYLINE_LINE = re.compile(r"^\W*(penulis|editor|reporter|pewarta|koresponden|redaktur|penyunting|sumber)\s*:"
                           r"|^\s*\([^()\n]{0,100}\)\s*$|^\s*(adv|advertorial|pariwara)\b", re.IGNORECASE)
 # A credit in parentheses with a slash at the end of a paragraph: "(Humas DPRD Kaltim/adv/ab)".
@@ -63,7 +75,7 @@ class _ZoneMap:
             if not paragraph.strip():
                 continue
             zone: MentionZone
-            hinted = _LINE_KIND_HINT.match(paragraph) is not None
+            hinted = _may_be_line_kind(paragraph) and _LINE_KIND_HINT.match(paragraph) is not None
             bracketed = "(" in paragraph  # both credit patterns need one
             if hinted and _RELATED_LINE.match(paragraph):
                 zone = "related"
