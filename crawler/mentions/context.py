@@ -65,6 +65,14 @@ _SECRETARIAT_UNIT_BEFORE = re.compile(r"\b(?:Kepala\s+)?(?:Bagian|Kabag|Kasubbag
                                       r"(?:\s+(?:[A-Z][\w-]*|dan|&))+\s+$")
 
 
+def _secretariat_unit_before(text: str, start: int) -> bool:
+    """Whether a unit of a DPRD's secretariat ends the 60 characters before ``start``."""
+    window = text[max(0, start - 60):start]
+    if "bag" not in window and "Bag" not in window:
+        return False  # every unit's name holds one, and the pattern is case-sensitive
+    return _SECRETARIAT_UNIT_BEFORE.search(text, max(0, start - 60), start) is not None
+
+
 def _not_the_body(text: str, start: int) -> bool:
     """Whether the words before ``start`` make the form a former member, a candidate or an association."""
     window = text[max(0, start - 40):start]

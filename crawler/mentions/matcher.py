@@ -4,13 +4,12 @@ records."""
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import fields as dataclass_fields
 
 from crawler.article import Article, Mention, MentionField
 from crawler.config import EntityConfig, SourceConfig
-from crawler.mentions.context import _SECRETARIAT_UNIT_BEFORE, ContextResolver, _not_the_body
+from crawler.mentions.context import ContextResolver, _not_the_body, _secretariat_unit_before
 from crawler.mentions.dictionary import _BLOCKER, build_automata, secretariats
 from crawler.mentions.normalising import _offset_map, normalise
 from crawler.mentions.places import Scanned, region_evidence
@@ -93,19 +92,22 @@ class Matcher:
         found = _join_bracketed(found, texts)
         if not_body_ends:
             kept = []
+            field_of_ends, ends, next_end = None, [], 0
             for item in found:
-                ends = not_body_ends.get(item.field)
-                if ends is not None:
+                if item.field != field_of_ends:
+                    field_of_ends, ends, next_end = item.field, not_body_ends.get(item.field, []), 0
+                if ends:
+                    # Items of a field come in text order: walk its word ends along with them.
                     start = item.start
-                    before = bisect.bisect_right(ends, start)
-                    if before and ends[before - 1] > start - 40 and _not_the_body(texts[item.field], start):
+                    while next_end < len(ends) and ends[next_end] <= start:
+                        next_end += 1
+                    if next_end and ends[next_end - 1] > start - 40 and _not_the_body(texts[item.field], start):
                         continue
                 kept.append(item)
             found = kept
         councils = self._councils
         for item in found:
-            if item.entity in councils and _SECRETARIAT_UNIT_BEFORE.search(
-                    texts[item.field], max(0, item.start - 60), item.start):
+            if item.entity in councils and _secretariat_unit_before(texts[item.field], item.start):
                 item.entity = self._secretariat_of.get(item.entity, _BLOCKER)  # no secretariat known: dropped
         found = [item for item in found if item.entity != _BLOCKER]
         if any(item.entity is None for item in found):
