@@ -106,23 +106,26 @@ class Matcher:
                 kept.append(item)
             found = kept
         councils = self._councils
+        dropped = False
         for item in found:
             if item.entity in councils and _secretariat_unit_before(texts[item.field], item.start):
                 item.entity = self._secretariat_of.get(item.entity, _BLOCKER)  # no secretariat known: dropped
-        found = [item for item in found if item.entity != _BLOCKER]
+                dropped = dropped or item.entity == _BLOCKER
+        if dropped:
+            found = [item for item in found if item.entity != _BLOCKER]
         if any(item.entity is None for item in found):
             self._context.resolve(found, fields, lambda: region_evidence(self._region_automaton, scanned),
                                   published_at, source)
         ids = self._ids
         mentions = []
-        snippet_makers: dict[str, Callable[[int, int], str]] = {}
+        field: str | None = None
         for item in found:
             if item.entity is None:
                 continue
-            text = texts[item.field]
-            snippet_of = snippet_makers.get(item.field)
-            if snippet_of is None:
-                snippet_of = snippet_makers[item.field] = snippet_maker(text)
+            if item.field != field:  # found is in field order: one text and snippet maker per field
+                field = item.field
+                text = texts[field]
+                snippet_of = snippet_maker(text)
             start, end = item.start, item.end
             mention = _new_mention(Mention)
             # A frozen dataclass's __init__ sets each field through object.__setattr__; giving the instance its

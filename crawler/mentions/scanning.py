@@ -174,18 +174,23 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
         return hits
     hits.sort()  # (start, end) is unique per hit, so the sort never compares slots
     taken: list[_Hit] = []
-    run = [hits[0]]
+    first = 0  # where the current run starts
     reach = hits[0][1]
-    for hit in hits[1:]:
-        if hit[0] < reach:
-            run.append(hit)
-            if hit[1] > reach:
-                reach = hit[1]
+    for index in range(1, len(hits)):
+        start, end, _slot = hits[index]
+        if start < reach:
+            if end > reach:
+                reach = end
             continue
-        _take_longest(run, taken)
-        run = [hit]
-        reach = hit[1]
-    _take_longest(run, taken)
+        if index - first == 1:
+            taken.append(hits[first])  # a hit that overlaps nothing
+        else:
+            _take_longest(hits[first:index], taken)
+        first, reach = index, end
+    if len(hits) - first == 1:
+        taken.append(hits[first])
+    else:
+        _take_longest(hits[first:], taken)
     return taken
 
 
