@@ -62,7 +62,9 @@ def scan(automaton: ahocorasick.Automaton, text: str, normal: str, originals: Ca
         # whitespace (or the edge) on both sides is its own token, so no identifier can hold it.
         if start:
             before = text[start - 1]
-            if before.isalnum():
+            if before == " ":  # the common case first: a plain space is neither alphanumeric nor anything but space
+                spaced = True
+            elif before.isalnum():
                 if not (before.islower() and text[start].isupper()):
                     continue
                 spaced = False
@@ -72,7 +74,9 @@ def scan(automaton: ahocorasick.Automaton, text: str, normal: str, originals: Ca
             spaced = True
         if end < size:
             after = text[end]
-            if after.isalnum():
+            if after == " ":
+                pass
+            elif after.isalnum():
                 if not (text[end - 1].islower() and after.isupper()) and not (
                         text[end:end + 3].lower() == "nya" and (end + 3 == size or not text[end + 3].isalnum())):
                     continue
