@@ -19,7 +19,7 @@ from crawler.mentions.dictionary import _NOT_BODY_WORDS
 from crawler.mentions.places import _region_key, _same_region, _story_place, dateline_fits
 from crawler.mentions.scanning import _Found
 from crawler.mentions.zones import _NAMED_ZONES
-from crawler.regions import LEVEL_WORDS, Region, province_of
+from crawler.regions import LEVEL_WORDS, Region, find_region, province_of
 
 _FIELD_ORDER: tuple[MentionField, ...] = ("title", "text", "caption", "tags", "related", "byline")
 _FIELD_NUMBER = {name: number for number, name in enumerate(_FIELD_ORDER)}
@@ -293,8 +293,6 @@ class ContextResolver:
         if not match:
             return None
         words = match.group(2).split()
-        from crawler.regions import find_region
-
         for size in range(len(words), 0, -1):
             region = find_region(" ".join(words[:size]))
             if region is not None:

@@ -15,7 +15,7 @@ from crawler.article import MentionField
 from crawler.config import EntityConfig, SourceConfig
 from crawler.mentions.scanning import _at_word_boundaries, _in_identifier
 from crawler.mentions.zones import COUNTED_ZONES, _ZoneMap
-from crawler.regions import Region, is_capital, province_of, same_region
+from crawler.regions import Region, find_region, is_capital, province_of, same_region, strip_level
 
 # Kinds of which every city and regency has its own (Dinas Sosial, BPBD, DPRD, Setwan, KPU): a bare form in a
 # story datelined in a city is that city's body. Other kinds' region-less names already say the level
@@ -86,8 +86,6 @@ def _story_place(source: SourceConfig | None, text: str) -> tuple[Region | None,
     match = _DATELINE.match(text)
     dateline = None
     if match:
-        from crawler.regions import find_region
-
         dateline = find_region(match.group(1).strip())
     if source is None:
         return dateline, None, None
@@ -110,8 +108,6 @@ def _region_key(region: str | None) -> str | None:
     """One key per region whatever form names it ("Kaltim", "Provinsi Kalimantan Timur")."""
     if not region:
         return None
-    from crawler.regions import find_region, strip_level
-
     found = find_region(region)
     return found.name if found is not None else strip_level(region)[1].casefold()
 
