@@ -108,6 +108,8 @@ class ContextResolver:
         self._narrowed_cache: dict[tuple[str, tuple[int, ...], str | None], tuple[int, ...]] = {}
         # Bodies that share their lineage with another (a renamed body and its successor): only candidates among
         # which two of them are can ever be narrowed by date.
+        self._national = frozenset(number for number, entity in enumerate(entities) if entity.level == "nasional")
+        self._region_keys = [_region_key(entity.region) for entity in entities]
         roots = [self.lineage_root(entity.id) for entity in entities]
         self._lineaged = frozenset(number for number, root in enumerate(roots) if roots.count(root) > 1)
 
@@ -331,12 +333,14 @@ class ContextResolver:
         city is the provincial capital); with no dateline, the only candidate whose own region the article
         names; then, on a regional outlet, the home region's body when the story names places of the home
         province and none outside it. Never a body of a region the story is not about."""
-        regional = [number for number in candidates if self.entities[number].level != "nasional"]
+        national = self._national
+        regional = [number for number in candidates if number not in national]
         named_regions = set(evidence_regions)
         # A region named in the article is evidence for the body of exactly that region (a city does not
         # stand for its province): compare canonical region names.
         named_keys = {_region_key(region) for region in named_regions}
-        explicit = [number for number in regional if _region_key(self.entities[number].region) in named_keys]
+        region_keys = self._region_keys
+        explicit = [number for number in regional if region_keys[number] in named_keys]
         if nationals:
             national_source = scope is None or scope == "national"
             fits = [number for number in regional
