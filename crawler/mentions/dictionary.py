@@ -60,6 +60,9 @@ class _Slot:
     titled: frozenset[int]
     named: tuple[int, ...] | None  # sorted, when this form names every candidate (no bare form among them)
     resolution_of: dict[int, str]  # first named target's resolution per entity
+    # When the form names exactly one body: that body and its resolution (else None, "name").
+    only: int | None = None
+    only_resolution: str = "name"
 
 
 def _slot_of(key: _Key) -> _Slot:
@@ -73,9 +76,11 @@ def _slot_of(key: _Key) -> _Slot:
     for target in named:
         resolution_of.setdefault(target.entity, target.resolution)
     fully_named = bool(named) and len(entities) == len(named_entities)
+    only = named_entities[0] if fully_named and len(named_entities) == 1 else None
     return _Slot(key.length, bool(key.targets), key.needs_capital, key.bare_only, tuple(key.regions), key.sector,
                  bool(key.targets) and not real, tuple(entities), titled,
-                 tuple(named_entities) if fully_named else None, resolution_of)
+                 tuple(named_entities) if fully_named else None, resolution_of,
+                 only, resolution_of[only] if only is not None else "name")
 
 
 # A hit: (start, end, slot), offsets in the field's original text.

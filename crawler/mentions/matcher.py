@@ -73,12 +73,13 @@ class Matcher:
                 for (start, end, slot), zone in zip(kept, zones.zones_at([hit[0] for hit in kept])):
                     if slot.blocker_only:
                         continue
-                    item = _Found(name, start, end, zone, slot.candidates, None, "name", slot.titled, slot.sector)
+                    item = _Found(name, start, end, zone, slot.candidates, slot.only, slot.only_resolution, slot.titled,
+                                  slot.sector)
                     named = slot.named
-                    if named is not None:
+                    if named is not None and slot.only is None:
                         # Every candidate is named by this form (not a bare form of another body): ties go by
                         # validity.
-                        choices = named if len(named) == 1 else self._context.prefer_valid(named, published_at)
+                        choices = self._context.prefer_valid(named, published_at)
                         if len(choices) == 1:
                             item.entity = choices[0]
                             item.resolution = slot.resolution_of[choices[0]]

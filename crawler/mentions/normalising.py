@@ -18,6 +18,7 @@ _CHAR_MAP = str.maketrans({
 # article, hundreds when it has one non-ASCII character), str.replace of the few present ones costs next to nothing.
 # No replacement is itself replaced, so replacing one after another is the same as translating.
 _CHAR_PAIRS = tuple((chr(code), replacement) for code, replacement in _CHAR_MAP.items())
+_ASCII_CHAR_PAIRS = tuple(pair for pair in _CHAR_PAIRS if pair[0].isascii())  # all an ASCII text can hold
 _MULTISPACE = re.compile(r" {2,}")
 
 
@@ -28,7 +29,7 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
     characters had been removed up to there; :func:`_to_original` applies it.
     """
     mapped = text
-    for char, replacement in _CHAR_PAIRS:
+    for char, replacement in _ASCII_CHAR_PAIRS if text.isascii() else _CHAR_PAIRS:
         if char in mapped:
             mapped = mapped.replace(char, replacement)
     lowered = mapped.lower()
