@@ -111,8 +111,11 @@ _FUNCTION_WORDS = frozenset({"dan", "dan/atau", "di", "ke", "dari", "untuk", "se
 
 def _capitalised(surface: str) -> bool:
     """Whether every content word of ``surface`` starts with a capital (a name, not a common-noun phrase)."""
-    return all(word[0].isupper() or not word[0].isalpha() for word in surface.split()
-               if word.lower() not in _FUNCTION_WORDS)
+    for word in surface.split():
+        first = word[0]
+        if not first.isupper() and first.isalpha() and word.lower() not in _FUNCTION_WORDS:
+            return False
+    return True
 
 
 def _in_identifier(text: str, start: int, end: int) -> bool:
