@@ -112,3 +112,13 @@ def test_snippet_maker_makes_the_snippets_of_the_plain_definition(texts) -> None
             for end in (start + 1, start + 9):
                 if end <= len(text):
                     assert snippet(start, end) == snippets._snippet(text, start, end), (text, start, end)
+
+
+def test_capitalised_is_every_content_word_capitalised() -> None:
+    def as_written(surface: str) -> bool:
+        return all(word[0].isupper() or not word[0].isalpha() for word in surface.split()
+                   if word.lower() not in scanning._FUNCTION_WORDS)
+
+    alphabet = ["Dinas", "dinas", "dan", "DAN", "Di", "ke", "1", "(", "é", "É", " ", "  ", "\n", "&", "dan/atau"]
+    for surface in generated(alphabet, count=3000, longest=6) + ["Dinas Sosial dan Kesehatan", "badan Pusat"]:
+        assert scanning._capitalised(surface) == as_written(surface), surface
