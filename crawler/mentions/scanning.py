@@ -6,6 +6,7 @@ resolved longest first (:func:`_longest_first`); a name and its own short form i
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -171,6 +172,9 @@ def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
     return joined
 
 
+_start_of = operator.itemgetter(0)
+
+
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
     """Non-overlapping hits, longer ones first (ties: the earlier one); returned in text order.
 
@@ -179,7 +183,9 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
     this keeps exactly what taking all hits longest first would."""
     if len(hits) < 2:
         return hits
-    hits.sort()  # (start, end) is unique per hit, so the sort never compares slots
+    # In (start, end) order: the scan gives them in end order, so a stable sort on the start alone (int keys,
+    # which sort fastest) keeps hits of one start in end order.
+    hits.sort(key=_start_of)
     taken: list[_Hit] = []
     first = 0  # where the current run starts
     reach = hits[0][1]

@@ -67,16 +67,24 @@ class _ZoneMap:
         if self.fixed is not None:
             return
         self.quotes = quote_spans(text)
+        spans = self.spans
         position = 0
         lead_seen = False
         for paragraph in text.split("\n"):
             start, end = position, position + len(paragraph)
             position = end + 1
-            if not paragraph.strip():
+            if not paragraph or paragraph.isspace():
                 continue
             zone: MentionZone
             hinted = _may_be_line_kind(paragraph) and _LINE_KIND_HINT.match(paragraph) is not None
             bracketed = "(" in paragraph  # both credit patterns need one
+            if not hinted and not bracketed:  # most paragraphs: none of the patterns below can match
+                if lead_seen:
+                    spans.append((start, end, "body"))
+                else:
+                    spans.append((start, end, "lead"))
+                    lead_seen = True
+                continue
             if hinted and _RELATED_LINE.match(paragraph):
                 zone = "related"
             elif hinted and _TAG_LINE.match(paragraph):
@@ -92,10 +100,10 @@ class _ZoneMap:
                 zone = "body"
             credit = _TRAILING_CREDIT.search(paragraph) if bracketed and zone in ("lead", "body") else None
             if credit:
-                self.spans.append((start, start + credit.start(), zone))
-                self.spans.append((start + credit.start(), end, "byline"))
+                spans.append((start, start + credit.start(), zone))
+                spans.append((start + credit.start(), end, "byline"))
             else:
-                self.spans.append((start, end, zone))
+                spans.append((start, end, zone))
 
     def zone(self, offset: int) -> MentionZone:
         if self.fixed is not None:
