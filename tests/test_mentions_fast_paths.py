@@ -122,3 +122,13 @@ def test_capitalised_is_every_content_word_capitalised() -> None:
     alphabet = ["Dinas", "dinas", "dan", "DAN", "Di", "ke", "1", "(", "é", "É", " ", "  ", "\n", "&", "dan/atau"]
     for surface in generated(alphabet, count=3000, longest=6) + ["Dinas Sosial dan Kesehatan", "badan Pusat"]:
         assert scanning._capitalised(surface) == as_written(surface), surface
+
+
+def test_whole_word_test_is_boundaries_and_no_identifier() -> None:
+    alphabet = ["a", "B", " ", "\n", "/", ".", "@", "1", ",", "#", "nya", "-"]
+    for text in generated(alphabet, count=1500, longest=10):
+        for start in range(len(text)):
+            for end in range(start + 1, len(text) + 1):
+                expected = scanning._at_word_boundaries(text, start, end) and not _in_identifier_as_written(
+                    text, start, end)
+                assert scanning._whole_word_outside_identifiers(text, start, end) == expected, (text, start, end)

@@ -13,7 +13,7 @@ import ahocorasick
 
 from crawler.article import MentionField
 from crawler.config import EntityConfig, SourceConfig
-from crawler.mentions.scanning import _at_word_boundaries, _in_identifier
+from crawler.mentions.scanning import _whole_word_outside_identifiers
 from crawler.mentions.zones import COUNTED_ZONES, _ZoneMap
 from crawler.regions import Region, find_region, is_capital, province_of, same_region, strip_level
 
@@ -48,7 +48,7 @@ def region_evidence(region_automaton: ahocorasick.Automaton, scanned: Sequence[S
                 start, end = end_index + 1 - length, end_index + 1
             else:
                 start, end = originals(end_index - length + 1), originals(end_index) + 1
-            if not _at_word_boundaries(text, start, end) or _in_identifier(text, start, end):
+            if not _whole_word_outside_identifiers(text, start, end):
                 continue
             for region, form in regions:
                 if region.name not in accepted and _region_word_ok(text, start, end, text[start:end], form):

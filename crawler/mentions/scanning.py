@@ -107,6 +107,16 @@ def _at_word_boundaries(text: str, start: int, end: int) -> bool:
     return True
 
 
+def _whole_word_outside_identifiers(text: str, start: int, end: int) -> bool:
+    """:func:`_at_word_boundaries` and not :func:`_in_identifier`; the latter only when a side of the form is not
+    whitespace or the text's edge (else the form is its own token, which no identifier can hold)."""
+    if not _at_word_boundaries(text, start, end):
+        return False
+    if (start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace()):
+        return True
+    return not _in_identifier(text, start, end)
+
+
 _FUNCTION_WORDS = frozenset({"dan", "dan/atau", "di", "ke", "dari", "untuk", "serta", "&", "atau", "pada"})
 
 
@@ -176,7 +186,8 @@ _start_of = operator.itemgetter(0)
 
 
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
-    """Non-overlapping hits, longer ones first (ties: the earlier one); returned in text order.
+    """Non-overlapping hits, longer ones first (ties: the earlier one); returned in text order. ``hits`` come as
+    :func:`scan` gives them, in end order.
 
     One sweep in text order cuts the hits into runs that overlap each other (most hits overlap nothing and
     are kept as they come); only inside a run do lengths decide. Hits of different runs never overlap, so
