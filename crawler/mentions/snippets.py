@@ -15,12 +15,11 @@ def _snippet(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
 
 
-_OTHER_ASCII_SPACES = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
-
-
 def _plain_spaces(text: str) -> bool:
-    """Whether the only whitespace in ``text`` is spaces and newlines (then :func:`_plain_snippet` applies)."""
-    return text.isascii() and not any(space in text for space in _OTHER_ASCII_SPACES)
+    """Whether the only whitespace in ``text`` is spaces and newlines (then :func:`_plain_snippet` applies): an
+    ASCII text without the other ASCII whitespace, tested one by one (a generator over them cost more)."""
+    return text.isascii() and not ("\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text
+                                   or "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text)
 
 
 def _plain_snippet(text: str, start: int, end: int) -> str:
