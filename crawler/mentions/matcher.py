@@ -4,7 +4,7 @@ records."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
 
 from crawler.article import Article, Mention, MentionField
