@@ -209,13 +209,22 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
         if index - first == 1:
             taken.append(hits[first])  # a hit that overlaps nothing
         else:
-            _take_longest(hits[first:index], taken)
+            _take_run(hits, first, index, taken)
         first, reach = index, end
-    if len(hits) - first == 1:
-        taken.append(hits[first])
-    else:
-        _take_longest(hits[first:], taken)
+    _take_run(hits, first, len(hits), taken)
     return taken
+
+
+def _take_run(hits: list[_Hit], first: int, stop: int, taken: list[_Hit]) -> None:
+    """:func:`_take_longest` of ``hits[first:stop]``, the two commonest runs without copying them."""
+    if stop - first == 1:
+        taken.append(hits[first])  # a hit that overlaps nothing
+    elif stop - first == 2:
+        # The second starts inside the first: the longer wins, the earlier one on a tie.
+        one, two = hits[first], hits[first + 1]
+        taken.append(one if one[1] - one[0] >= two[1] - two[0] else two)
+    else:
+        _take_longest(hits[first:stop], taken)
 
 
 def _take_longest(run: list[_Hit], taken: list[_Hit]) -> None:
