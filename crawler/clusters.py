@@ -31,8 +31,8 @@ import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 from datasketch import MinHash
@@ -161,16 +161,23 @@ class Fingerprint:
     """MinHash signatures (uint32 hash values) of an article's paragraphs long enough to count."""
 
     signatures: tuple[np.ndarray, ...]
+    # the same as one array, when it was read as one (a stored or shipped blob): not stacked again per use
+    stacked: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def to_bytes(self) -> bytes:
+        if self.stacked is not None:
+            return self.stacked.astype("<u4", copy=False).tobytes()
         return b"".join(signature.astype("<u4").tobytes() for signature in self.signatures)
 
     @classmethod
     def from_bytes(cls, blob: bytes | None) -> Fingerprint:
-        return cls(tuple(signature_matrix(blob)))
+        matrix = signature_matrix(blob)
+        return cls(tuple(matrix), matrix)
 
     def matrix(self) -> np.ndarray:
         """The signatures as one (paragraphs, NUM_PERM) uint32 array."""
+        if self.stacked is not None:
+            return self.stacked
         if not self.signatures:
             return np.empty((0, NUM_PERM), dtype=np.uint32)
         return np.asarray(self.signatures, dtype=np.uint32).reshape(-1, NUM_PERM)
@@ -237,12 +244,16 @@ class CandidateIndex:
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """(paragraphs, bands) uint64 keys of (paragraphs, NUM_PERM) uint32 signatures."""
-        values = signatures[:, :self.bands * self.rows].reshape(len(signatures), self.bands, self.rows)
-        keys = np.broadcast_to(self._band_salt, (len(signatures), self.bands)).copy()
+        values = (signatures[:, :self.bands * self.rows].astype(np.uint64)
+                  .reshape(len(signatures), self.bands, self.rows))
+        keys = np.empty((len(signatures), self.bands), dtype=np.uint64)
+        keys[:] = self._band_salt
+        shifted = np.empty_like(keys)
         for row in range(self.rows):
-            keys ^= values[:, :, row].astype(np.uint64)
+            keys ^= values[:, :, row]
             keys *= _KEY_PRIME  # wraps modulo 2**64, as intended
-            keys ^= keys >> np.uint64(29)
+            np.right_shift(keys, np.uint64(29), out=shifted)
+            keys ^= shifted
         return keys
 
     def add(self, article_id: int, fingerprint: Fingerprint, keys: np.ndarray | None = None) -> None:
@@ -301,7 +312,7 @@ class CandidateIndex:
             found.append(np.repeat(paragraph_of[hit], counts) | ids[positions].astype(np.uint64))
         if not found:
             return np.empty(0, dtype=np.uint64)
-        return np.unique(np.concatenate(found))
+        return _distinct(np.concatenate(found))
 
     def hits_per_paragraph(self, fingerprint: Fingerprint) -> list[set[int]]:
         """For each paragraph of the fingerprint, the indexed articles with a paragraph sharing one band."""
@@ -322,6 +333,33 @@ class CandidateIndex:
 
     def candidates(self, fingerprint: Fingerprint) -> set[int]:
         return set().union(*self.hits_per_paragraph(fingerprint))
+
+
+def _distinct(values: np.ndarray, counts: bool = False) -> Any:
+    """``np.unique(values)`` (with ``return_counts``) of a 1-d integer array, by a sort and a mask: numpy 2's
+    unique goes through a hash table first and costs several times more on the thousands of hits of a query."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return (ordered, np.empty(0, dtype=np.intp)) if counts else ordered
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    if not counts:
+        return ordered[first]
+    starts = np.flatnonzero(first)
+    return ordered[starts], np.diff(starts, append=len(ordered))
+
+
+def _shared_counts(own: np.ndarray, others: list[np.ndarray], lengths: list[int]) -> list[int]:
+    """How many elements of each of ``others`` are in ``own`` (sorted arrays of distinct values; ``lengths``:
+    their lengths): ``len(other & own)`` of sets, for all of them in a few numpy calls."""
+    if not len(own) or not sum(lengths):
+        return [0] * len(others)
+    joined = np.concatenate(others)
+    at = np.searchsorted(own, joined)
+    inside = own[np.minimum(at, len(own) - 1)] == joined
+    owner = np.repeat(np.arange(len(others)), lengths)
+    return np.bincount(owner[inside], minlength=len(others)).tolist()
 
 
 def _merge_runs(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]
@@ -385,8 +423,18 @@ class Profile:
                                       if not quoted)
             else:  # most paragraphs quote nobody: their set as it is
                 self.narrative |= shingle_set
-        long_paragraphs = [paragraph for paragraph in self.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
-        self.closing: frozenset[int] = frozenset(long_paragraphs[-1].shingles if long_paragraphs else ())
+        long_sets = [shingle_set for paragraph, shingle_set in zip(self.paragraphs, self.paragraph_sets)
+                     if paragraph.words >= MIN_PARAGRAPH_WORDS]
+        self.closing: frozenset[int] = long_sets[-1] if long_sets else frozenset()
+        self._shingle_array: np.ndarray | None = None
+
+    @property
+    def shingle_array(self) -> np.ndarray:
+        """The shingle set as a sorted uint32 array, built on first use: how much of each candidate a new
+        article contains is measured for all candidates at once in numpy (:meth:`Clusterer.assign`)."""
+        if self._shingle_array is None:
+            self._shingle_array = np.sort(np.fromiter(self.shingles, dtype=np.uint32, count=len(self.shingles)))
+        return self._shingle_array
 
     def to_bytes(self) -> bytes:
         """Paragraph count, (words, shingles) per paragraph, the shingle hashes, the quoted flags as bits."""
@@ -580,28 +628,35 @@ class Clusterer:
         if len(pairs):
             hit_ids = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
             # collisions: how many of the new article's paragraphs hit each candidate (pairs are distinct)
-            candidates, collisions = np.unique(hit_ids, return_counts=True)
+            candidates, collisions = _distinct(hit_ids, counts=True)
             ranked = candidates[np.lexsort((candidates, -collisions))[:MAX_CANDIDATES]].tolist()
             # a paragraph whose hits stand in COMMON_PARAGRAPH_CLUSTERS clusters or more is stock text
             cluster_of = np.array([self.cluster_of.get(candidate, -1) for candidate in candidates.tolist()],
                                   dtype=np.int64)
             hit_clusters = cluster_of[np.searchsorted(candidates, hit_ids)]
             known = hit_clusters >= 0
-            distinct = np.unique((paragraph_of[known] << 32) | hit_clusters[known])  # (paragraph, cluster)
+            distinct = _distinct((paragraph_of[known] << 32) | hit_clusters[known])  # (paragraph, cluster)
             clusters_per_paragraph = np.bincount(distinct >> 32, minlength=len(long_paragraphs))
             for position in np.flatnonzero(clusters_per_paragraph >= COMMON_PARAGRAPH_CLUSTERS).tolist():
                 common.update(long_paragraphs[position].shingles)
         best: tuple[int, Comparison] | None = None
         if ranked:
+            # The match is the confirmed candidate with the largest share of its text found in the new one (the
+            # lowest id of equal shares). That share is one set intersection, confirming costs several: the
+            # candidates are confirmed from the largest share down, and the first confirmed is the match.
             profiles = self._profiles_of(ranked)
-            for candidate in sorted(ranked):
-                other = profiles.get(candidate)
-                if other is None:
-                    continue
+            found = sorted(profiles)
+            lengths = [len(profiles[candidate].shingles) for candidate in found]
+            shared = _shared_counts(profile.shingle_array,  # type: ignore[union-attr]
+                                    [profiles[candidate].shingle_array for candidate in found], lengths)
+            by_share = sorted((-(count / length if length else 0.0), candidate)
+                              for candidate, count, length in zip(found, shared, lengths))
+            for _, candidate in by_share:
                 self.candidates_compared += 1
-                comparison = compare(other, profile, common, decide=True)  # type: ignore[arg-type]
-                if comparison.same_story and (best is None or comparison.a_share > best[1].a_share):
+                comparison = compare(profiles[candidate], profile, common, decide=True)  # type: ignore[arg-type]
+                if comparison.same_story:
                     best = (candidate, comparison)
+                    break
         cluster_id = self.cluster_of[best[0]] if best else article_id
         self.cluster_of[article_id] = cluster_id
         self.index.add(article_id, fingerprint_, keys)
