@@ -57,6 +57,9 @@ MAX_INDEXED_PARAGRAPHS = 48
 # runs holds both and the merged one, so the largest run bounds the peak of loading 100,000 signatures (16 M
 # entries); a query costs a binary search per run, a few more runs cost microseconds.
 MAX_RUN_ENTRIES = 1 << 22
+# A run smaller than this (~50 articles) takes in every newer run, whatever their sizes: a crawl adds one article
+# at a time, and a query pays a binary search per run while merging into a run this small costs microseconds.
+MIN_RUN_ENTRIES = 1 << 13
 _KEY_SALT = np.uint64(0x9E3779B97F4A7C15)
 _KEY_PRIME = np.uint64(0x100000001B3)
 # Confirmation, either of two: (1) the smaller text's narrative (outside quotes) is at least this share
@@ -285,7 +288,8 @@ class CandidateIndex:
         order = np.argsort(keys, kind="stable")
         self._runs.append((keys[order], ids[order]))
         del keys, ids, order
-        while (len(self._runs) >= 2 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0])
+        while (len(self._runs) >= 2 and (len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0])
+                                         or len(self._runs[-2][0]) < MIN_RUN_ENTRIES)
                and len(self._runs[-2][0]) + len(self._runs[-1][0]) <= MAX_RUN_ENTRIES):
             newer = self._runs.pop()
             self._runs.append(_merge_runs(self._runs.pop(), newer))
@@ -298,17 +302,20 @@ class CandidateIndex:
         if not len(keys) or not self._runs:
             return np.empty(0, dtype=np.uint64)
         queries = keys.ravel()
-        paragraph_of = (np.arange(len(queries), dtype=np.uint64) // np.uint64(self.bands)) << np.uint64(32)
+        order = np.argsort(queries)  # numpy's binary search of sorted queries starts where the last one ended
+        queries = queries[order]
+        paragraph_of = (order.astype(np.uint64) // np.uint64(self.bands)) << np.uint64(32)
         found = []
         for run_keys, ids in self._runs:
-            low = np.searchsorted(run_keys, queries)
-            hit = np.flatnonzero(run_keys[np.minimum(low, len(run_keys) - 1)] == queries)
+            low = run_keys.searchsorted(queries)
+            counts = run_keys.searchsorted(queries, "right") - low
+            hit = np.flatnonzero(counts)
             if not len(hit):
                 continue
-            counts = np.searchsorted(run_keys, queries[hit], "right") - low[hit]
+            counts, low = counts[hit], low[hit]
             # positions low..high-1 of every query with hits, in one array
             ends = np.cumsum(counts)
-            positions = np.arange(ends[-1]) + np.repeat(low[hit] - (ends - counts), counts)
+            positions = np.arange(ends[-1]) + np.repeat(low - (ends - counts), counts)
             found.append(np.repeat(paragraph_of[hit], counts) | ids[positions].astype(np.uint64))
         if not found:
             return np.empty(0, dtype=np.uint64)
