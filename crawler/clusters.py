@@ -354,7 +354,10 @@ def _distinct(values: np.ndarray, counts: bool = False) -> Any:
     if not counts:
         return ordered[first]
     starts = np.flatnonzero(first)
-    return ordered[starts], np.diff(starts, append=len(ordered))
+    counted = np.empty(len(starts), dtype=np.intp)
+    np.subtract(starts[1:], starts[:-1], out=counted[:-1])
+    counted[-1] = len(ordered) - starts[-1]
+    return ordered[starts], counted
 
 
 def _shared_counts(own: np.ndarray, others: list[np.ndarray], lengths: list[int]) -> list[int]:

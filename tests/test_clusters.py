@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 
@@ -143,6 +144,24 @@ def test_clusters_band_index_uses_datasketchs_banding_and_finds_what_it_finds():
     assert index.nbytes == index.entries * 12 and len(index) == len(fingerprints)
     with pytest.raises(ValueError):
         index.add(2 ** 32, fingerprints[1])
+
+
+def test_clusters_numpy_shortcuts_agree_with_numpy_unique_and_set_intersections():
+    rng = np.random.default_rng(12)
+    for size in (0, 1, 2, 7, 3000):
+        values = (rng.integers(0, 40, size).astype(np.uint64) << np.uint64(32)) | rng.integers(0, 9, size).astype(
+            np.uint64)
+        expected, expected_counts = np.unique(values, return_counts=True)
+        distinct, counts = clusters._distinct(values, counts=True)
+        assert distinct.dtype == expected.dtype and distinct.tolist() == expected.tolist()
+        assert counts.tolist() == expected_counts.tolist() and clusters._distinct(values).tolist() == expected.tolist()
+    texts = [value["text"] for value in pair_set("heldout")["texts"].values()]
+    profiles = [clusters.Profile(text) for text in texts] + [clusters.Profile("")]
+    for profile in profiles:
+        assert profile.shingle_array.tolist() == sorted(profile.shingles)
+        shared = clusters._shared_counts(profile.shingle_array, [other.shingle_array for other in profiles],
+                                         [len(other.shingles) for other in profiles])
+        assert shared == [len(other.shingles & profile.shingles) for other in profiles]
 
 
 @pytest.mark.parametrize("copy, kind", [("h1_copy", "verbatim"), ("h2_copy", "verbatim"), ("h1_edit", "edited"),
