@@ -164,6 +164,18 @@ def test_clusters_numpy_shortcuts_agree_with_numpy_unique_and_set_intersections(
         assert shared == [len(other.shingles & profile.shingles) for other in profiles]
 
 
+@pytest.mark.parametrize("small_merge_entries", [0, 1 << 16])
+def test_clusters_index_runs_merge_like_a_stable_sort_either_way(monkeypatch, small_merge_entries):
+    monkeypatch.setattr(clusters, "SMALL_MERGE_ENTRIES", small_merge_entries)  # 0: the large runs' masks
+    rng = np.random.default_rng(5)
+    older_keys, newer_keys = (np.sort(rng.integers(0, 50, size).astype(np.uint64)) for size in (300, 120))
+    older_ids, newer_ids = np.arange(300, dtype=np.uint32), np.arange(300, 420, dtype=np.uint32)
+    keys, ids = clusters._merge_runs((older_keys, older_ids), (newer_keys, newer_ids))
+    order = np.argsort(np.concatenate((older_keys, newer_keys)), kind="stable")
+    assert keys.tolist() == np.concatenate((older_keys, newer_keys))[order].tolist()
+    assert ids.tolist() == np.concatenate((older_ids, newer_ids))[order].tolist()
+
+
 @pytest.mark.parametrize("copy, kind", [("h1_copy", "verbatim"), ("h2_copy", "verbatim"), ("h1_edit", "edited"),
                                         ("h3_edit", "edited"), ("h1_para", "paragraph"), ("h2_para", "paragraph")])
 def test_clusters_reuse_kind_of_each_labelled_copy(copy, kind):
