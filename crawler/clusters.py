@@ -482,14 +482,17 @@ class Profile:
         (count,) = np.frombuffer(blob, dtype="<u4", count=1)
         counts = np.frombuffer(blob, dtype="<u4", count=2 * int(count), offset=4).reshape(-1, 2)
         total = int(counts[:, 1].sum())
-        hashes = np.frombuffer(blob, dtype="<u4", count=total, offset=4 + counts.nbytes).tolist()
+        hash_array = np.frombuffer(blob, dtype="<u4", count=total, offset=4 + counts.nbytes)
+        hashes = hash_array.tolist()
         quoted = np.unpackbits(np.frombuffer(blob, dtype=np.uint8, offset=4 + counts.nbytes + 4 * total),
                                count=total).astype(bool).tolist()
         built, start = [], 0
         for words, length in counts.tolist():
             built.append(Paragraph(tuple(hashes[start:start + length]), tuple(quoted[start:start + length]), words))
             start += length
-        return cls(paragraphs_=built)
+        profile = cls(paragraphs_=built)
+        profile._shingle_array = _distinct(hash_array.astype(np.uint32))  # the distinct shingles, sorted
+        return profile
 
 
 def _longest_run(profile: Profile, other: Profile, ignore: Set[int]) -> int:

@@ -114,6 +114,7 @@ def test_clusters_profile_shipped_from_the_worker_equals_the_one_built_from_the_
         built = clusters.Profile(texts[key]["text"])
         shipped = clusters.Profile.from_bytes(built.to_bytes())
         assert shipped.paragraphs == built.paragraphs and shipped.closing == built.closing
+        assert shipped.shingle_array.tolist() == built.shingle_array.tolist() == sorted(built.shingles)
         other = clusters.Profile(texts["h1"]["text"])
         assert clusters.compare(other, shipped) == clusters.compare(other, built)
     assert clusters.Profile.from_bytes(clusters.Profile("").to_bytes()).paragraphs == []
