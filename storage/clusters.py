@@ -363,6 +363,7 @@ def measure_against_releases(connection: Connection, cluster_ids: Iterable[int],
         for ids in _chunks(wanted):
             texts.update((row.id, row) for row in connection.execute(
                 sa.select(a.id, a.text, a.byline).where(a.id.in_(ids))))
+        updates = []  # of all these clusters, in one statement
         for cluster_id, member_ids in pending.items():
             release = earliest[cluster_id]
             release_text = texts[release.article_id].text
@@ -373,7 +374,6 @@ def measure_against_releases(connection: Connection, cluster_ids: Iterable[int],
             else:
                 names = names_cache[release.agency_id] = office_names(connection, release.agency_id)
             profile = profile_of(release.article_id, release_text)
-            updates = []
             for article_id in member_ids:
                 member = texts[article_id]
                 comparison = logic.compare(profile, profile_of(article_id, member.text))
@@ -381,9 +381,8 @@ def measure_against_releases(connection: Connection, cluster_ids: Iterable[int],
                                 "release_share": round(comparison.a_share, 4),
                                 "reuse": logic.reuse_kind(comparison),
                                 "credited": logic.is_credited(member.text, member.byline, names, release_text)})
-            connection.execute(cluster_table.update().where(sc.article_id == sa.bindparam("b_article_id")),
-                               updates)
-            measured += len(updates)
+        connection.execute(cluster_table.update().where(sc.article_id == sa.bindparam("b_article_id")), updates)
+        measured += len(updates)
     return measured
 
 
