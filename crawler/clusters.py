@@ -11,7 +11,8 @@ articles are stored. The steps, each a function here:
 2. :class:`CandidateIndex`: LSH bands of those paragraph signatures (datasketch's banding, stored compactly as
    sorted 64-bit band keys); an article is a
    candidate of another when any two of their paragraphs collide in a band (Jaccard around ``LSH_THRESHOLD``).
-3. :func:`compare`: every candidate is confirmed on the texts themselves. Two texts are one story when they
+3. :func:`compare`: candidates are confirmed on the texts themselves, those with the largest share of their text
+   found in the new article first, until one is (the match). Two texts are one story when they
    share a run of at least ``MIN_SHARED_RUN`` consecutive words of the same paragraph outside direct quotes.
    Quotes are left out because two journalists at one press conference write the same quote down: shared
    quotes, names and dates are what independent stories of one event have in common, a shared narrative
