@@ -250,13 +250,14 @@ class CandidateIndex:
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """(paragraphs, bands) uint64 keys of (paragraphs, NUM_PERM) uint32 signatures."""
-        values = (signatures[:, :self.bands * self.rows].astype(np.uint64)
-                  .reshape(len(signatures), self.bands, self.rows))
+        values = signatures[:, :self.bands * self.rows].reshape(len(signatures), self.bands, self.rows)
         keys = np.empty((len(signatures), self.bands), dtype=np.uint64)
         keys[:] = self._band_salt
         shifted = np.empty_like(keys)
         for row in range(self.rows):
-            keys ^= values[:, :, row]
+            # one row at a time: converting all rows to 64 bits at once held 4x the keys' bytes while loading
+            np.copyto(shifted, values[:, :, row])
+            keys ^= shifted
             keys *= _KEY_PRIME  # wraps modulo 2**64, as intended
             np.right_shift(keys, np.uint64(29), out=shifted)
             keys ^= shifted
