@@ -11,7 +11,8 @@ articles are stored. The steps, each a function here:
 2. :class:`CandidateIndex`: LSH bands of those paragraph signatures (datasketch's banding, stored compactly as
    sorted 64-bit band keys); an article is a
    candidate of another when any two of their paragraphs collide in a band (Jaccard around ``LSH_THRESHOLD``).
-3. :func:`compare`: every candidate is confirmed on the texts themselves. Two texts are one story when they
+3. :func:`compare`: candidates are confirmed on the texts themselves, those with the largest share of their text
+   found in the new article first, until one is (the match). Two texts are one story when they
    share a run of at least ``MIN_SHARED_RUN`` consecutive words of the same paragraph outside direct quotes.
    Quotes are left out because two journalists at one press conference write the same quote down: shared
    quotes, names and dates are what independent stories of one event have in common, a shared narrative
@@ -31,8 +32,8 @@ import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 from datasketch import MinHash
@@ -57,6 +58,11 @@ MAX_INDEXED_PARAGRAPHS = 48
 # runs holds both and the merged one, so the largest run bounds the peak of loading 100,000 signatures (16 M
 # entries); a query costs a binary search per run, a few more runs cost microseconds.
 MAX_RUN_ENTRIES = 1 << 22
+# A run smaller than this (~50 articles) takes in every newer run, whatever their sizes: a crawl adds one article
+# at a time, and a query pays a binary search per run while merging into a run this small costs microseconds.
+MIN_RUN_ENTRIES = 1 << 13
+# Runs merged into at most this many entries (768 KB) are merged by a sort (see _merge_runs).
+SMALL_MERGE_ENTRIES = 1 << 16
 _KEY_SALT = np.uint64(0x9E3779B97F4A7C15)
 _KEY_PRIME = np.uint64(0x100000001B3)
 # Confirmation, either of two: (1) the smaller text's narrative (outside quotes) is at least this share
@@ -161,16 +167,23 @@ class Fingerprint:
     """MinHash signatures (uint32 hash values) of an article's paragraphs long enough to count."""
 
     signatures: tuple[np.ndarray, ...]
+    # the same as one array, when it was read as one (a stored or shipped blob): not stacked again per use
+    stacked: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def to_bytes(self) -> bytes:
+        if self.stacked is not None:
+            return self.stacked.astype("<u4", copy=False).tobytes()
         return b"".join(signature.astype("<u4").tobytes() for signature in self.signatures)
 
     @classmethod
     def from_bytes(cls, blob: bytes | None) -> Fingerprint:
-        return cls(tuple(signature_matrix(blob)))
+        matrix = signature_matrix(blob)
+        return cls(tuple(matrix), matrix)
 
     def matrix(self) -> np.ndarray:
         """The signatures as one (paragraphs, NUM_PERM) uint32 array."""
+        if self.stacked is not None:
+            return self.stacked
         if not self.signatures:
             return np.empty((0, NUM_PERM), dtype=np.uint32)
         return np.asarray(self.signatures, dtype=np.uint32).reshape(-1, NUM_PERM)
@@ -238,17 +251,32 @@ class CandidateIndex:
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """(paragraphs, bands) uint64 keys of (paragraphs, NUM_PERM) uint32 signatures."""
         values = signatures[:, :self.bands * self.rows].reshape(len(signatures), self.bands, self.rows)
-        keys = np.broadcast_to(self._band_salt, (len(signatures), self.bands)).copy()
+        keys = np.empty((len(signatures), self.bands), dtype=np.uint64)
+        keys[:] = self._band_salt
+        shifted = np.empty_like(keys)
         for row in range(self.rows):
-            keys ^= values[:, :, row].astype(np.uint64)
+            # one row at a time: converting all rows to 64 bits at once held 4x the keys' bytes while loading
+            np.copyto(shifted, values[:, :, row])
+            keys ^= shifted
             keys *= _KEY_PRIME  # wraps modulo 2**64, as intended
-            keys ^= keys >> np.uint64(29)
+            np.right_shift(keys, np.uint64(29), out=shifted)
+            keys ^= shifted
         return keys
 
     def add(self, article_id: int, fingerprint: Fingerprint, keys: np.ndarray | None = None) -> None:
         """Index one article; ``keys``: its band keys when the caller computed them already (a query)."""
-        if article_id not in self.articles:
-            self.add_many([article_id], [fingerprint.matrix()], None if keys is None else [keys])
+        if article_id in self.articles:
+            return
+        if not 0 <= article_id < 2 ** 32:
+            raise ValueError(f"article id {article_id} does not fit the cluster index (32 bits)")
+        self.articles.add(article_id)
+        indexed = min(len(fingerprint.signatures), MAX_INDEXED_PARAGRAPHS)
+        if not indexed:
+            return
+        keys = (self.band_keys(fingerprint.matrix()[:indexed]) if keys is None else keys[:indexed]).ravel()
+        # what add_many does for one article, without its lists: one id, so the ids need no reordering
+        self._runs.append((np.sort(keys, kind="stable"), np.full(len(keys), article_id, dtype=np.uint32)))
+        self._merge_last_runs()
 
     def add_many(self, article_ids: Sequence[int], matrices: Sequence[np.ndarray],
                  band_keys: Sequence[np.ndarray] | None = None) -> None:
@@ -273,8 +301,12 @@ class CandidateIndex:
                         [len(matrix) * self.bands for _, matrix, _ in keep])
         order = np.argsort(keys, kind="stable")
         self._runs.append((keys[order], ids[order]))
-        del keys, ids, order
-        while (len(self._runs) >= 2 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0])
+        del keys, ids, order  # the runs alone hold them: a merge frees the merged ones
+        self._merge_last_runs()
+
+    def _merge_last_runs(self) -> None:
+        while (len(self._runs) >= 2 and (len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0])
+                                         or len(self._runs[-2][0]) < MIN_RUN_ENTRIES)
                and len(self._runs[-2][0]) + len(self._runs[-1][0]) <= MAX_RUN_ENTRIES):
             newer = self._runs.pop()
             self._runs.append(_merge_runs(self._runs.pop(), newer))
@@ -287,21 +319,24 @@ class CandidateIndex:
         if not len(keys) or not self._runs:
             return np.empty(0, dtype=np.uint64)
         queries = keys.ravel()
-        paragraph_of = (np.arange(len(queries), dtype=np.uint64) // np.uint64(self.bands)) << np.uint64(32)
+        order = np.argsort(queries)  # numpy's binary search of sorted queries starts where the last one ended
+        queries = queries[order]
+        paragraph_of = (order.astype(np.uint64) // np.uint64(self.bands)) << np.uint64(32)
         found = []
         for run_keys, ids in self._runs:
-            low = np.searchsorted(run_keys, queries)
-            hit = np.flatnonzero(run_keys[np.minimum(low, len(run_keys) - 1)] == queries)
+            low = run_keys.searchsorted(queries)
+            counts = run_keys.searchsorted(queries, "right") - low
+            hit = np.flatnonzero(counts)
             if not len(hit):
                 continue
-            counts = np.searchsorted(run_keys, queries[hit], "right") - low[hit]
+            counts, low = counts[hit], low[hit]
             # positions low..high-1 of every query with hits, in one array
             ends = np.cumsum(counts)
-            positions = np.arange(ends[-1]) + np.repeat(low[hit] - (ends - counts), counts)
+            positions = np.arange(ends[-1]) + np.repeat(low - (ends - counts), counts)
             found.append(np.repeat(paragraph_of[hit], counts) | ids[positions].astype(np.uint64))
         if not found:
             return np.empty(0, dtype=np.uint64)
-        return np.unique(np.concatenate(found))
+        return _distinct(np.concatenate(found))
 
     def hits_per_paragraph(self, fingerprint: Fingerprint) -> list[set[int]]:
         """For each paragraph of the fingerprint, the indexed articles with a paragraph sharing one band."""
@@ -324,6 +359,36 @@ class CandidateIndex:
         return set().union(*self.hits_per_paragraph(fingerprint))
 
 
+def _distinct(values: np.ndarray, counts: bool = False) -> Any:
+    """``np.unique(values)`` (with ``return_counts``) of a 1-d integer array, by a sort and a mask: numpy 2's
+    unique goes through a hash table first and costs several times more on the thousands of hits of a query."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return (ordered, np.empty(0, dtype=np.intp)) if counts else ordered
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    if not counts:
+        return ordered[first]
+    starts = np.flatnonzero(first)
+    counted = np.empty(len(starts), dtype=np.intp)
+    np.subtract(starts[1:], starts[:-1], out=counted[:-1])
+    counted[-1] = len(ordered) - starts[-1]
+    return ordered[starts], counted
+
+
+def _shared_counts(own: np.ndarray, others: list[np.ndarray], lengths: list[int]) -> list[int]:
+    """How many elements of each of ``others`` are in ``own`` (sorted arrays of distinct values; ``lengths``:
+    their lengths): ``len(other & own)`` of sets, for all of them in a few numpy calls."""
+    if not len(own) or not sum(lengths):
+        return [0] * len(others)
+    joined = np.concatenate(others)
+    at = np.searchsorted(own, joined)
+    inside = own[np.minimum(at, len(own) - 1)] == joined
+    owner = np.repeat(np.arange(len(others)), lengths)
+    return np.bincount(owner[inside], minlength=len(others)).tolist()
+
+
 def _merge_runs(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Two sorted runs as one (equal keys: the older run's first). The newer run's entries go where a binary
@@ -332,6 +397,12 @@ def _merge_runs(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, n
     8-byte order array an entry: the crawl's peak while loading)."""
     keys_a, ids_a = older
     keys_b, ids_b = newer
+    if len(keys_a) + len(keys_b) <= SMALL_MERGE_ENTRIES:
+        # small runs (a crawl's inserts): numpy's stable sort finds the two sorted runs and merges them in one
+        # pass, several times faster than the masks below, whose memory thrift matters for large runs only
+        keys = np.concatenate((keys_a, keys_b))
+        order = np.argsort(keys, kind="stable")
+        return keys[order], np.concatenate((ids_a, ids_b))[order]
     positions = np.searchsorted(keys_a, keys_b, "right") + np.arange(len(keys_b))
     keys = np.empty(len(keys_a) + len(keys_b), dtype=keys_a.dtype)
     ids = np.empty(len(keys), dtype=ids_a.dtype)
@@ -385,8 +456,18 @@ class Profile:
                                       if not quoted)
             else:  # most paragraphs quote nobody: their set as it is
                 self.narrative |= shingle_set
-        long_paragraphs = [paragraph for paragraph in self.paragraphs if paragraph.words >= MIN_PARAGRAPH_WORDS]
-        self.closing: frozenset[int] = frozenset(long_paragraphs[-1].shingles if long_paragraphs else ())
+        long_sets = [shingle_set for paragraph, shingle_set in zip(self.paragraphs, self.paragraph_sets)
+                     if paragraph.words >= MIN_PARAGRAPH_WORDS]
+        self.closing: frozenset[int] = long_sets[-1] if long_sets else frozenset()
+        self._shingle_array: np.ndarray | None = None
+
+    @property
+    def shingle_array(self) -> np.ndarray:
+        """The shingle set as a sorted uint32 array, built on first use: how much of each candidate a new
+        article contains is measured for all candidates at once in numpy (:meth:`Clusterer.assign`)."""
+        if self._shingle_array is None:
+            self._shingle_array = np.sort(np.fromiter(self.shingles, dtype=np.uint32, count=len(self.shingles)))
+        return self._shingle_array
 
     def to_bytes(self) -> bytes:
         """Paragraph count, (words, shingles) per paragraph, the shingle hashes, the quoted flags as bits."""
@@ -403,14 +484,17 @@ class Profile:
         (count,) = np.frombuffer(blob, dtype="<u4", count=1)
         counts = np.frombuffer(blob, dtype="<u4", count=2 * int(count), offset=4).reshape(-1, 2)
         total = int(counts[:, 1].sum())
-        hashes = np.frombuffer(blob, dtype="<u4", count=total, offset=4 + counts.nbytes).tolist()
+        hash_array = np.frombuffer(blob, dtype="<u4", count=total, offset=4 + counts.nbytes)
+        hashes = hash_array.tolist()
         quoted = np.unpackbits(np.frombuffer(blob, dtype=np.uint8, offset=4 + counts.nbytes + 4 * total),
                                count=total).astype(bool).tolist()
         built, start = [], 0
         for words, length in counts.tolist():
             built.append(Paragraph(tuple(hashes[start:start + length]), tuple(quoted[start:start + length]), words))
             start += length
-        return cls(paragraphs_=built)
+        profile = cls(paragraphs_=built)
+        profile._shingle_array = _distinct(hash_array.astype(np.uint32))  # the distinct shingles, sorted
+        return profile
 
 
 def _longest_run(profile: Profile, other: Profile, ignore: Set[int]) -> int:
@@ -580,28 +664,35 @@ class Clusterer:
         if len(pairs):
             hit_ids = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
             # collisions: how many of the new article's paragraphs hit each candidate (pairs are distinct)
-            candidates, collisions = np.unique(hit_ids, return_counts=True)
+            candidates, collisions = _distinct(hit_ids, counts=True)
             ranked = candidates[np.lexsort((candidates, -collisions))[:MAX_CANDIDATES]].tolist()
             # a paragraph whose hits stand in COMMON_PARAGRAPH_CLUSTERS clusters or more is stock text
             cluster_of = np.array([self.cluster_of.get(candidate, -1) for candidate in candidates.tolist()],
                                   dtype=np.int64)
             hit_clusters = cluster_of[np.searchsorted(candidates, hit_ids)]
             known = hit_clusters >= 0
-            distinct = np.unique((paragraph_of[known] << 32) | hit_clusters[known])  # (paragraph, cluster)
+            distinct = _distinct((paragraph_of[known] << 32) | hit_clusters[known])  # (paragraph, cluster)
             clusters_per_paragraph = np.bincount(distinct >> 32, minlength=len(long_paragraphs))
             for position in np.flatnonzero(clusters_per_paragraph >= COMMON_PARAGRAPH_CLUSTERS).tolist():
                 common.update(long_paragraphs[position].shingles)
         best: tuple[int, Comparison] | None = None
         if ranked:
+            # The match is the confirmed candidate with the largest share of its text found in the new one (the
+            # lowest id of equal shares). That share is one set intersection, confirming costs several: the
+            # candidates are confirmed from the largest share down, and the first confirmed is the match.
             profiles = self._profiles_of(ranked)
-            for candidate in sorted(ranked):
-                other = profiles.get(candidate)
-                if other is None:
-                    continue
+            found = sorted(profiles)
+            lengths = [len(profiles[candidate].shingles) for candidate in found]
+            shared = _shared_counts(profile.shingle_array,  # type: ignore[union-attr]
+                                    [profiles[candidate].shingle_array for candidate in found], lengths)
+            by_share = sorted((-(count / length if length else 0.0), candidate)
+                              for candidate, count, length in zip(found, shared, lengths))
+            for _, candidate in by_share:
                 self.candidates_compared += 1
-                comparison = compare(other, profile, common, decide=True)  # type: ignore[arg-type]
-                if comparison.same_story and (best is None or comparison.a_share > best[1].a_share):
+                comparison = compare(profiles[candidate], profile, common, decide=True)  # type: ignore[arg-type]
+                if comparison.same_story:
                     best = (candidate, comparison)
+                    break
         cluster_id = self.cluster_of[best[0]] if best else article_id
         self.cluster_of[article_id] = cluster_id
         self.index.add(article_id, fingerprint_, keys)

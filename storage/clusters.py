@@ -88,6 +88,7 @@ class ClusterStore:
         self._loaded_from: dt.datetime | None = None
         self._queued: dict[str, tuple[bytes | None, bytes | None]] = {}
         self._press_offices: dict[int, str | None] | None = None
+        self._office_names: dict[str | None, list[str]] = {}  # agency -> its names, read once like the offices
 
     # -------------------------------------------------------------------------------------------- index
 
@@ -95,8 +96,8 @@ class ClusterStore:
         self.clusterer = logic.Clusterer(self._load_texts)
         self._loaded_until = self._loaded_from = None
 
-    def refresh(self, earliest: dt.datetime | None = None) -> int:
-        """Load stored signatures into the index; returns how many were added.
+    def refresh(self, earliest: dt.datetime | None = None, connection: Connection | None = None) -> int:
+        """Load stored signatures into the index; returns how many were added (``connection``: an open one to use).
 
         The first time, those of articles published within ``window`` before ``earliest`` (the earliest article
         about to be assigned; now by default) or later; when a later batch reaches further back (a back-fill),
@@ -107,12 +108,14 @@ class ClusterStore:
         published = sa.func.coalesce(article_table.c.published_at, article_table.c.first_seen_at)
         base = sa.select(sc.article_id, sc.cluster_id, sc.signature).select_from(cluster_table)
         queries = []
+        if connection is None:
+            with self.engine.connect() as connection:
+                return self.refresh(earliest, connection)
         if self._loaded_until is not None:
             # The overlap re-reads rows this process already holds (most of them its own): their ids first,
             # then the signatures of the others only.
-            with self.engine.connect() as connection:
-                recent = connection.execute(sa.select(sc.article_id).where(
-                    sc.assigned_at >= self._loaded_until - _TOP_UP_OVERLAP)).scalars().all()
+            recent = connection.execute(sa.select(sc.article_id).where(
+                sc.assigned_at >= self._loaded_until - _TOP_UP_OVERLAP)).scalars().all()
             unknown = [article_id for article_id in recent if article_id not in self.clusterer.cluster_of]
             queries += [base.where(sc.article_id.in_(chunk)) for chunk in _chunks(unknown)]
         if self.window is None:
@@ -129,12 +132,11 @@ class ClusterStore:
                 self._loaded_from = start
         started = _utc_now()
         added = 0
-        with self.engine.connect() as connection:
-            for query in queries:
-                # streamed in batches: one index run per batch, never all the blobs in memory at once
-                result = connection.execute(query.execution_options(yield_per=_LOAD_BATCH))
-                for batch in result.partitions():
-                    added += self.clusterer.known_many(batch)
+        for query in queries:
+            # streamed in batches: one index run per batch, never all the blobs in memory at once
+            result = connection.execute(query.execution_options(yield_per=_LOAD_BATCH))
+            for batch in result.partitions():
+                added += self.clusterer.known_many(batch)
         self._loaded_until = started
         return added
 
@@ -158,15 +160,20 @@ class ClusterStore:
         if not self._queued:
             return AssignResult()
         urls = list(self._queued)
-        found: dict[str, int] = {}
-        with self.engine.connect() as connection:
-            for chunk in _chunks(urls):
-                found.update(connection.execute(
-                    sa.select(article_table.c.canonical_url, article_table.c.id)
-                    .where(article_table.c.canonical_url.in_(chunk))).all())
-        queued = {found[url]: self._queued.pop(url) for url in urls if url in found}
-        return self.assign(list(queued), {article_id: signature for article_id, (signature, _) in queued.items()},
-                           {article_id: profile for article_id, (_, profile) in queued.items() if profile})
+        try:
+            with self.engine.connect() as connection:
+                rows = _rows_to_assign(connection, article_table.c.canonical_url, urls)
+                found = {row.canonical_url: row.id for row in rows}
+                queued = {found[url]: self._queued.pop(url) for url in urls if url in found}
+                if not queued:
+                    return AssignResult()
+                self._refresh_for(rows, connection)
+        except SQLAlchemyError as error:
+            self.reset()
+            raise StorageError(f"cannot store story clusters: {str(getattr(error, 'orig', error)).splitlines()[0]}"
+                               ) from None
+        return self._assign_rows(rows, {article_id: signature for article_id, (signature, _) in queued.items()},
+                                 {article_id: profile for article_id, (_, profile) in queued.items() if profile})
 
     def assign_unclustered(self, since: dt.date | None = None) -> AssignResult:
         """Cluster every stored article that has no story_cluster row (published on or after ``since``)."""
@@ -190,23 +197,28 @@ class ClusterStore:
     def assign(self, article_ids: list[int], signatures: Mapping[int, bytes | None] | None = None,
                text_profiles: Mapping[int, bytes] | None = None) -> AssignResult:
         """Cluster these stored articles (earliest published first); already clustered ones are skipped."""
-        result = AssignResult()
         if not article_ids:
-            return result
+            return AssignResult()
         try:
-            c = article_table.c
-            rows: list[sa.Row[Any]] = []
             with self.engine.connect() as connection:
-                done = set()
-                for chunk in _chunks(article_ids):
-                    done.update(connection.execute(sa.select(cluster_table.c.article_id)
-                                                   .where(cluster_table.c.article_id.in_(chunk))).scalars())
-                    rows += connection.execute(
-                        sa.select(c.id, c.source_id, c.published_at, c.first_seen_at)
-                        .where(c.id.in_(chunk))).all()
-            times = [as_utc(row.published_at) or as_utc(row.first_seen_at) for row in rows]
-            self.refresh(min(times) if times else None)
-            rows = [row for row in rows if row.id not in done and row.id not in self.clusterer.cluster_of]
+                rows = _rows_to_assign(connection, article_table.c.id, article_ids)
+                self._refresh_for(rows, connection)
+        except SQLAlchemyError as error:
+            self.reset()
+            raise StorageError(f"cannot store story clusters: {str(getattr(error, 'orig', error)).splitlines()[0]}"
+                               ) from None
+        return self._assign_rows(rows, signatures, text_profiles)
+
+    def _refresh_for(self, rows: Sequence[sa.Row[Any]], connection: Connection) -> None:
+        times = [as_utc(row.published_at) or as_utc(row.first_seen_at) for row in rows]
+        self.refresh(min(times) if times else None, connection)
+
+    def _assign_rows(self, rows: Sequence[sa.Row[Any]], signatures: Mapping[int, bytes | None] | None,
+                     text_profiles: Mapping[int, bytes] | None) -> AssignResult:
+        """Cluster these article rows (of :func:`_rows_to_assign`; the index refreshed for them)."""
+        result = AssignResult()
+        try:
+            rows = [row for row in rows if row.clustered is None and row.id not in self.clusterer.cluster_of]
             rows.sort(key=lambda row: (as_utc(row.published_at) or as_utc(row.first_seen_at), row.id))
             now = _utc_now()
             offices = self._offices()
@@ -243,7 +255,8 @@ class ClusterStore:
                     release_rows = [r for r in release_rows if r["article_id"] not in known]
                     if release_rows:
                         connection.execute(release_table.insert(), release_rows)
-                result.measured = measure_against_releases(connection, touched, self.clusterer.profile_of)
+                result.measured = measure_against_releases(connection, touched, self.clusterer.profile_of,
+                                                           self._office_names)
             result.articles, result.releases = len(new_rows), len(release_rows)
         except SQLAlchemyError as error:
             # Forget the in-memory state (it holds what was not stored); the next batch reloads what is stored.
@@ -274,6 +287,20 @@ class ClusterStore:
         return self._press_offices
 
 
+def _rows_to_assign(connection: Connection, column: sa.Column[Any], values: Sequence[Any]) -> list[sa.Row[Any]]:
+    """The articles whose ``column`` (id or canonical_url) is one of ``values``: id, canonical_url, source,
+    times, and ``clustered`` (not None when the article has a story_cluster row already), in one query."""
+    c = article_table.c
+    query = (sa.select(c.id, c.canonical_url, c.source_id, c.published_at, c.first_seen_at,
+                       cluster_table.c.article_id.label("clustered"))
+             .select_from(article_table).outerjoin(cluster_table, cluster_table.c.article_id == c.id)
+             .where(column.in_(sa.bindparam("values", expanding=True))))
+    rows: list[sa.Row[Any]] = []
+    for chunk in _chunks(values):
+        rows += connection.execute(query, {"values": list(chunk)}).all()
+    return rows
+
+
 def office_names(connection: Connection, agency_id: str | None) -> list[str]:
     """The names an office goes by (name, acronym, explicit and derived aliases), for credit detection."""
     if agency_id is None:
@@ -287,12 +314,14 @@ def office_names(connection: Connection, agency_id: str | None) -> list[str]:
 
 
 def measure_against_releases(connection: Connection, cluster_ids: Iterable[int],
-                             cached_profile: Callable[[int], logic.Profile | None] | None = None) -> int:
+                             cached_profile: Callable[[int], logic.Profile | None] | None = None,
+                             names_cache: dict[str | None, list[str]] | None = None) -> int:
     """For each cluster holding a release, measure every other member against the earliest release.
 
     Only members not measured against that release yet are read (texts included); ``cached_profile`` gives the
     shingle profiles the cluster step holds already (the same as built from the stored text), so those texts
-    are not tokenised again.
+    are not tokenised again; ``names_cache``: the names of offices read before (a crawl's cluster step keeps
+    them, as it keeps the press-office sources).
     """
     cluster_ids = list(cluster_ids)
     measured = 0
@@ -334,12 +363,17 @@ def measure_against_releases(connection: Connection, cluster_ids: Iterable[int],
         for ids in _chunks(wanted):
             texts.update((row.id, row) for row in connection.execute(
                 sa.select(a.id, a.text, a.byline).where(a.id.in_(ids))))
+        updates = []  # of all these clusters, in one statement
         for cluster_id, member_ids in pending.items():
             release = earliest[cluster_id]
             release_text = texts[release.article_id].text
-            names = office_names(connection, release.agency_id)
+            if names_cache is None:
+                names = office_names(connection, release.agency_id)
+            elif release.agency_id in names_cache:
+                names = names_cache[release.agency_id]
+            else:
+                names = names_cache[release.agency_id] = office_names(connection, release.agency_id)
             profile = profile_of(release.article_id, release_text)
-            updates = []
             for article_id in member_ids:
                 member = texts[article_id]
                 comparison = logic.compare(profile, profile_of(article_id, member.text))
@@ -347,9 +381,8 @@ def measure_against_releases(connection: Connection, cluster_ids: Iterable[int],
                                 "release_share": round(comparison.a_share, 4),
                                 "reuse": logic.reuse_kind(comparison),
                                 "credited": logic.is_credited(member.text, member.byline, names, release_text)})
-            connection.execute(cluster_table.update().where(sc.article_id == sa.bindparam("b_article_id")),
-                               updates)
-            measured += len(updates)
+        connection.execute(cluster_table.update().where(sc.article_id == sa.bindparam("b_article_id")), updates)
+        measured += len(updates)
     return measured
 
 

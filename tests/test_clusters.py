@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 
@@ -113,6 +114,7 @@ def test_clusters_profile_shipped_from_the_worker_equals_the_one_built_from_the_
         built = clusters.Profile(texts[key]["text"])
         shipped = clusters.Profile.from_bytes(built.to_bytes())
         assert shipped.paragraphs == built.paragraphs and shipped.closing == built.closing
+        assert shipped.shingle_array.tolist() == built.shingle_array.tolist() == sorted(built.shingles)
         other = clusters.Profile(texts["h1"]["text"])
         assert clusters.compare(other, shipped) == clusters.compare(other, built)
     assert clusters.Profile.from_bytes(clusters.Profile("").to_bytes()).paragraphs == []
@@ -143,6 +145,36 @@ def test_clusters_band_index_uses_datasketchs_banding_and_finds_what_it_finds():
     assert index.nbytes == index.entries * 12 and len(index) == len(fingerprints)
     with pytest.raises(ValueError):
         index.add(2 ** 32, fingerprints[1])
+
+
+def test_clusters_numpy_shortcuts_agree_with_numpy_unique_and_set_intersections():
+    rng = np.random.default_rng(12)
+    for size in (0, 1, 2, 7, 3000):
+        values = (rng.integers(0, 40, size).astype(np.uint64) << np.uint64(32)) | rng.integers(0, 9, size).astype(
+            np.uint64)
+        expected, expected_counts = np.unique(values, return_counts=True)
+        distinct, counts = clusters._distinct(values, counts=True)
+        assert distinct.dtype == expected.dtype and distinct.tolist() == expected.tolist()
+        assert counts.tolist() == expected_counts.tolist() and clusters._distinct(values).tolist() == expected.tolist()
+    texts = [value["text"] for value in pair_set("heldout")["texts"].values()]
+    profiles = [clusters.Profile(text) for text in texts] + [clusters.Profile("")]
+    for profile in profiles:
+        assert profile.shingle_array.tolist() == sorted(profile.shingles)
+        shared = clusters._shared_counts(profile.shingle_array, [other.shingle_array for other in profiles],
+                                         [len(other.shingles) for other in profiles])
+        assert shared == [len(other.shingles & profile.shingles) for other in profiles]
+
+
+@pytest.mark.parametrize("small_merge_entries", [0, 1 << 16])
+def test_clusters_index_runs_merge_like_a_stable_sort_either_way(monkeypatch, small_merge_entries):
+    monkeypatch.setattr(clusters, "SMALL_MERGE_ENTRIES", small_merge_entries)  # 0: the large runs' masks
+    rng = np.random.default_rng(5)
+    older_keys, newer_keys = (np.sort(rng.integers(0, 50, size).astype(np.uint64)) for size in (300, 120))
+    older_ids, newer_ids = np.arange(300, dtype=np.uint32), np.arange(300, 420, dtype=np.uint32)
+    keys, ids = clusters._merge_runs((older_keys, older_ids), (newer_keys, newer_ids))
+    order = np.argsort(np.concatenate((older_keys, newer_keys)), kind="stable")
+    assert keys.tolist() == np.concatenate((older_keys, newer_keys))[order].tolist()
+    assert ids.tolist() == np.concatenate((older_ids, newer_ids))[order].tolist()
 
 
 @pytest.mark.parametrize("copy, kind", [("h1_copy", "verbatim"), ("h2_copy", "verbatim"), ("h1_edit", "edited"),
