@@ -1,7 +1,7 @@
 """Evaluation and speed of tone scoring (crawler.tone) on the labelled paragraphs in tests/data/tone.
 
 Prints, per set (dev.jsonl, dev2.jsonl: written with the method; heldout.jsonl: written by a second engineer
-before the method was tuned; heldout2.jsonl, when present: a second blind set written by another engineer),
+before the method was tuned; heldout2–heldout5.jsonl, when present: blind sets written by other engineers),
 macro-F1, accuracy, per-class precision and recall (negative recall is the costly miss), and accuracy per case
 tag with --cases; then paragraphs per second for matching alone and matching + tone (one process), and per
 demo-site article: extraction, matching and tone, so the ratio shows what tone adds to the
@@ -27,7 +27,7 @@ from crawler.tone import TONES, ToneScorer  # noqa: E402
 from crawler.tone.evaluation import load_labelled, score_records  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "tone"
-SETS = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4")  # heldout2–4: the second to fourth blind sets
+SETS = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")  # heldout2–5: the blind sets
 # The rotation runs over the development sets: heldout3 is one since its misses were read (4 December 2026);
 # heldout4 stays blind.
 ROTATION_SETS = SETS[:5]

@@ -6,7 +6,8 @@ method was tuned (its first-sight score is in docs/tone.md; its misses have sinc
 blind); heldout2.jsonl, a second blind set, is development data too since its first-sight score; heldout3.jsonl, the third
 blind set, is development data since 4 December 2026 (its first-sight score, 0.820 / negative recall 0.74, is in
 docs/tone.md; its misses were read to write the families of that day); heldout4.jsonl, the fourth blind set, is
-pinned at its first-sight score. The scoring is
+pinned at its second look (with the text model); heldout5.jsonl, the fifth, at its first-sight score with the text
+model. The scoring is
 bench/tone.py's (crawler/tone/evaluation.py), and the minimums sit just under what docs/tone.md reports: raise them
 when tone improves, never lower them to let a change through. Negative recall is pinned on its own: a missed
 negative story is the costly error.
@@ -52,6 +53,11 @@ MINIMUMS = {
     ("heldout4", "macro_f1"): 0.78,
     ("heldout4", "negative_recall"): 0.84,
     ("heldout4", "negative_precision"): 0.80,
+    # heldout5, the fifth blind set, pinned at its first-sight score with the rules and the text model (0.834 /
+    # negative recall 0.895 / precision 0.761, tests/data/tone/README.md): raise these when tone improves.
+    ("heldout5", "macro_f1"): 0.82,
+    ("heldout5", "negative_recall"): 0.88,
+    ("heldout5", "negative_precision"): 0.75,
 }
 
 
@@ -61,7 +67,7 @@ def scores() -> dict[str, ToneScore]:
     matcher, scorer = Matcher(entities), ToneScorer(entities)
     ids = {entity.id for entity in entities}
     return {name: score_records(load_labelled(DATA / f"{name}.jsonl", ids), entities, matcher, scorer)
-            for name in ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4")}
+            for name in ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")}
 
 
 def test_tone_sets_are_big_enough_and_cover_every_tone():
