@@ -8,7 +8,6 @@ mention), and no paragraph is shared with another tone set. The scorer is delibe
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -17,13 +16,12 @@ import pytest
 
 from crawler.config import load_entities
 from tests.fixtures.tone_sets import (
-    assert_entity_ids_known, assert_matcher_finds_each_agency, assert_repeated_paragraphs_are_two_agency_pairs)
+    TONES, assert_entity_ids_known, assert_matcher_finds_each_agency, assert_no_text_shared,
+    assert_records_well_formed, assert_repeated_paragraphs_are_two_agency_pairs, read_records)
 
 DATA = Path(__file__).resolve().parent / "data" / "tone"
 HELDOUT3 = DATA / "heldout3.jsonl"
 OTHER_SETS = ("dev.jsonl", "dev2.jsonl", "heldout.jsonl", "heldout2.jsonl")
-TONES = {"negative", "neutral", "positive"}
-KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The `case` tags README.md counts as hard cases (the rest are the plain kinds: criticism, routine, award, …).
 HARD_CASES = {
     "two-agencies", "implicit-criticism", "sarcasm", "criticism-quoted", "negation", "negation-scope",
@@ -34,14 +32,7 @@ HARD_CASES = {
 
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
-    lines = [line for line in HELDOUT3.read_text(encoding="utf-8").splitlines() if line.strip()]
-    parsed = []
-    for number, line in enumerate(lines, 1):
-        try:
-            parsed.append(json.loads(line))
-        except json.JSONDecodeError as error:
-            pytest.fail(f"{HELDOUT3}:{number}: not JSON ({error.msg})")
-    return parsed
+    return read_records(HELDOUT3)
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +41,7 @@ def entities():
 
 
 def test_heldout3_every_line_has_the_labelled_fields(records):
-    for record in records:
-        assert set(record) == {"id", "text", "entity_id", "tone", "case"}, record.get("id")
-        assert all(isinstance(record[name], str) and record[name].strip() for name in record), record["id"]
-        assert record["tone"] in TONES, record["id"]
-        assert KEBAB.match(record["case"]), f"{record['id']}: case {record['case']!r} is not kebab-case"
+    assert_records_well_formed(records)
 
 
 def test_heldout3_has_the_promised_size_per_label(records):
@@ -92,10 +79,4 @@ def test_heldout3_a_repeated_paragraph_is_about_different_agencies(records):
 
 def test_heldout3_shares_no_paragraph_with_the_other_tone_sets(records):
     # compared by machine only: the author of heldout3 did not read these files
-    others = set()
-    for name in OTHER_SETS:
-        path = DATA / name
-        if path.exists():
-            others |= {json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    shared = sorted(record["id"] for record in records if record["text"] in others)
-    assert not shared, f"paragraphs also in another tone set: {shared}"
+    assert_no_text_shared(records, DATA, OTHER_SETS)
