@@ -198,19 +198,33 @@ def signature_matrix(blob: bytes | None) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u4").reshape(-1, NUM_PERM).astype(np.uint32, copy=False)
 
 
+# MurmurHash3's 32-bit finaliser, which datasketch's "affine32" scheme applies to each hashed value before its affine
+# permutations (datasketch.minhash._fmix with its 32-bit constants).
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
 def fingerprint(text: str | Profile) -> Fingerprint:
-    """Paragraph MinHash signatures of a cleaned article body (the analysis workers call this)."""
-    signatures = []
-    # One MinHash, cleared per paragraph (building one costs more than hashing a paragraph). The shingles are
-    # hashed already (CRC-32 of their UTF-8 text): the same values as datasketch hashing them with _shingle_hash.
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_PERMUTATIONS, hashfunc=int)
-    for paragraph in (text.paragraphs if isinstance(text, Profile) else paragraphs(text)):
-        if paragraph.words < MIN_PARAGRAPH_WORDS:
-            continue
-        minhash.clear()
-        minhash.update_batch(list(set(paragraph.shingles)))
-        signatures.append(np.asarray(minhash.hashvalues, dtype=np.uint32))
-    return Fingerprint(tuple(signatures))
+    """Paragraph MinHash signatures of a cleaned article body (the analysis workers call this).
+
+    The values are datasketch's (``MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")`` updated with each
+    paragraph's shingle hashes; tests/test_clusters.py compares them), computed for all paragraphs in one numpy pass
+    instead of one MinHash update per paragraph: half the time, and the stored signatures stay the same."""
+    counted = [paragraph.shingles for paragraph in (text.paragraphs if isinstance(text, Profile) else paragraphs(text))
+               if paragraph.words >= MIN_PARAGRAPH_WORDS]
+    if not counted:
+        return Fingerprint(())
+    hashed = np.fromiter((value for shingles in counted for value in shingles), dtype=np.uint32).reshape(-1, 1)
+    shift1, multiply1, shift2, multiply2, shift3 = _FMIX32
+    hashed = hashed ^ (hashed >> shift1)
+    hashed = hashed * multiply1
+    hashed = hashed ^ (hashed >> shift2)
+    hashed = hashed * multiply2
+    hashed = hashed ^ (hashed >> shift3)
+    multipliers, offsets = _PERMUTATIONS
+    starts = np.cumsum([0] + [len(shingles) for shingles in counted[:-1]])
+    # the minimum of each paragraph's rows (a shingle twice in a paragraph changes no minimum)
+    matrix = np.minimum.reduceat(hashed * multipliers + offsets, starts, axis=0).astype(np.uint32, copy=False)
+    return Fingerprint(tuple(matrix), matrix)
 
 
 class CandidateIndex:

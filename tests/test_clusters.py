@@ -106,6 +106,15 @@ def test_clusters_signatures_are_the_ones_stored_before_shingles_were_hashed_fir
                         hashfunc=zlib.crc32)
     reference.update_batch(list(shingles))
     assert list(clusters.fingerprint(text).signatures[0]) == list(reference.hashvalues)
+    # every paragraph of every labelled text, as datasketch computes it one paragraph at a time
+    for value in pair_set("heldout")["texts"].values():
+        counted = [p for p in clusters.paragraphs(value["text"]) if p.words >= clusters.MIN_PARAGRAPH_WORDS]
+        expected = []
+        for paragraph in counted:
+            minhash = MinHash(num_perm=clusters.NUM_PERM, seed=clusters.SEED, scheme=clusters.SCHEME, hashfunc=int)
+            minhash.update_batch(list(paragraph.shingles))
+            expected.append(list(minhash.hashvalues))
+        assert [list(row) for row in clusters.fingerprint(value["text"]).signatures] == expected
 
 
 def test_clusters_profile_shipped_from_the_worker_equals_the_one_built_from_the_text():
