@@ -135,15 +135,16 @@ def bundled_model() -> TextModel:
     return TextModel.load()
 
 
-def training_examples(records: Sequence[dict], matcher, scorer_split) -> list[tuple[np.ndarray, str]]:
-    """(feature slots, label) of labelled paragraphs, each read as an article the way the scorer reads one."""
+def training_examples(records: Sequence[dict], matcher, split) -> list[tuple[np.ndarray, str]]:
+    """(feature slots, label) of labelled paragraphs, each read as an article the way the scorer reads one
+    (``split``: crawler.tone.scoring.split_sentences)."""
     from crawler.mentions import COUNTED_ZONES
 
     examples = []
     for record in records:
         article = Article(url=record["id"], canonical_url=record["id"], text=record["text"])
         mentions = [m for m in matcher.find(article) if m.zone in COUNTED_ZONES]
-        examples.append((features(scorer_split(article), mentions, record["entity_id"], article), record["tone"]))
+        examples.append((features(split(article), mentions, record["entity_id"], article), record["tone"]))
     return examples
 
 
