@@ -75,6 +75,11 @@ def test_negation_reaches_through_carrier_words(toolkit):
     assert tone_of(toolkit, "Dinsos Kaltim menyalurkan bantuan tanpa keluhan berarti dari penerima.")[
         "dinsos-kaltim"] == "positive"
     assert tone_of(toolkit, "Tak ada lagi keluhan antrean di loket Bapenda Kaltim.")["bapenda-kaltim"] == "positive"
+    # a cause denied: "bukan karena / akibat kelalaian" is no failing
+    assert tone_of(toolkit, "Menurut Dishub Kaltim, kecelakaan bus itu bukan karena kelalaian petugas terminal.")[
+        "dishub-kaltim"] == "neutral"
+    assert tone_of(toolkit, "Banjir di Jalan Pahlawan bukan akibat kelalaian Dinas PUPR Kaltim, kata pengamat.")[
+        "dispupr-kaltim"] == "neutral"
 
 
 def test_contrast_and_concession_clauses_naming_no_body(toolkit):
