@@ -99,8 +99,14 @@ def _cap_tree(tree: HtmlElement) -> None:
         node = parent
 
 
+def squash_spaces(text: str) -> str:
+    """Runs of whitespace as one space, none at the ends: ``re.sub(r"\s+", " ", text).strip()``, several times
+    faster (str.split and the regex's \s take the same characters for whitespace, str.isspace's)."""
+    return " ".join(text.split())
+
+
 def _text_of(element: HtmlElement) -> str:
-    return re.sub(r"\s+", " ", element.text_content()).strip()
+    return squash_spaces(element.text_content())
 
 
 def _remove(element: HtmlElement) -> None:
@@ -123,4 +129,4 @@ _INLINE = {"a", "b", "strong", "i", "em", "u", "span", "font", "sup", "sub", "sm
 
 
 def _normalize_title(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    return squash_spaces(unicodedata.normalize("NFKC", text)).casefold()
