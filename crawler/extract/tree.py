@@ -15,8 +15,9 @@ import logging
 import re
 import unicodedata
 
-from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+from lxml import etree
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlProcessingInstruction, fromstring
+from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +56,50 @@ def parse_html(html: str | bytes | HtmlElement) -> HtmlElement | None:
     passed in is used as it is."""
     if isinstance(html, HtmlElement):
         return html
-    tree = load_html(_capped_markup(html))
+    tree = _load_html(_capped_markup(html))
     if tree is not None:
         _cap_tree(tree)
     return tree
+
+
+# trafilatura's parser settings (trafilatura.utils.HTML_PARSER) with the element classes chosen in C. lxml.html's
+# own lookup calls a Python method each time Python touches an element it has not wrapped yet (about 7,000 times a
+# bench page between trafilatura and the steps here: a tenth of the extraction); here every element is a plain
+# HtmlElement (lxml.html's FormElement, InputElement … are for filling in forms, which nothing here does).
+_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+                     remove_pis=True)
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+
+
+def _load_html(markup: str | bytes) -> HtmlElement | None:
+    """trafilatura.utils.load_html's reading of a page, step for step, with the parser above: the page decoded,
+    checked for not being HTML at all, repaired, parsed as text, then as bytes if that fails."""
+    markup = decode_file(markup)
+    beginning = markup[:50].lower()
+    dubious = is_dubious_html(beginning)
+    markup = repair_faulty_html(markup, beginning)
+    tree, bytes_tried = None, False
+    try:
+        tree = fromstring(markup, parser=_PARSER)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported."
+        tree, bytes_tried = _from_bytes(markup), True
+    except Exception as error:  # noqa: BLE001 - lxml's parse errors, logged as load_html logs them
+        logger.error("lxml parsing failed: %s", error)
+    if (tree is None or len(tree) < 1) and not bytes_tried:
+        tree = _from_bytes(markup)
+    if tree is not None and dubious and len(tree) < 2:
+        logger.error("parsed tree length: %s, wrong data type or not valid HTML", len(tree))
+        tree = None
+    return tree
+
+
+def _from_bytes(markup: str) -> HtmlElement | None:
+    try:
+        return fromstring(markup.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except Exception as error:  # noqa: BLE001 - as trafilatura.utils.fromstring_bytes
+        logger.error("lxml parser bytestring %s", error)
+    return None
 
 
 def _capped_markup(html: str | bytes) -> str | bytes:
