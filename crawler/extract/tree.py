@@ -141,8 +141,9 @@ def _cap_tree(tree: HtmlElement) -> None:
 
 
 def squash_spaces(text: str) -> str:
-    """Runs of whitespace as one space, none at the ends: ``re.sub(r"\s+", " ", text).strip()``, several times
-    faster (str.split and the regex's \s take the same characters for whitespace, str.isspace's)."""
+    """Runs of whitespace as one space, none at the ends: what ``re.sub(r"\\s+", " ", text).strip()`` gives,
+    several times faster (str.split and the regex's class take the same characters for whitespace, str.isspace's;
+    tests/test_extract_parsing.py checks every code point)."""
     return " ".join(text.split())
 
 
