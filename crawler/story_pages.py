@@ -86,6 +86,9 @@ def may_link_continuation(markup: str, url: str) -> bool:
         return True  # a rel="next" link: the parser's fallback looks at it
     story_path = urlsplit(url).path.rstrip("/")
     base = None
+    # (same story, page number) of each address met: a page links its share buttons and its own address several
+    # times, and normalising an address is the costly step here
+    readings: dict[str, tuple[bool, int | None]] = {}
     for found in _HREF.finditer(markup):
         href = found.group(1)
         if href is None:
@@ -99,12 +102,13 @@ def may_link_continuation(markup: str, url: str) -> bool:
             continue
         try:
             target = urljoin(url, href.strip())
-            if base is None:
-                base = normalize_url(url)
-            same_story = normalize_url(target) == base
-            number = _page_number(target, url)
+            if target not in readings:
+                if base is None:
+                    base = normalize_url(url)
+                readings[target] = (normalize_url(target) == base, _page_number(target, url))
         except ValueError:
             continue
+        same_story, number = readings[target]
         if not same_story and not number:
             continue
         if _SHOW_ALL.search(target) or (number and number >= 2):
