@@ -132,3 +132,43 @@ def test_whole_word_test_is_boundaries_and_no_identifier() -> None:
                 expected = scanning._at_word_boundaries(text, start, end) and not _in_identifier_as_written(
                     text, start, end)
                 assert scanning._whole_word_outside_identifiers(text, start, end) == expected, (text, start, end)
+
+
+def test_nothing_after_a_form_matches_where_the_prescreen_fails(texts) -> None:
+    # resolve runs the patterns that read the text after a bare form only where _ANYTHING_AFTER matches.
+    after_patterns = [context._GENERIC_AFTER, context._PAIR_JOIN, context._LEVEL_WORD_AFTER, context._REGION_AFTER,
+                      context._LEVEL_AFTER, context._NATIONAL_AFTER, context._CAPITAL_WORD]
+    alphabet = [" ", "\n", "\u00a0", "(", ")", "-", "/", "&", ".", ",", "a", "K", "\u212a", "\u017f", "Kota", "kab.",
+                "Prov", "provinsi", "RI", "pusat", "Pusat", "se", "SE", "dan", "DAN", "di", "lain", "Berau", "x"]
+    samples = texts + generated(alphabet, count=3000, longest=8)
+    for text in samples:
+        for position in range(len(text) + 1):
+            if context._ANYTHING_AFTER.match(text, position) is None:
+                for pattern in after_patterns:
+                    assert pattern.match(text, position) is None, (pattern.pattern, text, position)
+
+
+def test_line_kind_prefilter_reads_only_the_first_two_characters() -> None:
+    # _ZoneMap memoises _may_be_line_kind by a paragraph's first two characters.
+    openings = [a + b for a in string.printable + "é\u212a" for b in string.printable + "é"] + list(string.printable)
+    for paragraph in openings + [opening + tail for opening in openings[::37] for tail in ("x", " juga:", "é")]:
+        assert zones._may_be_line_kind(paragraph) == zones._may_be_line_kind(paragraph[:2]), paragraph
+
+
+def test_dateline_fits_memo_is_the_plain_filter() -> None:
+    from crawler.config import load_entities
+    from crawler.mentions.places import dateline_fits
+    from crawler.regions import find_region
+
+    entities = load_entities()
+    resolver = context.ContextResolver(entities)
+    everyone = tuple(range(len(entities)))
+    candidate_lists = [everyone, everyone[::3], everyone[5:40], ()]
+    for place in ("Samarinda", "Kalimantan Timur", "Balikpapan", "Jakarta", "Tanjung Selor", "Makassar"):
+        dateline = find_region(place)
+        assert dateline is not None, place
+        for candidates in candidate_lists:
+            expected = tuple(number for number in candidates if number not in resolver._national
+                             and dateline_fits(entities[number], dateline))
+            assert resolver._fitting(candidates, dateline) == expected
+            assert resolver._fitting(list(candidates), dateline) == expected  # the memo's second look-up

@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from crawler.article import MentionField
@@ -95,6 +96,13 @@ _REGION_AFTER = re.compile(r"\)?(?:\s*\([^()\n]{1,20}\))?\s+((?:(?:Provinsi|Prov
 _PAIR_JOIN = re.compile(r"\s*(?:-|/|&|dan)\s*", re.IGNORECASE)
 _LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
     re.escape(word) for words in LEVEL_WORDS.values() for word in words))
+# What every pattern that reads the text after a bare form needs there: a closing bracket first
+# (_REGION_AFTER), or after any whitespace an opening bracket, a capital (_REGION_AFTER, _LEVEL_AFTER,
+# _NATIONAL_AFTER's "RI", _CAPITAL_WORD), "-", "/" or "&" (_PAIR_JOIN, _GENERIC_AFTER), or the first two letters of
+# a lowercase alternative (_GENERIC_AFTER's lookahead, _PAIR_JOIN's "dan", _LEVEL_WORD_AFTER's "kota", "kab",
+# "prov", _NATIONAL_AFTER's "pusat"), in any case as those patterns match them. Most bare forms are followed by a
+# verb or a comma ("Pemprov berharap", "Diskominfo, …"): one match tells that none of the six can match there.
+_ANYTHING_AFTER = re.compile(r"\)|\s*(?:[-/&(A-Z]|(?i:se|ka|ko|pr|da|la|di|te|ma|pu))")
 
 
 class ContextResolver:
@@ -106,6 +114,8 @@ class ContextResolver:
         # (candidates, day) -> the candidates kept by prefer_valid: a pure function of the dictionary.
         self._valid_cache: dict[tuple[tuple[int, ...], dt.date], tuple[int, ...]] = {}
         self._narrowed_cache: dict[tuple[str, tuple[int, ...], str | None], tuple[int, ...]] = {}
+        self._regional_cache: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._fits_cache: dict[tuple[tuple[int, ...], Region], tuple[int, ...]] = {}
         # Bodies that share their lineage with another (a renamed body and its successor): only candidates among
         # which two of them are can ever be narrowed by date.
         self._national = frozenset(number for number, entity in enumerate(entities) if entity.level == "nasional")
@@ -188,7 +198,9 @@ class ContextResolver:
                  and item.zone in _NAMED_ZONES]
         named_ids = [item.entity for item in named]
         named_at = [((order[item.field], item.start), item.entity, item.zone) for item in named]
-        evidence: list[list[str]] = []  # the regions the story names, read when _from_regions first needs them
+        # The regions the story names (as names, canonical keys and provinces), read when _from_regions first
+        # needs them.
+        evidence: list[_Evidence] = []
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
         # The story's place, read only when a bare form gets as far as _from_regions.
@@ -205,45 +217,49 @@ class ContextResolver:
             backwards = reversed_texts.get(item.field)
             if backwards is None:
                 backwards = reversed_texts[item.field] = text[::-1]
-            if _generic_before(backwards, item.start) or _GENERIC_AFTER.match(text, end):
+            # Whether any pattern after the form can match (else the form's own context decides: the article's
+            # named bodies, then the story's place).
+            anything_after = _ANYTHING_AFTER.match(text, end) is not None
+            if _generic_before(backwards, item.start) or (anything_after and _GENERIC_AFTER.match(text, end)):
                 # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
-                partner = self._pair_partner(item, found, index, text)
+                partner = self._pair_partner(item, found, index, text) if anything_after else None
                 if partner is None:
                     continue
-            if item.sector:
-                # "Polsek Sungai Pinang", "Kapolsek Balikpapan Selatan": another sector's station.
-                word = _CAPITAL_WORD.match(text, end)
-                if word and word.group(1).lower() not in _RANKS:
-                    foreign.append(item)
+            if anything_after:
+                if item.sector:
+                    # "Polsek Sungai Pinang", "Kapolsek Balikpapan Selatan": another sector's station.
+                    word = _CAPITAL_WORD.match(text, end)
+                    if word and word.group(1).lower() not in _RANKS:
+                        foreign.append(item)
+                        continue
+                if partner is False:
+                    partner = self._pair_partner(item, found, index, text)
+                if partner is not None:
+                    region = self.entities[partner].region
+                    same = self.narrowed(candidates, "region", region)
+                    if not same:  # "Pemprov dan Pemkot Balikpapan": the province the partner lies in
+                        same = self.narrowed(candidates, "province of", region)
+                    if len(same) == 1:
+                        item.entity, item.resolution = same[0], "name"
+                        continue
+                level = _LEVEL_WORD_AFTER.match(text, end)
+                if level:  # "BPBD kota", "DPRD provinsi": the level narrows the candidates
+                    wanted = level.group(1).lower().rstrip(".")
+                    wanted = {"prov": "provinsi", "kab": "kabupaten"}.get(wanted, wanted)
+                    candidates = self.narrowed(candidates, "level", wanted)
+                following = self._region_after(text, end)
+                if following is not None:
+                    same = self.narrowed(candidates, "region", following)
+                    if len(same) == 1:
+                        item.entity, item.resolution = same[0], "name"
+                    else:
+                        foreign.append(item)  # another region's body, not in the dictionary
                     continue
-            if partner is False:
-                partner = self._pair_partner(item, found, index, text)
-            if partner is not None:
-                region = self.entities[partner].region
-                same = self.narrowed(candidates, "region", region)
-                if not same:  # "Pemprov dan Pemkot Balikpapan": the province the partner lies in
-                    same = self.narrowed(candidates, "province of", region)
-                if len(same) == 1:
-                    item.entity, item.resolution = same[0], "name"
+                if _LEVEL_AFTER.match(text, end):
+                    foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
                     continue
-            level = _LEVEL_WORD_AFTER.match(text, end)
-            if level:  # "BPBD kota", "DPRD provinsi": the level narrows the candidates
-                wanted = level.group(1).lower().rstrip(".")
-                wanted = {"prov": "provinsi", "kab": "kabupaten"}.get(wanted, wanted)
-                candidates = self.narrowed(candidates, "level", wanted)
-            following = self._region_after(text, end)
-            if following is not None:
-                same = self.narrowed(candidates, "region", following)
-                if len(same) == 1:
-                    item.entity, item.resolution = same[0], "name"
-                else:
-                    foreign.append(item)  # another region's body, not in the dictionary
-                continue
-            if _LEVEL_AFTER.match(text, end):
-                foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
-                continue
             nationals = self.narrowed(candidates, "level", "nasional")
-            if _NATIONAL_AFTER.match(text, end):
+            if anything_after and _NATIONAL_AFTER.match(text, end):
                 # "Kominfo RI", "Kominfo pusat": the central body, never a regional one.
                 if nationals:
                     item.entity, item.resolution = nationals[0], "name"
@@ -268,8 +284,8 @@ class ContextResolver:
                     place.append(_story_place(source, texts.get("text", "")))
                 dateline, scope, home_region = place[0]
                 if not evidence:
-                    evidence.append([region.name for region in region_evidence()] + [
-                        self.entities[number].region for number in named_ids if self.entities[number].region])
+                    evidence.append(_Evidence.of([region.name for region in region_evidence()] + [
+                        self.entities[number].region for number in named_ids if self.entities[number].region]))
                 chosen = self._from_regions(candidates, nationals, evidence[0], dateline, scope, home_region)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
@@ -325,7 +341,7 @@ class ContextResolver:
             return None
         return later.pop()
 
-    def _from_regions(self, candidates: list[int], nationals: list[int], evidence_regions: list[str],
+    def _from_regions(self, candidates: Sequence[int], nationals: Sequence[int], evidence: _Evidence,
                       dateline: Region | None, scope: str | None, home_region: str | None) -> int | None:
         """A bare form that the article does not name: only positive evidence of the story's place decides.
 
@@ -333,30 +349,27 @@ class ContextResolver:
         city is the provincial capital); with no dateline, the only candidate whose own region the article
         names; then, on a regional outlet, the home region's body when the story names places of the home
         province and none outside it. Never a body of a region the story is not about."""
-        national = self._national
-        regional = [number for number in candidates if number not in national]
-        named_regions = set(evidence_regions)
+        regional = self._regional(candidates)
         # A region named in the article is evidence for the body of exactly that region (a city does not
         # stand for its province): compare canonical region names.
-        named_keys = {_region_key(region) for region in named_regions}
+        named_keys = evidence.keys
         region_keys = self._region_keys
         explicit = [number for number in regional if region_keys[number] in named_keys]
         if nationals:
             national_source = scope is None or scope == "national"
-            fits = [number for number in regional
-                    if dateline is not None and dateline_fits(self.entities[number], dateline)]
+            fits = self._fitting(candidates, dateline) if dateline is not None else ()
             if national_source and not explicit and not fits and len(nationals) == 1:
                 return nationals[0]
             return None
         if dateline is not None:
-            fits = [number for number in regional if dateline_fits(self.entities[number], dateline)]
+            fits = self._fitting(candidates, dateline)
             return fits[0] if len(fits) == 1 else None
         if len(explicit) == 1:
             return explicit[0]
         if explicit or scope != "regional" or not home_region:
             return None
         home_province = province_of(home_region) or home_region
-        provinces = {province_of(region) or region for region in named_regions}
+        provinces = evidence.provinces
         if not provinces or provinces != {home_province}:
             return None  # the story names no place, or a place outside the home province
         home = [number for number in regional if _same_region(self.entities[number].region, home_region)]
@@ -364,3 +377,42 @@ class ContextResolver:
             home = [number for number in regional if self.entities[number].level == "provinsi"
                     and _same_region(self.entities[number].region, home_province)]
         return home[0] if len(home) == 1 else None
+
+    def _regional(self, candidates: Sequence[int]) -> tuple[int, ...]:
+        """The candidates that are not national bodies, in order: memoised per candidate list, as narrowed."""
+        key = tuple(candidates)
+        kept = self._regional_cache.get(key)
+        if kept is None:
+            if len(self._regional_cache) > 50_000:
+                self._regional_cache.clear()
+            national = self._national
+            kept = self._regional_cache[key] = tuple(number for number in key if number not in national)
+        return kept
+
+    def _fitting(self, candidates: Sequence[int], dateline: Region) -> tuple[int, ...]:
+        """The regional candidates that a story datelined ``dateline`` fits (:func:`dateline_fits`), in order:
+        a pure function of the dictionary, memoised (the same bare forms meet the same datelines)."""
+        key = (tuple(candidates), dateline)
+        kept = self._fits_cache.get(key)
+        if kept is None:
+            if len(self._fits_cache) > 50_000:
+                self._fits_cache.clear()
+            entities = self.entities
+            kept = self._fits_cache[key] = tuple(number for number in self._regional(key[0])
+                                                 if dateline_fits(entities[number], dateline))
+        return kept
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """The regions a story names (region evidence and the regions of the bodies it names), as
+    :meth:`ContextResolver._from_regions` compares them: read once per article, not once per bare form."""
+
+    keys: frozenset[str | None]  # canonical region keys (_region_key)
+    provinces: frozenset[str]  # the province of each (itself for a province or a region the gazetteer lacks)
+
+    @classmethod
+    def of(cls, regions: Sequence[str]) -> _Evidence:
+        names = set(regions)
+        return cls(frozenset(_region_key(region) for region in names),
+                   frozenset(province_of(region) or region for region in names))

@@ -4,8 +4,9 @@ records."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields as dataclass_fields
+from itertools import repeat
 
 from crawler.article import Article, Mention, MentionField
 from crawler.config import EntityConfig, SourceConfig
@@ -15,7 +16,7 @@ from crawler.mentions.normalising import _offset_map, normalise
 from crawler.mentions.places import Scanned, region_evidence
 from crawler.mentions.scanning import _Found, _join_bracketed, _longest_first, scan
 from crawler.mentions.snippets import snippet_maker
-from crawler.mentions.zones import _ZoneMap
+from crawler.mentions.zones import _FIELD_ZONE, _ZoneMap
 from crawler.variants import derive_variants
 
 _new_mention = object.__new__
@@ -68,9 +69,14 @@ class Matcher:
             hits, word_ends = scan(self._automaton, text, normal, originals)
             zones = None
             if hits:
-                zones = _ZoneMap(name, text)
                 kept = _longest_first(hits)
-                for (start, end, slot), zone in zip(kept, zones.zones_at([hit[0] for hit in kept])):
+                fixed = _FIELD_ZONE.get(name)  # one zone for the whole field (all but the text)
+                if fixed is None:
+                    zones = _ZoneMap(name, text)
+                    zones_of_hits: Iterable[str] = zones.zones_at([hit[0] for hit in kept])
+                else:
+                    zones_of_hits = repeat(fixed)
+                for (start, end, slot), zone in zip(kept, zones_of_hits):
                     if slot.blocker_only:
                         continue
                     item = _Found(name, start, end, zone, slot.candidates, slot.only, slot.only_resolution, slot.titled,

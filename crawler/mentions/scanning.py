@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 import re
+from itertools import islice
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -198,18 +199,24 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
     # which sort fastest) keeps hits of one start in end order.
     hits.sort(key=_start_of)
     taken: list[_Hit] = []
+    append = taken.append
     first = 0  # where the current run starts
     reach = hits[0][1]
-    for index in range(1, len(hits)):
-        start, end, _slot = hits[index]
+    for index, (start, end, _slot) in enumerate(islice(hits, 1, None), 1):
         if start < reach:
             if end > reach:
                 reach = end
             continue
-        if index - first == 1:
-            taken.append(hits[first])  # a hit that overlaps nothing
+        # The two commonest runs here, without a call: a hit that overlaps nothing, and two that overlap (mostly a
+        # form and a longer one from the same start, "DPRD" and "DPRD Kaltim"): the longer wins, the earlier on a tie.
+        size = index - first
+        if size == 1:
+            append(hits[first])
+        elif size == 2:
+            one, two = hits[first], hits[first + 1]
+            append(one if one[1] - one[0] >= two[1] - two[0] else two)
         else:
-            _take_run(hits, first, index, taken)
+            _take_longest(hits[first:index], taken)
         first, reach = index, end
     _take_run(hits, first, len(hits), taken)
     return taken
