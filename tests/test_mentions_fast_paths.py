@@ -172,3 +172,27 @@ def test_dateline_fits_memo_is_the_plain_filter() -> None:
                              and dateline_fits(entities[number], dateline))
             assert resolver._fitting(candidates, dateline) == expected
             assert resolver._fitting(list(candidates), dateline) == expected  # the memo's second look-up
+
+
+def test_from_article_is_the_last_named_before_else_the_only_one_named_later_up_front() -> None:
+    def as_written(position, wanted, named_at):
+        preceding, later, up_front = None, set(), False
+        for at, entity, zone in named_at:
+            if entity in wanted:
+                if at < position:
+                    preceding = entity
+                else:
+                    later.add(entity)
+                    up_front = up_front or zone in ("title", "lead")
+        if preceding is not None:
+            return preceding
+        return later.pop() if up_front and len(later) == 1 else None
+
+    rng = random.Random(15)
+    for _ in range(3000):
+        positions = sorted({(rng.randrange(2), rng.randrange(60)) for _ in range(rng.randrange(8))})
+        named_at = [(at, rng.randrange(5), rng.choice(["title", "lead", "body", "quote"])) for at in positions]
+        wanted = set(rng.sample(range(5), rng.randrange(1, 4)))
+        position = (rng.randrange(2), rng.randrange(60))
+        assert context.ContextResolver._from_article(position, wanted, named_at, positions) == as_written(
+            position, wanted, named_at), (position, wanted, named_at)

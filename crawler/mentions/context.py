@@ -7,6 +7,7 @@ dictionary's lineages and the memos of its pure look-ups."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -198,9 +199,17 @@ class ContextResolver:
                  and item.zone in _NAMED_ZONES]
         named_ids = [item.entity for item in named]
         named_at = [((order[item.field], item.start), item.entity, item.zone) for item in named]
-        # The regions the story names (as names, canonical keys and provinces), read when _from_regions first
-        # needs them.
+        named_positions = [at for at, _entity, _zone in named_at]  # ascending: found is in field and text order
+        # The regions the story names, read when _from_regions first needs them (a story with a dateline
+        # seldom does: the dateline decides first).
         evidence: list[_Evidence] = []
+
+        def story_evidence() -> _Evidence:
+            if not evidence:
+                evidence.append(_Evidence.of([region.name for region in region_evidence()] + [
+                    self.entities[number].region for number in named_ids if self.entities[number].region]))
+            return evidence[0]
+
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
         # The story's place, read only when a bare form gets as far as _from_regions.
@@ -265,7 +274,7 @@ class ContextResolver:
                     item.entity, item.resolution = nationals[0], "name"
                 continue
             wanted = set(candidates)
-            chosen = self._from_article((order[item.field], item.start), wanted, named_at)
+            chosen = self._from_article((order[item.field], item.start), wanted, named_at, named_positions)
             same_kind_foreign = [other for other in foreign if not wanted.isdisjoint(other.candidates)]
             if chosen is not None and same_kind_foreign:
                 # Whichever was named last before this bare form decides: "Dinkes Kaltim … Dinkes Samarinda …
@@ -283,10 +292,7 @@ class ContextResolver:
                 if not place:
                     place.append(_story_place(source, texts.get("text", "")))
                 dateline, scope, home_region = place[0]
-                if not evidence:
-                    evidence.append(_Evidence.of([region.name for region in region_evidence()] + [
-                        self.entities[number].region for number in named_ids if self.entities[number].region]))
-                chosen = self._from_regions(candidates, nationals, evidence[0], dateline, scope, home_region)
+                chosen = self._from_regions(candidates, nationals, story_evidence, dateline, scope, home_region)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
@@ -319,57 +325,57 @@ class ContextResolver:
 
     @staticmethod
     def _from_article(position: tuple[int, int], wanted: set[int],
-                      named_at: list[tuple[tuple[int, int], int, str]]) -> int | None:
+                      named_at: list[tuple[tuple[int, int], int, str]], named_positions: list[tuple[int, int]]
+                      ) -> int | None:
         """The body of the candidates ``wanted`` that the article named last before ``position``, or else the only
         one it names after it when one of those names is in the title or lead. ``named_at`` is
-        ``((field order, start), entity, zone)`` of the named mentions, in that order."""
-        preceding: int | None = None
+        ``((field order, start), entity, zone)`` of the named mentions, in that order; ``named_positions`` their
+        positions."""
+        cut = bisect.bisect_left(named_positions, position)  # named_at[:cut] stand before position
+        for index in range(cut - 1, -1, -1):  # the last one before it first
+            entity = named_at[index][1]
+            if entity in wanted:
+                return entity
         later: set[int] = set()
         later_in_title_or_lead = False
-        for at, entity, zone in named_at:
+        for _at, entity, zone in itertools.islice(named_at, cut, None):
             if entity in wanted:
-                if at < position:
-                    preceding = entity
-                else:
-                    later.add(entity)
-                    later_in_title_or_lead = later_in_title_or_lead or zone in ("title", "lead")
-        if preceding is not None:
-            return preceding
+                later.add(entity)
+                later_in_title_or_lead = later_in_title_or_lead or zone in ("title", "lead")
         # Named only later: the headline's or lead's bare form explained further on ("Pemprov Gelar …" then
         # "Pemprov Kaltim …"); a body named later only in the body is an example, not the subject.
         if not later_in_title_or_lead or len(later) != 1:
             return None
         return later.pop()
 
-    def _from_regions(self, candidates: Sequence[int], nationals: Sequence[int], evidence: _Evidence,
+    def _from_regions(self, candidates: Sequence[int], nationals: Sequence[int], evidence: Callable[[], _Evidence],
                       dateline: Region | None, scope: str | None, home_region: str | None) -> int | None:
         """A bare form that the article does not name: only positive evidence of the story's place decides.
 
         The dateline first (its city's body, or the province's when the form is provincial by nature or the
         city is the provincial capital); with no dateline, the only candidate whose own region the article
         names; then, on a regional outlet, the home region's body when the story names places of the home
-        province and none outside it. Never a body of a region the story is not about."""
+        province and none outside it. Never a body of a region the story is not about. ``evidence`` gives the
+        regions the story names; it is called only where they decide (a story's region words are scanned for
+        on the first call)."""
         regional = self._regional(candidates)
-        # A region named in the article is evidence for the body of exactly that region (a city does not
-        # stand for its province): compare canonical region names.
-        named_keys = evidence.keys
-        region_keys = self._region_keys
-        explicit = [number for number in regional if region_keys[number] in named_keys]
         if nationals:
             national_source = scope is None or scope == "national"
             fits = self._fitting(candidates, dateline) if dateline is not None else ()
-            if national_source and not explicit and not fits and len(nationals) == 1:
+            if national_source and not fits and len(nationals) == 1 and not self._explicit(regional, evidence()):
                 return nationals[0]
             return None
         if dateline is not None:
             fits = self._fitting(candidates, dateline)
             return fits[0] if len(fits) == 1 else None
+        story = evidence()
+        explicit = self._explicit(regional, story)
         if len(explicit) == 1:
             return explicit[0]
         if explicit or scope != "regional" or not home_region:
             return None
         home_province = province_of(home_region) or home_region
-        provinces = evidence.provinces
+        provinces = story.provinces
         if not provinces or provinces != {home_province}:
             return None  # the story names no place, or a place outside the home province
         home = [number for number in regional if _same_region(self.entities[number].region, home_region)]
@@ -377,6 +383,12 @@ class ContextResolver:
             home = [number for number in regional if self.entities[number].level == "provinsi"
                     and _same_region(self.entities[number].region, home_province)]
         return home[0] if len(home) == 1 else None
+
+    def _explicit(self, regional: Sequence[int], story: _Evidence) -> list[int]:
+        """The candidates whose own region the story names. A region named in the article is evidence for the body
+        of exactly that region (a city does not stand for its province): canonical region names are compared."""
+        region_keys, named_keys = self._region_keys, story.keys
+        return [number for number in regional if region_keys[number] in named_keys]
 
     def _regional(self, candidates: Sequence[int]) -> tuple[int, ...]:
         """The candidates that are not national bodies, in order: memoised per candidate list, as narrowed."""
