@@ -196,3 +196,15 @@ def test_from_article_is_the_last_named_before_else_the_only_one_named_later_up_
         position = (rng.randrange(2), rng.randrange(60))
         assert context.ContextResolver._from_article(position, wanted, named_at, positions) == as_written(
             position, wanted, named_at), (position, wanted, named_at)
+
+
+def test_a_plain_form_beside_punctuation_is_never_in_an_identifier() -> None:
+    from crawler.mentions.dictionary import _plain_key
+
+    alphabet = ["a", "B", "Kaltim", "www", "WWW", " ", "\n", "(", ")", "/", ".", "@", "1", ",", "#", ";", "!", "-",
+                "_", "\\", "com", "go.id", "é"]
+    for text in generated(alphabet, count=2500, longest=9):
+        for start in range(len(text)):
+            for end in range(start + 1, len(text) + 1):
+                if _plain_key(text[start:end].lower()) and scanning._beside_punctuation(text, start, end):
+                    assert not scanning._in_identifier(text, start, end), (text, start, end)

@@ -220,7 +220,7 @@ class ContextResolver:
             if item.entity is not None:
                 continue
             text = texts[item.field]
-            candidates = self.prefer_valid(item.candidates, published_at)
+            candidates = self.prefer_valid(item.slot.candidates, published_at)
             end = item.end  # the patterns below match at the end of the form (none looks behind it)
             partner: int | None | bool = False  # not looked for yet
             backwards = reversed_texts.get(item.field)
@@ -235,7 +235,7 @@ class ContextResolver:
                 if partner is None:
                     continue
             if anything_after:
-                if item.sector:
+                if item.slot.sector:
                     # "Polsek Sungai Pinang", "Kapolsek Balikpapan Selatan": another sector's station.
                     word = _CAPITAL_WORD.match(text, end)
                     if word and word.group(1).lower() not in _RANKS:
@@ -275,7 +275,7 @@ class ContextResolver:
                 continue
             wanted = set(candidates)
             chosen = self._from_article((order[item.field], item.start), wanted, named_at, named_positions)
-            same_kind_foreign = [other for other in foreign if not wanted.isdisjoint(other.candidates)]
+            same_kind_foreign = [other for other in foreign if not wanted.isdisjoint(other.slot.candidates)]
             if chosen is not None and same_kind_foreign:
                 # Whichever was named last before this bare form decides: "Dinkes Kaltim … Dinkes Samarinda …
                 # Dinkes" is the city's dinas, which the dictionary does not know.
@@ -304,7 +304,7 @@ class ContextResolver:
         for other in itertools.islice(found, index + 1, None):
             if other.field == item.field and other.entity is not None and other.start >= item.end:
                 join = _PAIR_JOIN.fullmatch(text[item.end:other.start])
-                if join and self.entities[other.entity].region and other.entity not in item.candidates:
+                if join and self.entities[other.entity].region and other.entity not in item.slot.candidates:
                     return other.entity
                 if other.start > item.end + 6:
                     break

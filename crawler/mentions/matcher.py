@@ -79,8 +79,7 @@ class Matcher:
                 for (start, end, slot), zone in zip(kept, zones_of_hits):
                     if slot.blocker_only:
                         continue
-                    item = _Found(name, start, end, zone, slot.candidates, slot.only, slot.only_resolution, slot.titled,
-                                  slot.sector)
+                    item = _Found(name, start, end, zone, slot, slot.only, slot.only_resolution)
                     named = slot.named
                     if named is not None and slot.only is None:
                         # Every candidate is named by this form (not a bare form of another body): ties go by
