@@ -122,6 +122,8 @@ def test_capitalised_is_every_content_word_capitalised() -> None:
     alphabet = ["Dinas", "dinas", "dan", "DAN", "Di", "ke", "1", "(", "é", "É", " ", "  ", "\n", "&", "dan/atau"]
     for surface in generated(alphabet, count=3000, longest=6) + ["Dinas Sosial dan Kesehatan", "badan Pusat"]:
         assert scanning._capitalised(surface) == as_written(surface), surface
+        assert scanning._capitalised_as_written(surface) == as_written(surface), surface  # the memo, filled
+        assert scanning._capitalised_as_written(surface) == as_written(surface), surface  # and read
 
 
 def test_whole_word_test_is_boundaries_and_no_identifier() -> None:
@@ -155,7 +157,7 @@ def test_line_kind_prefilter_reads_only_the_first_two_characters() -> None:
         assert zones._may_be_line_kind(paragraph) == zones._may_be_line_kind(paragraph[:2]), paragraph
 
 
-def test_dateline_fits_memo_is_the_plain_filter() -> None:
+def test_candidate_memos_are_the_plain_filters() -> None:
     from crawler.config import load_entities
     from crawler.mentions.places import dateline_fits
     from crawler.regions import find_region
@@ -172,6 +174,11 @@ def test_dateline_fits_memo_is_the_plain_filter() -> None:
                              and dateline_fits(entities[number], dateline))
             assert resolver._fitting(candidates, dateline) == expected
             assert resolver._fitting(list(candidates), dateline) == expected  # the memo's second look-up
+    for candidates in candidate_lists:
+        for _ in range(2):  # filling the memo, then reading it
+            wanted, nationals = resolver._wanted_and_nationals(candidates)
+            assert wanted == set(candidates)
+            assert nationals == tuple(number for number in candidates if entities[number].level == "nasional")
 
 
 def test_from_article_is_the_last_named_before_else_the_only_one_named_later_up_front() -> None:

@@ -11,7 +11,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
@@ -116,6 +116,7 @@ class ContextResolver:
         self._valid_cache: dict[tuple[tuple[int, ...], dt.date], tuple[int, ...]] = {}
         self._narrowed_cache: dict[tuple[str, tuple[int, ...], str | None], tuple[int, ...]] = {}
         self._regional_cache: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._wanted_cache: dict[tuple[int, ...], tuple[frozenset[int], tuple[int, ...]]] = {}
         self._fits_cache: dict[tuple[tuple[int, ...], Region], tuple[int, ...]] = {}
         # Bodies that share their lineage with another (a renamed body and its successor): only candidates among
         # which two of them are can ever be narrowed by date.
@@ -177,6 +178,18 @@ class ContextResolver:
             self._narrowed_cache[key] = kept
         return kept
 
+    def _wanted_and_nationals(self, candidates: Sequence[int]) -> tuple[frozenset[int], tuple[int, ...]]:
+        """``candidates`` as a set, and those of them that are national bodies (:meth:`narrowed` by level
+        "nasional"): what every bare form that reaches the article's named bodies needs, memoised per candidate
+        list (the same bare forms come back in every article)."""
+        key = tuple(candidates)
+        known = self._wanted_cache.get(key)
+        if known is None:
+            if len(self._wanted_cache) > 50_000:
+                self._wanted_cache.clear()
+            known = self._wanted_cache[key] = (frozenset(key), self.narrowed(key, "level", "nasional"))
+        return known
+
     def _same_lineage(self, a: int, b: int) -> bool:
         return self.lineage_root(self.entities[a].id) == self.lineage_root(self.entities[b].id)
 
@@ -189,11 +202,11 @@ class ContextResolver:
             seen.add(entity_id)
         return entity_id
 
-    def resolve(self, found: list[_Found], fields: list[tuple[MentionField, str]],
+    def resolve(self, found: list[_Found], texts: dict[MentionField, str],
                 region_evidence: Callable[[], list[Region]], published_at: dt.datetime | None,
                 source: SourceConfig | None) -> None:
-        """Set ``entity`` and ``resolution`` of the forms in ``found`` that await context, where it decides."""
-        texts = dict(fields)
+        """Set ``entity`` and ``resolution`` of the forms in ``found`` that await context, where it decides.
+        ``texts`` are the article's fields by name."""
         order = _FIELD_NUMBER
         named = [item for item in found if item.entity is not None and item.field in ("title", "text")
                  and item.zone in _NAMED_ZONES]
@@ -253,9 +266,9 @@ class ContextResolver:
                         continue
                 level = _LEVEL_WORD_AFTER.match(text, end)
                 if level:  # "BPBD kota", "DPRD provinsi": the level narrows the candidates
-                    wanted = level.group(1).lower().rstrip(".")
-                    wanted = {"prov": "provinsi", "kab": "kabupaten"}.get(wanted, wanted)
-                    candidates = self.narrowed(candidates, "level", wanted)
+                    level_name = level.group(1).lower().rstrip(".")
+                    level_name = {"prov": "provinsi", "kab": "kabupaten"}.get(level_name, level_name)
+                    candidates = self.narrowed(candidates, "level", level_name)
                 following = self._region_after(text, end)
                 if following is not None:
                     same = self.narrowed(candidates, "region", following)
@@ -267,13 +280,12 @@ class ContextResolver:
                 if _LEVEL_AFTER.match(text, end):
                     foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
                     continue
-            nationals = self.narrowed(candidates, "level", "nasional")
+            wanted, nationals = self._wanted_and_nationals(candidates)
             if anything_after and _NATIONAL_AFTER.match(text, end):
                 # "Kominfo RI", "Kominfo pusat": the central body, never a regional one.
                 if nationals:
                     item.entity, item.resolution = nationals[0], "name"
                 continue
-            wanted = set(candidates)
             chosen = self._from_article((order[item.field], item.start), wanted, named_at, named_positions)
             same_kind_foreign = [other for other in foreign if not wanted.isdisjoint(other.slot.candidates)]
             if chosen is not None and same_kind_foreign:
@@ -324,7 +336,7 @@ class ContextResolver:
         return None
 
     @staticmethod
-    def _from_article(position: tuple[int, int], wanted: set[int],
+    def _from_article(position: tuple[int, int], wanted: AbstractSet[int],
                       named_at: list[tuple[tuple[int, int], int, str]], named_positions: list[tuple[int, int]]
                       ) -> int | None:
         """The body of the candidates ``wanted`` that the article named last before ``position``, or else the only

@@ -120,7 +120,7 @@ class Matcher:
         if dropped:
             found = [item for item in found if item.entity != _BLOCKER]
         if any(item.entity is None for item in found):
-            self._context.resolve(found, fields, lambda: region_evidence(self._region_automaton, scanned),
+            self._context.resolve(found, texts, lambda: region_evidence(self._region_automaton, scanned),
                                   published_at, source)
         ids = self._ids
         mentions = []

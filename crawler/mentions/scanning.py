@@ -85,7 +85,8 @@ def scan(automaton: ahocorasick.Automaton, text: str, normal: str, originals: Ca
                 spaced = False
             elif spaced and not after.isspace():
                 spaced = False
-        if capital_test and not (text[start].isupper() and (capital_test == 1 or _capitalised(text[start:end]))):
+        if capital_test and not (text[start].isupper() and (capital_test == 1 or _capitalised_as_written(
+                text[start:end]))):
             continue
         if not spaced and not (slot.plain and _beside_punctuation(text, start, end)) and _in_identifier(
                 text, start, end):
@@ -147,6 +148,21 @@ def _capitalised(surface: str) -> bool:
         if not first.isupper() and first.isalpha() and word.lower() not in _FUNCTION_WORDS:
             return False
     return True
+
+
+# _capitalised by surface as written: a bare form of several words ("Dinas Kominfo", "Pemerintah Provinsi") is
+# written the same few ways over and over.
+_CAPITALISED: dict[str, bool] = {}
+
+
+def _capitalised_as_written(surface: str) -> bool:
+    """:func:`_capitalised`, memoised."""
+    known = _CAPITALISED.get(surface)
+    if known is None:
+        if len(_CAPITALISED) > 20_000:
+            _CAPITALISED.clear()
+        known = _CAPITALISED[surface] = _capitalised(surface)
+    return known
 
 
 def _in_identifier(text: str, start: int, end: int) -> bool:
