@@ -102,7 +102,7 @@ _LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
 # _NATIONAL_AFTER's "RI", _CAPITAL_WORD), "-", "/" or "&" (_PAIR_JOIN, _GENERIC_AFTER), or the first two letters of
 # a lowercase alternative (_GENERIC_AFTER's lookahead, _PAIR_JOIN's "dan", _LEVEL_WORD_AFTER's "kota", "kab",
 # "prov", _NATIONAL_AFTER's "pusat"), in any case as those patterns match them. Most bare forms are followed by a
-# verb or a comma ("Pemprov berharap", "Diskominfo, …"): one match tells that none of the six can match there.
+# verb or a comma ("Pemprov berharap", "Diskominfo, …"): one match tells that none of the seven can match there.
 _ANYTHING_AFTER = re.compile(r"\)|\s*(?:[-/&(A-Z]|(?i:se|ka|ko|pr|da|la|di|te|ma|pu))")
 
 
