@@ -122,6 +122,8 @@ def test_capitalised_is_every_content_word_capitalised() -> None:
     alphabet = ["Dinas", "dinas", "dan", "DAN", "Di", "ke", "1", "(", "é", "É", " ", "  ", "\n", "&", "dan/atau"]
     for surface in generated(alphabet, count=3000, longest=6) + ["Dinas Sosial dan Kesehatan", "badan Pusat"]:
         assert scanning._capitalised(surface) == as_written(surface), surface
+        assert scanning._capitalised_as_written(surface) == as_written(surface), surface  # the memo, filled
+        assert scanning._capitalised_as_written(surface) == as_written(surface), surface  # and read
 
 
 def test_whole_word_test_is_boundaries_and_no_identifier() -> None:
@@ -132,3 +134,84 @@ def test_whole_word_test_is_boundaries_and_no_identifier() -> None:
                 expected = scanning._at_word_boundaries(text, start, end) and not _in_identifier_as_written(
                     text, start, end)
                 assert scanning._whole_word_outside_identifiers(text, start, end) == expected, (text, start, end)
+
+
+def test_nothing_after_a_form_matches_where_the_prescreen_fails(texts) -> None:
+    # resolve runs the patterns that read the text after a bare form only where _ANYTHING_AFTER matches.
+    after_patterns = [context._GENERIC_AFTER, context._PAIR_JOIN, context._LEVEL_WORD_AFTER, context._REGION_AFTER,
+                      context._LEVEL_AFTER, context._NATIONAL_AFTER, context._CAPITAL_WORD]
+    alphabet = [" ", "\n", "\u00a0", "(", ")", "-", "/", "&", ".", ",", "a", "K", "\u212a", "\u017f", "Kota", "kab.",
+                "Prov", "provinsi", "RI", "pusat", "Pusat", "se", "SE", "dan", "DAN", "di", "lain", "Berau", "x"]
+    samples = texts + generated(alphabet, count=3000, longest=8)
+    for text in samples:
+        for position in range(len(text) + 1):
+            if context._ANYTHING_AFTER.match(text, position) is None:
+                for pattern in after_patterns:
+                    assert pattern.match(text, position) is None, (pattern.pattern, text, position)
+
+
+def test_line_kind_prefilter_reads_only_the_first_two_characters() -> None:
+    # _ZoneMap memoises _may_be_line_kind by a paragraph's first two characters.
+    openings = [a + b for a in string.printable + "é\u212a" for b in string.printable + "é"] + list(string.printable)
+    for paragraph in openings + [opening + tail for opening in openings[::37] for tail in ("x", " juga:", "é")]:
+        assert zones._may_be_line_kind(paragraph) == zones._may_be_line_kind(paragraph[:2]), paragraph
+
+
+def test_candidate_memos_are_the_plain_filters() -> None:
+    from crawler.config import load_entities
+    from crawler.mentions.places import dateline_fits
+    from crawler.regions import find_region
+
+    entities = load_entities()
+    resolver = context.ContextResolver(entities)
+    everyone = tuple(range(len(entities)))
+    candidate_lists = [everyone, everyone[::3], everyone[5:40], ()]
+    for place in ("Samarinda", "Kalimantan Timur", "Balikpapan", "Jakarta", "Tanjung Selor", "Makassar"):
+        dateline = find_region(place)
+        assert dateline is not None, place
+        for candidates in candidate_lists:
+            expected = tuple(number for number in candidates if number not in resolver._national
+                             and dateline_fits(entities[number], dateline))
+            assert resolver._fitting(candidates, dateline) == expected
+            assert resolver._fitting(list(candidates), dateline) == expected  # the memo's second look-up
+    for candidates in candidate_lists:
+        for _ in range(2):  # filling the memo, then reading it
+            wanted, nationals = resolver._wanted_and_nationals(candidates)
+            assert wanted == set(candidates)
+            assert nationals == tuple(number for number in candidates if entities[number].level == "nasional")
+
+
+def test_from_article_is_the_last_named_before_else_the_only_one_named_later_up_front() -> None:
+    def as_written(position, wanted, named_at):
+        preceding, later, up_front = None, set(), False
+        for at, entity, zone in named_at:
+            if entity in wanted:
+                if at < position:
+                    preceding = entity
+                else:
+                    later.add(entity)
+                    up_front = up_front or zone in ("title", "lead")
+        if preceding is not None:
+            return preceding
+        return later.pop() if up_front and len(later) == 1 else None
+
+    rng = random.Random(15)
+    for _ in range(3000):
+        positions = sorted({(rng.randrange(2), rng.randrange(60)) for _ in range(rng.randrange(8))})
+        named_at = [(at, rng.randrange(5), rng.choice(["title", "lead", "body", "quote"])) for at in positions]
+        wanted = set(rng.sample(range(5), rng.randrange(1, 4)))
+        position = (rng.randrange(2), rng.randrange(60))
+        assert context.ContextResolver._from_article(position, wanted, named_at, positions) == as_written(
+            position, wanted, named_at), (position, wanted, named_at)
+
+
+def test_a_plain_form_beside_punctuation_is_never_in_an_identifier() -> None:
+    from crawler.mentions.dictionary import _plain_key
+
+    alphabet = ["a", "B", "Kaltim", "www", "WWW", " ", "\n", "(", ")", "/", ".", "@", "1", ",", "#", ";", "!", "-",
+                "_", "\\", "com", "go.id", "é"]
+    for text in generated(alphabet, count=2500, longest=9):
+        for start in range(len(text)):
+            for end in range(start + 1, len(text) + 1):
+                if _plain_key(text[start:end].lower()) and scanning._beside_punctuation(text, start, end):
+                    assert not scanning._in_identifier(text, start, end), (text, start, end)

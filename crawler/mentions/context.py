@@ -7,10 +7,12 @@ dictionary's lineages and the memos of its pure look-ups."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set as AbstractSet
+from dataclasses import dataclass
 from typing import Literal
 
 from crawler.article import MentionField
@@ -95,6 +97,13 @@ _REGION_AFTER = re.compile(r"\)?(?:\s*\([^()\n]{1,20}\))?\s+((?:(?:Provinsi|Prov
 _PAIR_JOIN = re.compile(r"\s*(?:-|/|&|dan)\s*", re.IGNORECASE)
 _LEVEL_AFTER = re.compile(r"\s+(?:%s)\s+[A-Z]" % "|".join(
     re.escape(word) for words in LEVEL_WORDS.values() for word in words))
+# What every pattern that reads the text after a bare form needs there: a closing bracket first
+# (_REGION_AFTER), or after any whitespace an opening bracket, a capital (_REGION_AFTER, _LEVEL_AFTER,
+# _NATIONAL_AFTER's "RI", _CAPITAL_WORD), "-", "/" or "&" (_PAIR_JOIN, _GENERIC_AFTER), or the first two letters of
+# a lowercase alternative (_GENERIC_AFTER's lookahead, _PAIR_JOIN's "dan", _LEVEL_WORD_AFTER's "kota", "kab",
+# "prov", _NATIONAL_AFTER's "pusat"), in any case as those patterns match them. Most bare forms are followed by a
+# verb or a comma ("Pemprov berharap", "Diskominfo, …"): one match tells that none of the seven can match there.
+_ANYTHING_AFTER = re.compile(r"\)|\s*(?:[-/&(A-Z]|(?i:se|ka|ko|pr|da|la|di|te|ma|pu))")
 
 
 class ContextResolver:
@@ -106,6 +115,9 @@ class ContextResolver:
         # (candidates, day) -> the candidates kept by prefer_valid: a pure function of the dictionary.
         self._valid_cache: dict[tuple[tuple[int, ...], dt.date], tuple[int, ...]] = {}
         self._narrowed_cache: dict[tuple[str, tuple[int, ...], str | None], tuple[int, ...]] = {}
+        self._regional_cache: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._wanted_cache: dict[tuple[int, ...], tuple[frozenset[int], tuple[int, ...]]] = {}
+        self._fits_cache: dict[tuple[tuple[int, ...], Region], tuple[int, ...]] = {}
         # Bodies that share their lineage with another (a renamed body and its successor): only candidates among
         # which two of them are can ever be narrowed by date.
         self._national = frozenset(number for number, entity in enumerate(entities) if entity.level == "nasional")
@@ -166,6 +178,18 @@ class ContextResolver:
             self._narrowed_cache[key] = kept
         return kept
 
+    def _wanted_and_nationals(self, candidates: Sequence[int]) -> tuple[frozenset[int], tuple[int, ...]]:
+        """``candidates`` as a set, and those of them that are national bodies (:meth:`narrowed` by level
+        "nasional"): what every bare form that reaches the article's named bodies needs, memoised per candidate
+        list (the same bare forms come back in every article)."""
+        key = tuple(candidates)
+        known = self._wanted_cache.get(key)
+        if known is None:
+            if len(self._wanted_cache) > 50_000:
+                self._wanted_cache.clear()
+            known = self._wanted_cache[key] = (frozenset(key), self.narrowed(key, "level", "nasional"))
+        return known
+
     def _same_lineage(self, a: int, b: int) -> bool:
         return self.lineage_root(self.entities[a].id) == self.lineage_root(self.entities[b].id)
 
@@ -178,17 +202,27 @@ class ContextResolver:
             seen.add(entity_id)
         return entity_id
 
-    def resolve(self, found: list[_Found], fields: list[tuple[MentionField, str]],
+    def resolve(self, found: list[_Found], texts: dict[MentionField, str],
                 region_evidence: Callable[[], list[Region]], published_at: dt.datetime | None,
                 source: SourceConfig | None) -> None:
-        """Set ``entity`` and ``resolution`` of the forms in ``found`` that await context, where it decides."""
-        texts = dict(fields)
+        """Set ``entity`` and ``resolution`` of the forms in ``found`` that await context, where it decides.
+        ``texts`` are the article's fields by name."""
         order = _FIELD_NUMBER
         named = [item for item in found if item.entity is not None and item.field in ("title", "text")
                  and item.zone in _NAMED_ZONES]
         named_ids = [item.entity for item in named]
         named_at = [((order[item.field], item.start), item.entity, item.zone) for item in named]
-        evidence: list[list[str]] = []  # the regions the story names, read when _from_regions first needs them
+        named_positions = [at for at, _entity, _zone in named_at]  # ascending: found is in field and text order
+        # The regions the story names, read when _from_regions first needs them (a story with a dateline
+        # seldom does: the dateline decides first).
+        evidence: list[_Evidence] = []
+
+        def story_evidence() -> _Evidence:
+            if not evidence:
+                evidence.append(_Evidence.of([region.name for region in region_evidence()] + [
+                    self.entities[number].region for number in named_ids if self.entities[number].region]))
+            return evidence[0]
+
         # Bare forms that named another region's body ("Diskominfo Makassar"): they contradict the home region.
         foreign: list[_Found] = []
         # The story's place, read only when a bare form gets as far as _from_regions.
@@ -199,58 +233,61 @@ class ContextResolver:
             if item.entity is not None:
                 continue
             text = texts[item.field]
-            candidates = self.prefer_valid(item.candidates, published_at)
+            candidates = self.prefer_valid(item.slot.candidates, published_at)
             end = item.end  # the patterns below match at the end of the form (none looks behind it)
             partner: int | None | bool = False  # not looked for yet
             backwards = reversed_texts.get(item.field)
             if backwards is None:
                 backwards = reversed_texts[item.field] = text[::-1]
-            if _generic_before(backwards, item.start) or _GENERIC_AFTER.match(text, end):
+            # Whether any pattern after the form can match (else the form's own context decides: the article's
+            # named bodies, then the story's place).
+            anything_after = _ANYTHING_AFTER.match(text, end) is not None
+            if _generic_before(backwards, item.start) or (anything_after and _GENERIC_AFTER.match(text, end)):
                 # A pair such as "Pemprov-DPRD Kaltim" is not generic: the partner's region decides.
-                partner = self._pair_partner(item, found, index, text)
+                partner = self._pair_partner(item, found, index, text) if anything_after else None
                 if partner is None:
                     continue
-            if item.sector:
-                # "Polsek Sungai Pinang", "Kapolsek Balikpapan Selatan": another sector's station.
-                word = _CAPITAL_WORD.match(text, end)
-                if word and word.group(1).lower() not in _RANKS:
-                    foreign.append(item)
+            if anything_after:
+                if item.slot.sector:
+                    # "Polsek Sungai Pinang", "Kapolsek Balikpapan Selatan": another sector's station.
+                    word = _CAPITAL_WORD.match(text, end)
+                    if word and word.group(1).lower() not in _RANKS:
+                        foreign.append(item)
+                        continue
+                if partner is False:
+                    partner = self._pair_partner(item, found, index, text)
+                if partner is not None:
+                    region = self.entities[partner].region
+                    same = self.narrowed(candidates, "region", region)
+                    if not same:  # "Pemprov dan Pemkot Balikpapan": the province the partner lies in
+                        same = self.narrowed(candidates, "province of", region)
+                    if len(same) == 1:
+                        item.entity, item.resolution = same[0], "name"
+                        continue
+                level = _LEVEL_WORD_AFTER.match(text, end)
+                if level:  # "BPBD kota", "DPRD provinsi": the level narrows the candidates
+                    level_name = level.group(1).lower().rstrip(".")
+                    level_name = {"prov": "provinsi", "kab": "kabupaten"}.get(level_name, level_name)
+                    candidates = self.narrowed(candidates, "level", level_name)
+                following = self._region_after(text, end)
+                if following is not None:
+                    same = self.narrowed(candidates, "region", following)
+                    if len(same) == 1:
+                        item.entity, item.resolution = same[0], "name"
+                    else:
+                        foreign.append(item)  # another region's body, not in the dictionary
                     continue
-            if partner is False:
-                partner = self._pair_partner(item, found, index, text)
-            if partner is not None:
-                region = self.entities[partner].region
-                same = self.narrowed(candidates, "region", region)
-                if not same:  # "Pemprov dan Pemkot Balikpapan": the province the partner lies in
-                    same = self.narrowed(candidates, "province of", region)
-                if len(same) == 1:
-                    item.entity, item.resolution = same[0], "name"
+                if _LEVEL_AFTER.match(text, end):
+                    foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
                     continue
-            level = _LEVEL_WORD_AFTER.match(text, end)
-            if level:  # "BPBD kota", "DPRD provinsi": the level narrows the candidates
-                wanted = level.group(1).lower().rstrip(".")
-                wanted = {"prov": "provinsi", "kab": "kabupaten"}.get(wanted, wanted)
-                candidates = self.narrowed(candidates, "level", wanted)
-            following = self._region_after(text, end)
-            if following is not None:
-                same = self.narrowed(candidates, "region", following)
-                if len(same) == 1:
-                    item.entity, item.resolution = same[0], "name"
-                else:
-                    foreign.append(item)  # another region's body, not in the dictionary
-                continue
-            if _LEVEL_AFTER.match(text, end):
-                foreign.append(item)  # "Dinas Kesehatan Kabupaten Sleman": a region the gazetteer lacks
-                continue
-            nationals = self.narrowed(candidates, "level", "nasional")
-            if _NATIONAL_AFTER.match(text, end):
+            wanted, nationals = self._wanted_and_nationals(candidates)
+            if anything_after and _NATIONAL_AFTER.match(text, end):
                 # "Kominfo RI", "Kominfo pusat": the central body, never a regional one.
                 if nationals:
                     item.entity, item.resolution = nationals[0], "name"
                 continue
-            wanted = set(candidates)
-            chosen = self._from_article((order[item.field], item.start), wanted, named_at)
-            same_kind_foreign = [other for other in foreign if not wanted.isdisjoint(other.candidates)]
+            chosen = self._from_article((order[item.field], item.start), wanted, named_at, named_positions)
+            same_kind_foreign = [other for other in foreign if not wanted.isdisjoint(other.slot.candidates)]
             if chosen is not None and same_kind_foreign:
                 # Whichever was named last before this bare form decides: "Dinkes Kaltim … Dinkes Samarinda …
                 # Dinkes" is the city's dinas, which the dictionary does not know.
@@ -267,10 +304,7 @@ class ContextResolver:
                 if not place:
                     place.append(_story_place(source, texts.get("text", "")))
                 dateline, scope, home_region = place[0]
-                if not evidence:
-                    evidence.append([region.name for region in region_evidence()] + [
-                        self.entities[number].region for number in named_ids if self.entities[number].region])
-                chosen = self._from_regions(candidates, nationals, evidence[0], dateline, scope, home_region)
+                chosen = self._from_regions(candidates, nationals, story_evidence, dateline, scope, home_region)
             if chosen is not None:
                 item.entity, item.resolution = chosen, "context"
 
@@ -282,7 +316,7 @@ class ContextResolver:
         for other in itertools.islice(found, index + 1, None):
             if other.field == item.field and other.entity is not None and other.start >= item.end:
                 join = _PAIR_JOIN.fullmatch(text[item.end:other.start])
-                if join and self.entities[other.entity].region and other.entity not in item.candidates:
+                if join and self.entities[other.entity].region and other.entity not in item.slot.candidates:
                     return other.entity
                 if other.start > item.end + 6:
                     break
@@ -302,61 +336,58 @@ class ContextResolver:
         return None
 
     @staticmethod
-    def _from_article(position: tuple[int, int], wanted: set[int],
-                      named_at: list[tuple[tuple[int, int], int, str]]) -> int | None:
+    def _from_article(position: tuple[int, int], wanted: AbstractSet[int],
+                      named_at: list[tuple[tuple[int, int], int, str]], named_positions: list[tuple[int, int]]
+                      ) -> int | None:
         """The body of the candidates ``wanted`` that the article named last before ``position``, or else the only
         one it names after it when one of those names is in the title or lead. ``named_at`` is
-        ``((field order, start), entity, zone)`` of the named mentions, in that order."""
-        preceding: int | None = None
+        ``((field order, start), entity, zone)`` of the named mentions, in that order; ``named_positions`` their
+        positions."""
+        cut = bisect.bisect_left(named_positions, position)  # named_at[:cut] stand before position
+        for index in range(cut - 1, -1, -1):  # the last one before it first
+            entity = named_at[index][1]
+            if entity in wanted:
+                return entity
         later: set[int] = set()
         later_in_title_or_lead = False
-        for at, entity, zone in named_at:
+        for _at, entity, zone in itertools.islice(named_at, cut, None):
             if entity in wanted:
-                if at < position:
-                    preceding = entity
-                else:
-                    later.add(entity)
-                    later_in_title_or_lead = later_in_title_or_lead or zone in ("title", "lead")
-        if preceding is not None:
-            return preceding
+                later.add(entity)
+                later_in_title_or_lead = later_in_title_or_lead or zone in ("title", "lead")
         # Named only later: the headline's or lead's bare form explained further on ("Pemprov Gelar …" then
         # "Pemprov Kaltim …"); a body named later only in the body is an example, not the subject.
         if not later_in_title_or_lead or len(later) != 1:
             return None
         return later.pop()
 
-    def _from_regions(self, candidates: list[int], nationals: list[int], evidence_regions: list[str],
+    def _from_regions(self, candidates: Sequence[int], nationals: Sequence[int], evidence: Callable[[], _Evidence],
                       dateline: Region | None, scope: str | None, home_region: str | None) -> int | None:
         """A bare form that the article does not name: only positive evidence of the story's place decides.
 
         The dateline first (its city's body, or the province's when the form is provincial by nature or the
         city is the provincial capital); with no dateline, the only candidate whose own region the article
         names; then, on a regional outlet, the home region's body when the story names places of the home
-        province and none outside it. Never a body of a region the story is not about."""
-        national = self._national
-        regional = [number for number in candidates if number not in national]
-        named_regions = set(evidence_regions)
-        # A region named in the article is evidence for the body of exactly that region (a city does not
-        # stand for its province): compare canonical region names.
-        named_keys = {_region_key(region) for region in named_regions}
-        region_keys = self._region_keys
-        explicit = [number for number in regional if region_keys[number] in named_keys]
+        province and none outside it. Never a body of a region the story is not about. ``evidence`` gives the
+        regions the story names; it is called only where they decide (a story's region words are scanned for
+        on the first call)."""
+        regional = self._regional(candidates)
         if nationals:
             national_source = scope is None or scope == "national"
-            fits = [number for number in regional
-                    if dateline is not None and dateline_fits(self.entities[number], dateline)]
-            if national_source and not explicit and not fits and len(nationals) == 1:
+            fits = self._fitting(candidates, dateline) if dateline is not None else ()
+            if national_source and not fits and len(nationals) == 1 and not self._explicit(regional, evidence()):
                 return nationals[0]
             return None
         if dateline is not None:
-            fits = [number for number in regional if dateline_fits(self.entities[number], dateline)]
+            fits = self._fitting(candidates, dateline)
             return fits[0] if len(fits) == 1 else None
+        story = evidence()
+        explicit = self._explicit(regional, story)
         if len(explicit) == 1:
             return explicit[0]
         if explicit or scope != "regional" or not home_region:
             return None
         home_province = province_of(home_region) or home_region
-        provinces = {province_of(region) or region for region in named_regions}
+        provinces = story.provinces
         if not provinces or provinces != {home_province}:
             return None  # the story names no place, or a place outside the home province
         home = [number for number in regional if _same_region(self.entities[number].region, home_region)]
@@ -364,3 +395,48 @@ class ContextResolver:
             home = [number for number in regional if self.entities[number].level == "provinsi"
                     and _same_region(self.entities[number].region, home_province)]
         return home[0] if len(home) == 1 else None
+
+    def _explicit(self, regional: Sequence[int], story: _Evidence) -> list[int]:
+        """The candidates whose own region the story names. A region named in the article is evidence for the body
+        of exactly that region (a city does not stand for its province): canonical region names are compared."""
+        region_keys, named_keys = self._region_keys, story.keys
+        return [number for number in regional if region_keys[number] in named_keys]
+
+    def _regional(self, candidates: Sequence[int]) -> tuple[int, ...]:
+        """The candidates that are not national bodies, in order: memoised per candidate list, as narrowed."""
+        key = tuple(candidates)
+        kept = self._regional_cache.get(key)
+        if kept is None:
+            if len(self._regional_cache) > 50_000:
+                self._regional_cache.clear()
+            national = self._national
+            kept = self._regional_cache[key] = tuple(number for number in key if number not in national)
+        return kept
+
+    def _fitting(self, candidates: Sequence[int], dateline: Region) -> tuple[int, ...]:
+        """The regional candidates that a story datelined ``dateline`` fits (:func:`dateline_fits`), in order:
+        a pure function of the dictionary, memoised (the same bare forms meet the same datelines)."""
+        key = (tuple(candidates), dateline)
+        kept = self._fits_cache.get(key)
+        if kept is None:
+            if len(self._fits_cache) > 50_000:
+                self._fits_cache.clear()
+            entities = self.entities
+            kept = self._fits_cache[key] = tuple(number for number in self._regional(key[0])
+                                                 if dateline_fits(entities[number], dateline))
+        return kept
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """The regions a story names (region evidence and the regions of the bodies it names), as
+    :meth:`ContextResolver._from_regions` compares them: read once per article, not once per bare form."""
+
+    keys: frozenset[str | None]  # canonical region keys (_region_key)
+    provinces: frozenset[str]  # the province of each (itself for a province or a region the gazetteer lacks)
+
+    @classmethod
+    def of(cls, regions: Sequence[str]) -> _Evidence:
+        names = set(regions)
+        return cls(frozenset(_region_key(region) for region in names),
+                   frozenset(province_of(region) or region for region in names))

@@ -63,9 +63,17 @@ class _Slot:
     # When the form names exactly one body: that body and its resolution (else None, "name").
     only: int | None = None
     only_resolution: str = "name"
+    # The key holds no "/", "." or "@" and does not end in "www": with only a bracket before it and a bracket or
+    # punctuation mark after it ("(Diskominfo)", "DPRD Kaltim."), no identifier can hold the form
+    # (crawler.mentions.scanning._beside_punctuation).
+    plain: bool = False
 
 
-def _slot_of(key: _Key) -> _Slot:
+def _plain_key(key: str) -> bool:
+    return "/" not in key and "." not in key and "@" not in key and not key.endswith("www")
+
+
+def _slot_of(key: _Key, surface_key: str) -> _Slot:
     real = [target for target in key.targets if target.entity != _BLOCKER]
     named = [target for target in real if not target.bare]
     entities = sorted({target.entity for target in real})
@@ -80,7 +88,7 @@ def _slot_of(key: _Key) -> _Slot:
     return _Slot(key.length, bool(key.targets), key.needs_capital, key.bare_only, tuple(key.regions), key.sector,
                  bool(key.targets) and not real, tuple(entities), titled,
                  tuple(named_entities) if fully_named else None, resolution_of,
-                 only, resolution_of[only] if only is not None else "name")
+                 only, resolution_of[only] if only is not None else "name", _plain_key(surface_key))
 
 
 # A hit: (start, end, slot), offsets in the field's original text.
@@ -122,7 +130,7 @@ def build_automata(entities: Sequence[EntityConfig]) -> tuple[ahocorasick.Automa
         slot.bare_only = slot.needs_capital and not slot.single_token
         slot.sector = any(target.sector for target in slot.targets)
         keys.append(slot)
-        compiled = _slot_of(slot)
+        compiled = _slot_of(slot, key)
         marker = 3 if key in _NOT_BODY_WORDS else 0
         if slot.targets:
             # What the scan loop reads per hit, unpacked from one tuple: the length, which capital test the

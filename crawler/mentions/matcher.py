@@ -4,8 +4,9 @@ records."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields as dataclass_fields
+from itertools import repeat
 
 from crawler.article import Article, Mention, MentionField
 from crawler.config import EntityConfig, SourceConfig
@@ -15,7 +16,7 @@ from crawler.mentions.normalising import _offset_map, normalise
 from crawler.mentions.places import Scanned, region_evidence
 from crawler.mentions.scanning import _Found, _join_bracketed, _longest_first, scan
 from crawler.mentions.snippets import snippet_maker
-from crawler.mentions.zones import _ZoneMap
+from crawler.mentions.zones import _FIELD_ZONE, _ZoneMap
 from crawler.variants import derive_variants
 
 _new_mention = object.__new__
@@ -68,13 +69,17 @@ class Matcher:
             hits, word_ends = scan(self._automaton, text, normal, originals)
             zones = None
             if hits:
-                zones = _ZoneMap(name, text)
                 kept = _longest_first(hits)
-                for (start, end, slot), zone in zip(kept, zones.zones_at([hit[0] for hit in kept])):
+                fixed = _FIELD_ZONE.get(name)  # one zone for the whole field (all but the text)
+                if fixed is None:
+                    zones = _ZoneMap(name, text)
+                    zones_of_hits: Iterable[str] = zones.zones_at([hit[0] for hit in kept])
+                else:
+                    zones_of_hits = repeat(fixed)
+                for (start, end, slot), zone in zip(kept, zones_of_hits):
                     if slot.blocker_only:
                         continue
-                    item = _Found(name, start, end, zone, slot.candidates, slot.only, slot.only_resolution, slot.titled,
-                                  slot.sector)
+                    item = _Found(name, start, end, zone, slot, slot.only, slot.only_resolution)
                     named = slot.named
                     if named is not None and slot.only is None:
                         # Every candidate is named by this form (not a bare form of another body): ties go by
@@ -115,7 +120,7 @@ class Matcher:
         if dropped:
             found = [item for item in found if item.entity != _BLOCKER]
         if any(item.entity is None for item in found):
-            self._context.resolve(found, fields, lambda: region_evidence(self._region_automaton, scanned),
+            self._context.resolve(found, texts, lambda: region_evidence(self._region_automaton, scanned),
                                   published_at, source)
         ids = self._ids
         mentions = []

@@ -48,10 +48,13 @@ def region_evidence(region_automaton: ahocorasick.Automaton, scanned: Sequence[S
                 start, end = end_index + 1 - length, end_index + 1
             else:
                 start, end = originals(end_index - length + 1), originals(end_index) + 1
-            if not _whole_word_outside_identifiers(text, start, end):
+            surface = text[start:end]
+            # _region_word_ok's capital test, which needs no region, before the word tests ("serang" in
+            # "menyerang", "pbd" in "BPBD" are common hits of region words).
+            if not surface[0].isupper() or not _whole_word_outside_identifiers(text, start, end):
                 continue
             for region, form in regions:
-                if region.name not in accepted and _region_word_ok(text, start, end, text[start:end], form):
+                if region.name not in accepted and _region_word_ok(text, start, end, surface, form):
                     if zones is None:
                         zones = _ZoneMap(name, text)
                     if zones.zone(start) in COUNTED_ZONES:

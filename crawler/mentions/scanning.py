@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Sequence
+from itertools import islice
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ahocorasick
 
 from crawler.article import MentionField, MentionZone
-from crawler.mentions.dictionary import _Hit
+from crawler.mentions.dictionary import _Hit, _Slot
 
 # Things that look like words but are identifiers: URLs, e-mail addresses, domains, hashtags, handles,
 # and letter numbers (a slash-joined token with a digit, "555/123/KOMINFO/2024"). Checked per hit, on the
@@ -25,17 +26,17 @@ _DOMAIN_AFTER = re.compile(r"\.[a-z]{2,}", re.IGNORECASE)
 
 @dataclass(slots=True)
 class _Found:
-    """A mention in the making: resolved (entity set) or awaiting context (candidates set)."""
+    """A mention in the making: resolved (entity set) or awaiting context (its form's candidates,
+    ``slot.candidates``). The form's slot is kept whole, not copied field by field: a hit becomes a _Found in
+    every article, and only bare forms read more of it."""
 
     field: MentionField
     start: int
     end: int
     zone: MentionZone
-    candidates: Sequence[int]
+    slot: _Slot  # the automaton slot of the form: candidates, titled (named only by a title), sector
     entity: int | None = None
     resolution: str = "name"
-    titled: frozenset[int] = frozenset()  # candidates this form names only by a head-of-office title
-    sector: bool = False
 
 
 def scan(automaton: ahocorasick.Automaton, text: str, normal: str, originals: Callable[[int], int] | None
@@ -84,12 +85,32 @@ def scan(automaton: ahocorasick.Automaton, text: str, normal: str, originals: Ca
                 spaced = False
             elif spaced and not after.isspace():
                 spaced = False
-        if capital_test and not (text[start].isupper() and (capital_test == 1 or _capitalised(text[start:end]))):
+        if capital_test and not (text[start].isupper() and (capital_test == 1 or _capitalised_as_written(
+                text[start:end]))):
             continue
-        if not spaced and _in_identifier(text, start, end):
+        if not spaced and not (slot.plain and _beside_punctuation(text, start, end)) and _in_identifier(
+                text, start, end):
             continue
         append((start, end, slot))
     return hits, not_body_ends
+
+
+_CLOSING_MARKS = frozenset(",.;:!?)")
+
+
+def _beside_punctuation(text: str, start: int, end: int) -> bool:
+    """Whether the whitespace-delimited token around ``text[start:end]`` is the form with at most an opening
+    bracket before it and a closing bracket or punctuation mark after it ("(Diskominfo)", "DPRD Kaltim.",
+    "Pemprov,"): then :func:`_in_identifier` is False for a form of a :attr:`~crawler.mentions.dictionary._Slot.plain`
+    key (no test of it can match: none of "#@._/\\" before it, no letter after a dot, no "/", "@" or "www." in the
+    token), and it is the commonest case of a form not standing between spaces."""
+    if start:
+        before = text[start - 1]
+        if not before.isspace() and not (before == "(" and (start == 1 or text[start - 2].isspace())):
+            return False
+    if end < len(text) and not text[end].isspace():
+        return text[end] in _CLOSING_MARKS and (end + 1 == len(text) or text[end + 1].isspace())
+    return True
 
 
 def _at_word_boundaries(text: str, start: int, end: int) -> bool:
@@ -127,6 +148,21 @@ def _capitalised(surface: str) -> bool:
         if not first.isupper() and first.isalpha() and word.lower() not in _FUNCTION_WORDS:
             return False
     return True
+
+
+# _capitalised by surface as written: a bare form of several words ("Dinas Kominfo", "Pemerintah Provinsi") is
+# written the same few ways over and over.
+_CAPITALISED: dict[str, bool] = {}
+
+
+def _capitalised_as_written(surface: str) -> bool:
+    """:func:`_capitalised`, memoised."""
+    known = _CAPITALISED.get(surface)
+    if known is None:
+        if len(_CAPITALISED) > 20_000:
+            _CAPITALISED.clear()
+        known = _CAPITALISED[surface] = _capitalised(surface)
+    return known
 
 
 def _in_identifier(text: str, start: int, end: int) -> bool:
@@ -169,10 +205,12 @@ def _join_bracketed(found: list[_Found], texts: dict[str, str]) -> list[_Found]:
     for item in found:
         if previous is not None and previous.field == item.field and previous.entity is not None:
             text = texts[item.field]
-            # Only an opening bracket between them, whitespace around it (the cheap test first: the two
-            # below read the candidates, dozens for a bare form).
-            if text[previous.end:item.start].strip() == "(" and previous.entity not in item.titled and (
-                    item.entity == previous.entity or (item.entity is None and previous.entity in item.candidates)):
+            # Only an opening bracket between them, whitespace around it (the cheap tests first: whether the gap
+            # holds a bracket at all, found without copying the gap, which is most of a paragraph between two
+            # mentions; the two below read the candidates, dozens for a bare form).
+            if text.find("(", previous.end, item.start) >= 0 and text[previous.end:item.start].strip() == "(" and (
+                    previous.entity not in item.slot.titled) and (item.entity == previous.entity or (
+                    item.entity is None and previous.entity in item.slot.candidates)):
                 closing = _CLOSE_BRACKET.match(text, item.end)
                 if closing:
                     previous.end = closing.end()
@@ -198,18 +236,24 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
     # which sort fastest) keeps hits of one start in end order.
     hits.sort(key=_start_of)
     taken: list[_Hit] = []
+    append = taken.append
     first = 0  # where the current run starts
     reach = hits[0][1]
-    for index in range(1, len(hits)):
-        start, end, _slot = hits[index]
+    for index, (start, end, _slot) in enumerate(islice(hits, 1, None), 1):
         if start < reach:
             if end > reach:
                 reach = end
             continue
-        if index - first == 1:
-            taken.append(hits[first])  # a hit that overlaps nothing
+        # The two commonest runs here, without a call: a hit that overlaps nothing, and two that overlap (mostly a
+        # form and a longer one from the same start, "DPRD" and "DPRD Kaltim"): the longer wins, the earlier on a tie.
+        size = index - first
+        if size == 1:
+            append(hits[first])
+        elif size == 2:
+            one, two = hits[first], hits[first + 1]
+            append(one if one[1] - one[0] >= two[1] - two[0] else two)
         else:
-            _take_run(hits, first, index, taken)
+            _take_longest(hits[first:index], taken)
         first, reach = index, end
     _take_run(hits, first, len(hits), taken)
     return taken

@@ -44,11 +44,15 @@ def snippet_maker(text: str) -> Callable[[int, int], str]:
     size = len(text)
 
     def snippet(start: int, end: int) -> str:
-        # No window of a text without two spaces in a row has two: _plain_snippet's window.strip(" ").
-        left = start - SNIPPET_CHARS if start > SNIPPET_CHARS else 0
+        # No window of a text without two spaces in a row has two: _plain_snippet's window.strip(" "). One
+        # f-string per case builds the snippet in one go (every mention has one).
         right = end + SNIPPET_CHARS
+        if start > SNIPPET_CHARS:
+            if right < size:
+                return f"…{flat[start - SNIPPET_CHARS:right].strip(' ')}…"
+            return f"…{flat[start - SNIPPET_CHARS:].strip(' ')}"
         if right < size:
-            return ("…" if left else "") + flat[left:right].strip(" ") + "…"
-        return ("…" if left else "") + flat[left:].strip(" ")
+            return f"{flat[:right].strip(' ')}…"
+        return flat.strip(" ")
 
     return snippet

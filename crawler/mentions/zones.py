@@ -43,6 +43,11 @@ def _may_be_line_kind(paragraph: str) -> bool:
     if not first.isascii() or not (first[:1].isalnum() or first[:1] == "_"):
         return True
     return first.lower() in _LINE_KIND_PREFIXES
+
+
+# _may_be_line_kind by a paragraph's first two characters, all it reads: one dictionary look-up per paragraph
+# (a text has a dozen, opening with a few dozen different pairs between them).
+_LINE_KIND_BY_OPENING: dict[str, bool] = {}
 _BYLINE_LINE = re.compile(r"^\W*(penulis|editor|reporter|pewarta|koresponden|redaktur|penyunting|sumber)\s*:"
                           r"|^\s*\([^()\n]{0,100}\)\s*$|^\s*(adv|advertorial|pariwara)\b", re.IGNORECASE)
 # A credit in parentheses with a slash at the end of a paragraph: "(Humas DPRD Kaltim/adv/ab)".
@@ -70,13 +75,21 @@ class _ZoneMap:
         spans = self.spans
         position = 0
         lead_seen = False
+        by_opening = _LINE_KIND_BY_OPENING
         for paragraph in text.split("\n"):
-            start, end = position, position + len(paragraph)
-            position = end + 1
+            start = position
+            end = position = start + len(paragraph)
+            position += 1
             if not paragraph or paragraph.isspace():
                 continue
             zone: MentionZone
-            hinted = _may_be_line_kind(paragraph) and _LINE_KIND_HINT.match(paragraph) is not None
+            opening = paragraph[:2]
+            possible = by_opening.get(opening)
+            if possible is None:
+                if len(by_opening) > 4096:
+                    by_opening.clear()
+                possible = by_opening[opening] = _may_be_line_kind(opening)
+            hinted = possible and _LINE_KIND_HINT.match(paragraph) is not None
             bracketed = "(" in paragraph  # both credit patterns need one
             if not hinted and not bracketed:  # most paragraphs: none of the patterns below can match
                 if lead_seen:
