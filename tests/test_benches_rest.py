@@ -262,3 +262,50 @@ def test_url_keys_bench_lists_exactly_the_urls_whose_key_changed(tmp_path):
     listed = re.findall(r"^(\S+)\n    old (\S+)\n    new (\S+)$", out, re.M)
     assert [url for url, _, _ in listed] == changed
     assert all(old == new + "#old" for _, old, new in listed)
+
+
+def _check_alerts(out: str, kind: str) -> int:
+    lines = {label: line for label in ("store (baseline)", "first check", "second check (nothing new)")
+             for line in out.splitlines() if line.startswith(f"{kind:<11} {label} ")}
+    assert len(lines) == 3, out
+    assert re.search(r" 200 +[\d.]+ +\d+ +1\.00 *$", lines["store (baseline)"]), out
+    first = re.search(r" (\d+) +[\d.]+ +\d+ +[\d.]+  (\d+) alerts$", lines["first check"])
+    assert first and first.group(1) == "200", out  # the first check reads every stored article
+    second = re.search(r" (\d+) +[\d.]+ +\d+ +[\d.]+  (\d+) alerts$", lines["second check (nothing new)"])
+    assert second and second.groups() == ("0", "0"), out  # ... and the second nothing: no alert twice
+    assert "40 rules; x store" in out
+    return int(first.group(2))
+
+
+def test_alerts_bench_checks_every_stored_article_once_on_sqlite():
+    env = {key: value for key, value in os.environ.items() if key != "PANTAU_TEST_POSTGRES_URL"}
+    out = _run("bench/alerts.py", "--articles", "200", env=env)
+    assert _check_alerts(out, "sqlite") > 0
+
+
+@pytest.mark.postgres
+def test_alerts_bench_raises_the_same_alerts_on_postgresql(postgres_admin_engine):
+    url = postgres_admin_engine.url.render_as_string(hide_password=False)
+    out = _run("bench/alerts.py", "--articles", "200", "--postgres-url", url)
+    assert _check_alerts(out, "postgresql") == _check_alerts(out, "sqlite") > 0
+
+
+def test_tone_bench_scores_every_labelled_set_and_prints_its_costs():
+    from crawler.config import load_entities
+    from crawler.tone.evaluation import load_labelled
+
+    ids = {entity.id for entity in load_entities()}
+    out = _run("bench/tone.py", "--repeat", "1")
+    for name in ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"):
+        path = ROOT / "tests" / "data" / "tone" / f"{name}.jsonl"
+        if not path.exists():
+            continue
+        cells = _row(out, f"{name} ")
+        assert int(cells[0]) == len(load_labelled(path, ids)), (name, out)
+        assert len(cells) == 10 and all(0 <= float(value) <= 1 for value in cells[1:9]) and int(cells[9]) >= 0
+    for stage in ("matching only", "tone only", "matching + tone"):
+        assert re.search(rf"^{re.escape(stage)} +\d+", out, re.M), (stage, out)
+    articles = int(re.search(r"^per demo article +ms +\((\d+) articles", out, re.M).group(1))
+    assert articles > 100
+    for step in ("extraction", "matching", "tone", "tone / extraction"):
+        assert re.search(rf"^{re.escape(step)} +\d+\.\d\dx?$", out, re.M), (step, out)
