@@ -171,8 +171,8 @@ def _reference_dir() -> Path:
     for folder in REFERENCE_DIRS:
         if (folder / "truth.jsonl").is_file():
             return folder
-    message = f"reference pages not found at {' or '.join(map(str, REFERENCE_DIRS))} (check out shared/ beside the repository)"
-    pytest.skip(message)
+    pytest.skip(f"reference pages not found at {' or '.join(map(str, REFERENCE_DIRS))} "
+                "(check out shared/ beside the repository)")
 
 
 def test_title_sources_bench_counts_every_reference_page():
@@ -189,8 +189,8 @@ def test_title_sources_bench_counts_every_reference_page():
     verdicts = [_row(follows, verdict + " ") for verdict in ("og", "jsonld/h1", "neither")]
     assert sum(int(pages) for pages, _ in verdicts) <= total
     assert sum(int(publishers) for _, publishers in verdicts) <= sites
-    for rule in ("Pantau weights (fixed)", "best of grid, chosen on all pages", "grid chosen leaving each publisher out",
-                 "weights = how often fundus parsers read each"):
+    for rule in ("Pantau weights (fixed)", "best of grid, chosen on all pages",
+                 "grid chosen leaving each publisher out", "weights = how often fundus parsers read each"):
         exact, share = _row(vote, rule)
         assert 0 < int(exact) <= total and float(share) == pytest.approx(int(exact) / total, abs=0.0006)
     assert re.search(r"^best of grid: \{'h1': [\d.]+, 'jsonld'.*\} priority \(", out, re.M)
