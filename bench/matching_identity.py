@@ -1,5 +1,5 @@
 """Do two revisions of the matcher find the same mentions? The corpus and the digest ``bench/matching.py
---baseline REF`` compares (and tests/test_benches_small.py runs on a small sample).
+--baseline REF`` compares (and tests/test_benches_rest.py runs on a small sample).
 
 The corpus: every labelled text (tests/data/mentions/*.jsonl) with its own source and with no source, a
 regional and a national one; the stories of the demo site (crawler.demo, rendered to plain fields); the

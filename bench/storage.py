@@ -4,7 +4,8 @@ Each case writes the same synthetic articles (about 3 KB of text, 3 mentions and
 migrated database, on SQLite (WAL, a file in a temporary folder) and on PostgreSQL when a server is given
 (``--postgres-url`` or env PANTAU_TEST_POSTGRES_URL; a throwaway database is created and dropped). Ratios are
 against the per-article baseline of the same database in the same run. "rewrite" writes every article again:
-what a re-crawl costs when nothing changed.
+what a re-crawl costs when nothing changed. After the table, the rows each case left in its database (articles,
+mentions, quotes: a rewrite must leave exactly what the first write stored).
 
     python bench/storage.py [--articles 5000] [--baseline-articles 1000] [--postgres-url URL]
 """
@@ -87,6 +88,13 @@ def write_all(engine: sa.Engine, records: list, batch_size: int) -> float:
     return time.perf_counter() - started
 
 
+def stored_rows(engine: sa.Engine) -> tuple[int, int, int]:
+    """(articles, mentions, quotes) in the database: what a case wrote, checked beside how fast it wrote it."""
+    with engine.connect() as connection:
+        return tuple(connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+                     for table in ("article", "mention", "quote"))
+
+
 def bench_database(kind: str, postgres_url: str | None, articles: int, baseline_articles: int) -> list[tuple]:
     rows = []
     cases = [("per-article commit", 1, baseline_articles), ("batched, 500 a commit", 500, articles)]
@@ -99,11 +107,11 @@ def bench_database(kind: str, postgres_url: str | None, articles: int, baseline_
             seconds = write_all(engine, records, batch_size)
             rate = count / seconds
             baseline_rate = baseline_rate or rate
-            rows.append((kind, label, count, seconds, rate, rate / baseline_rate))
+            rows.append((kind, label, count, seconds, rate, rate / baseline_rate, stored_rows(engine)))
             if batch_size > 1:
                 seconds = write_all(engine, records, batch_size)
                 rows.append((kind, "rewrite unchanged, batched", count, seconds, count / seconds,
-                             count / seconds / baseline_rate))
+                             count / seconds / baseline_rate, stored_rows(engine)))
             engine.dispose()
     return rows
 
@@ -121,8 +129,12 @@ def main() -> None:
     else:
         print("(no PostgreSQL: pass --postgres-url or set PANTAU_TEST_POSTGRES_URL)", file=sys.stderr)
     print(f"{'database':<11} {'case':<28} {'articles':>8} {'seconds':>8} {'articles/s':>11} {'vs per-article':>15}")
-    for kind, label, count, seconds, rate, ratio in results:
+    for kind, label, count, seconds, rate, ratio, _ in results:
         print(f"{kind:<11} {label:<28} {count:>8} {seconds:>8.2f} {rate:>11,.0f} {ratio:>14.1f}x")
+    print()
+    print(f"{'database':<11} {'case':<28} {'stored: articles':>16} {'mentions':>9} {'quotes':>7}")
+    for kind, label, _, _, _, _, (stored, mentions, quotes) in results:
+        print(f"{kind:<11} {label:<28} {stored:>16} {mentions:>9} {quotes:>7}")
 
 
 if __name__ == "__main__":
