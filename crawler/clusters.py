@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from datasketch import MinHash
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +95,20 @@ ReuseKind = Literal["verbatim", "edited", "paragraph"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _QUOTE_CHARS = re.compile(r"[\"“”]")
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def _affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
+    """The (multipliers, offsets) of ``datasketch.MinHash(num_perm=num_perm, seed=seed, scheme="affine32")``,
+    drawn the way datasketch draws them (odd multipliers), without importing datasketch: it pulls in scipy, redis
+    and cryptography, ~45 MB of every process that clusters or fingerprints (the crawl, the forkserver, each
+    analysis worker). tests/test_clusters.py checks they equal datasketch's."""
+    generator = np.random.RandomState(seed)
+    multipliers = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    offsets = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([multipliers, offsets])
+
+
+_PERMUTATIONS = _affine32_permutations(NUM_PERM, SEED)
 
 
 def _shingle_hash(data: bytes) -> int:
