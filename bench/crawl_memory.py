@@ -319,11 +319,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "pantau-crawl-memory")
     parser.add_argument("--compare-with", metavar="CHECKOUT", default=None,
                         help="another Pantau checkout, run in turn with this one (PYTHONPATH)")
+    parser.add_argument("--host", default=None, help=f"address to serve the site on ({HOST}; --small {SMALL_HOST})")
+    parser.add_argument("--port", type=int, default=None, help=f"its port ({PORT}; --small {SMALL_PORT})")
     args = parser.parse_args(argv)
     host, port = HOST, PORT
     if args.small:
         args.articles, args.new, host, port = 3000, 50, SMALL_HOST, SMALL_PORT
         args.cache = args.cache / "small"
+    host, port = args.host or host, args.port or port
     archive = prepare(args.cache, args.articles, args.new, host, port)
     variants = [("this code", None)] + ([(args.compare_with, args.compare_with)] if args.compare_with else [])
     runs = []

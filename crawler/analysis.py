@@ -1,9 +1,11 @@
 """Turning one fetched page into an :class:`Analysis`: extraction, agency matching, quotes, tone and the
 story-cluster signature, together.
 
-Extraction is the crawl's CPU cost (DESIGN.md decision 2), so :class:`AnalysisPool` runs :func:`analyse_page`
-in worker processes: each worker builds the Aho-Corasick matcher once (in its initializer) and sends back only
-the results, never the automaton. The same function runs in-process for ``pantau rematch``-style work and tests.
+Extraction is the crawl's CPU cost (DESIGN.md decision 2), so :class:`AnalysisPool` runs :class:`PageAnalyser`
+in worker processes and gets back only the results, never the automaton. The analyser (the Aho-Corasick matcher,
+the tone scorer) is built once, in the forkserver before it forks the workers, so they share its memory pages
+instead of holding a copy each (docs/performance.md, "Memory of a crawl over a 100k archive"). The same class
+runs in-process for ``pantau rematch``-style work and tests.
 
 Each page has a time limit in the pool (``PANTAU_ANALYSIS_TIMEOUT``): pathological HTML can make extraction
 take minutes, so a page over the limit is given up as failed, the worker process stuck on it is killed and the
