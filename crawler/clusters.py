@@ -53,10 +53,11 @@ LSH_ROWS = 4
 # Paragraphs of one article put in the index: bounds the memory of very long articles (a copy of a later
 # paragraph is still found when the copy shares any of the first ones, or the stored text is the shorter one).
 MAX_INDEXED_PARAGRAPHS = 48
-# Runs of the band index are merged up to this many entries (12 bytes each: 48 MB) and no further: merging two
-# runs holds both and the merged one, so the largest run bounds the peak of loading 100,000 signatures (16 M
-# entries); a query costs a binary search per run, a few more runs cost microseconds.
-MAX_RUN_ENTRIES = 1 << 22
+# Runs of the band index are merged up to this many entries (12 bytes each: 24 MB) and no further: merging two
+# runs holds both and the merged one, so the largest run bounds the peak of loading 100,000 signatures (16-20 M
+# entries; with 48 MB runs the peak was ~100 MB above the loaded index, with 24 MB runs ~60 MB); a
+# query costs a binary search per run, a few more runs cost microseconds.
+MAX_RUN_ENTRIES = 1 << 21
 # A run smaller than this (~50 articles) takes in every newer run, whatever their sizes: a crawl adds one article
 # at a time, and a query pays a binary search per run while merging into a run this small costs microseconds.
 MIN_RUN_ENTRIES = 1 << 13
