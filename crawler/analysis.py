@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 WORKER_MODULES = ("crawler.extract", "crawler.mentions", "crawler.quotes", "crawler.tone", "crawler.clusters")
 # A file holding the pickled (token, sources, entities) of the pool whose forkserver is starting: the forkserver
 # builds that pool's PageAnalyser once, before it forks any worker, so the workers share its pages (the
-# dictionary, the Aho-Corasick automaton, the tone model: ~65 MB a worker when each built its own).
+# dictionary, the Aho-Corasick automaton, the tone model: ~25 MB a worker when each built its own; and the
+# extraction fallback's stoplists, ~28 MB more).
 ANALYSER_STATE_ENV = "PANTAU_ANALYSER_STATE"
 
 logger = logging.getLogger(__name__)
@@ -251,7 +252,8 @@ class AnalysisPool:
         # it was not started for build their own.
         context = lifeline.forkserver_context(["crawler.pool_signals", __name__, *WORKER_MODULES])
         if self._state_file is None:
-            self._state_file = _write_forkserver_state(*self._initargs[3:], *self._initargs[:2])
+            sources, entities = self._initargs[:2]
+            self._state_file = _write_forkserver_state(self._token, sources, entities)
         os.environ[ANALYSER_STATE_ENV] = self._state_file
         try:
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker,
