@@ -1,9 +1,11 @@
 """Turning one fetched page into an :class:`Analysis`: extraction, agency matching, quotes, tone and the
 story-cluster signature, together.
 
-Extraction is the crawl's CPU cost (DESIGN.md decision 2), so :class:`AnalysisPool` runs :func:`analyse_page`
-in worker processes: each worker builds the Aho-Corasick matcher once (in its initializer) and sends back only
-the results, never the automaton. The same function runs in-process for ``pantau rematch``-style work and tests.
+Extraction is the crawl's CPU cost (DESIGN.md decision 2), so :class:`AnalysisPool` runs :class:`PageAnalyser`
+in worker processes and gets back only the results, never the automaton. The analyser (the Aho-Corasick matcher,
+the tone scorer) is built once, in the forkserver before it forks the workers, so they share its memory pages
+instead of holding a copy each (docs/performance.md, "Memory of a crawl over a 100k archive"). The same class
+runs in-process for ``pantau rematch``-style work and tests.
 
 Each page has a time limit in the pool (``PANTAU_ANALYSIS_TIMEOUT``): pathological HTML can make extraction
 take minutes, so a page over the limit is given up as failed, the worker process stuck on it is killed and the
@@ -16,10 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 import os
+import pickle
 import signal
+import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,9 +42,14 @@ if TYPE_CHECKING:
     from crawler.tone import ArticleTone
 
 # What a worker needs and the crawl process does not: imported by the forkserver once (every worker forked from
-# it inherits them), by PageAnalyser when used in-process, never by the crawl parent at start-up (trafilatura,
-# dateparser, datasketch and scipy are ~1.2 s of imports a re-crawl that downloads no article never needs).
+# it inherits them), by PageAnalyser when used in-process, never by the crawl parent at start-up (trafilatura and
+# dateparser are ~1 s of imports a re-crawl that downloads no article never needs).
 WORKER_MODULES = ("crawler.extract", "crawler.mentions", "crawler.quotes", "crawler.tone", "crawler.clusters")
+# A file holding the pickled (token, sources, entities) of the pool whose forkserver is starting: the forkserver
+# builds that pool's PageAnalyser once, before it forks any worker, so the workers share its pages (the
+# dictionary, the Aho-Corasick automaton, the tone model: ~25 MB a worker when each built its own; and the
+# extraction fallback's stoplists, ~28 MB more).
+ANALYSER_STATE_ENV = "PANTAU_ANALYSER_STATE"
 
 logger = logging.getLogger(__name__)
 
@@ -109,12 +121,75 @@ def ignore_stop_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def _init_worker(sources: list[SourceConfig], entities: list[EntityConfig], parent_pid: int | None = None) -> None:
+# (token, analyser) built by the forkserver for the pool that started it (see _build_in_forkserver)
+_forkserver_analyser: tuple[str, PageAnalyser] | None = None
+
+
+def _init_worker(sources: list[SourceConfig], entities: list[EntityConfig], parent_pid: int | None = None,
+                 token: str | None = None) -> None:
     global _worker_analyser
     ignore_stop_signals()
     if parent_pid is not None:
         lifeline.die_with(parent_pid)  # a kill -9 of the crawl must not leave this worker running
-    _worker_analyser = PageAnalyser(sources, entities)
+    if token is not None and _forkserver_analyser is not None and _forkserver_analyser[0] == token:
+        _worker_analyser = _forkserver_analyser[1]  # the forkserver's, built from these very sources and entities
+    else:  # another pool of the process (another config) forks from the same forkserver: its own analyser
+        _worker_analyser = PageAnalyser(sources, entities)
+
+
+def _write_forkserver_state(token: str, sources: list[SourceConfig], entities: list[EntityConfig]) -> str:
+    handle, path = tempfile.mkstemp(prefix="pantau-analyser-", suffix=".pickle")
+    with os.fdopen(handle, "wb") as state:
+        pickle.dump((token, sources, entities), state, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _build_in_forkserver(path: str) -> None:
+    """In the forkserver, before its first fork: the pool's PageAnalyser, then ``gc.freeze()`` so that the
+    workers' garbage collections never write to (and so copy) the pages of its objects."""
+    global _forkserver_analyser
+    try:
+        with open(path, "rb") as state:
+            token, sources, entities = pickle.load(state)  # noqa: S301 - written by our own parent just now
+    except OSError:
+        return  # the workers build their own
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    try:
+        _forkserver_analyser = (token, PageAnalyser(sources, entities))
+    except Exception:  # the forkserver must start anyway: each worker then builds its own (and reports the error)
+        logger.exception("the forkserver could not build the analyser; each worker builds its own")
+        return
+    _load_extraction_stoplists()
+    gc.collect()
+    gc.freeze()
+
+
+def _load_extraction_stoplists() -> None:
+    """What the extraction stack would load on its first fallback page in every worker, loaded once here:
+    trafilatura's JusText fallback builds one stoplist of every language (~150,000 words) and justext a
+    lower-cased frozenset of it (its ``define_stoplist`` cache), ~28 MB a worker. The same words, so the same
+    extraction."""
+    try:
+        from justext.core import define_stoplist
+        from trafilatura import external
+    except ImportError:
+        return
+    if getattr(external, "JT_STOPLIST", None) is None and hasattr(external, "jt_stoplist_init"):
+        define_stoplist(external.jt_stoplist_init())
+
+
+def _imported_by_forkserver_preload() -> bool:
+    """Whether this module is being imported by ``multiprocessing.forkserver.main`` (its preload)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "main" and frame.f_globals.get("__name__") == "multiprocessing.forkserver":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _analyse_in_worker(html: str, url: str, source_key: str, fetched_at: dt.datetime,
@@ -145,7 +220,9 @@ class AnalysisPool:
         self.timeout = timeout
         self._work = work or _analyse_in_worker
         self.replaced = 0
-        self._initargs = (sources, entities, os.getpid())
+        self._token = uuid.uuid4().hex
+        self._initargs = (sources, entities, os.getpid(), self._token)
+        self._state_file: str | None = None
         # Started by start() or the first page, not here: a re-crawl that finds every article stored never
         # needs the workers, and waiting for them to start (imports, the matcher) only to shut them down was
         # 2.2 s of its 5.3 s (docs/performance.md).
@@ -170,12 +247,23 @@ class AnalysisPool:
         # then the extraction stack, imported once in the forkserver rather than once in every worker (each worker
         # spent ~1.6 s importing it, on the same two cores as the crawl). Takes effect when the forkserver
         # starts (the first pool of the process); pools replaced later fork from the same forkserver.
+        # The forkserver also builds this pool's analyser (read from the state file the environment names) when
+        # it is started by this pool; a forkserver already running ignores the file, and the workers of a pool
+        # it was not started for build their own.
         context = lifeline.forkserver_context(["crawler.pool_signals", __name__, *WORKER_MODULES])
-        executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker,
-                                       initargs=self._initargs)
-        # One no-op per worker: each new worker runs the initializer (the matcher) before its first page, and
-        # that start-up must not count against a page's time limit.
-        self._started = [executor.submit(_worker_started) for _ in range(self.workers)]
+        if self._state_file is None:
+            sources, entities = self._initargs[:2]
+            self._state_file = _write_forkserver_state(self._token, sources, entities)
+        os.environ[ANALYSER_STATE_ENV] = self._state_file
+        try:
+            executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker,
+                                           initargs=self._initargs)
+            # One no-op per worker: each new worker runs the initializer (the matcher) before its first page,
+            # and that start-up must not count against a page's time limit. (Submitting starts the processes,
+            # and the forkserver with them.)
+            self._started = [executor.submit(_worker_started) for _ in range(self.workers)]
+        finally:
+            os.environ.pop(ANALYSER_STATE_ENV, None)  # later children of this process must not inherit it
         return executor
 
     async def analyse(self, html: str, url: str, source_key: str, fetched_at: dt.datetime,
@@ -225,3 +313,13 @@ class AnalysisPool:
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._state_file is not None:  # the forkserver removes it once read; not when it never started
+            try:
+                os.unlink(self._state_file)
+            except OSError:
+                pass
+            self._state_file = None
+
+
+if os.environ.get(ANALYSER_STATE_ENV) and _imported_by_forkserver_preload():
+    _build_in_forkserver(os.environ[ANALYSER_STATE_ENV])

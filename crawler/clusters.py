@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from datasketch import MinHash
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +53,11 @@ LSH_ROWS = 4
 # Paragraphs of one article put in the index: bounds the memory of very long articles (a copy of a later
 # paragraph is still found when the copy shares any of the first ones, or the stored text is the shorter one).
 MAX_INDEXED_PARAGRAPHS = 48
-# Runs of the band index are merged up to this many entries (12 bytes each: 48 MB) and no further: merging two
-# runs holds both and the merged one, so the largest run bounds the peak of loading 100,000 signatures (16 M
-# entries); a query costs a binary search per run, a few more runs cost microseconds.
-MAX_RUN_ENTRIES = 1 << 22
+# Runs of the band index are merged up to this many entries (12 bytes each: 24 MB) and no further: merging two
+# runs holds both and the merged one, so the largest run bounds the peak of loading 100,000 signatures (16-20 M
+# entries; with 48 MB runs the peak was ~100 MB above the loaded index, with 24 MB runs ~60 MB); a
+# query costs a binary search per run, a few more runs cost microseconds.
+MAX_RUN_ENTRIES = 1 << 21
 # A run smaller than this (~50 articles) takes in every newer run, whatever their sizes: a crawl adds one article
 # at a time, and a query pays a binary search per run while merging into a run this small costs microseconds.
 MIN_RUN_ENTRIES = 1 << 13
@@ -96,7 +96,20 @@ ReuseKind = Literal["verbatim", "edited", "paragraph"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _QUOTE_CHARS = re.compile(r"[\"“”]")
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def _affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
+    """The (multipliers, offsets) of ``datasketch.MinHash(num_perm=num_perm, seed=seed, scheme="affine32")``,
+    drawn the way datasketch draws them (odd multipliers), without importing datasketch: it pulls in scipy, redis
+    and cryptography, ~45 MB of every process that clusters or fingerprints (the crawl, the forkserver, each
+    analysis worker). tests/test_clusters.py checks they equal datasketch's."""
+    generator = np.random.RandomState(seed)
+    multipliers = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    offsets = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([multipliers, offsets])
+
+
+_PERMUTATIONS = _affine32_permutations(NUM_PERM, SEED)
 
 
 def _shingle_hash(data: bytes) -> int:

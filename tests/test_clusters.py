@@ -117,6 +117,22 @@ def test_clusters_signatures_are_the_ones_stored_before_shingles_were_hashed_fir
         assert [list(row) for row in clusters.fingerprint(value["text"]).signatures] == expected
 
 
+def test_clusters_permutations_are_datasketchs_without_importing_it():
+    import subprocess
+    import sys
+
+    from datasketch import MinHash
+
+    reference = MinHash(num_perm=clusters.NUM_PERM, seed=clusters.SEED, scheme=clusters.SCHEME).permutations
+    assert clusters._PERMUTATIONS.dtype == reference.dtype
+    assert clusters._PERMUTATIONS.tolist() == reference.tolist()
+    # datasketch pulls in scipy, redis and cryptography: ~45 MB in every process that clusters
+    imported = subprocess.run([sys.executable, "-c", "import sys, crawler.clusters, storage.clusters; "
+                               "print(sorted({'datasketch', 'scipy', 'redis'} & set(sys.modules)))"],
+                              check=True, capture_output=True, text=True).stdout.strip()
+    assert imported == "[]"
+
+
 def test_clusters_profile_shipped_from_the_worker_equals_the_one_built_from_the_text():
     texts = pair_set("heldout")["texts"]
     for key in ("h1", "h1_para", "h2_copy"):
