@@ -167,6 +167,14 @@ class FetchPlanning:
         self.looked_up += len(canonical_urls)
         return await asyncio.wrap_future(self.reader.submit(fetch_state.lookup, self.engine, canonical_urls))
 
+    async def known_for_planning(self, canonical_urls: dict[str, bool], now: dt.datetime
+                                 ) -> tuple[set[str], dict[str, KnownUrl]]:
+        """:func:`storage.fetch_state.lookup_for_planning` on the reader thread."""
+        self.lookups += 1
+        self.looked_up += len(canonical_urls)
+        return await asyncio.wrap_future(self.reader.submit(fetch_state.lookup_for_planning, self.engine,
+                                                            canonical_urls, now))
+
     async def due(self) -> list[KnownUrl]:
         return await asyncio.wrap_future(self.reader.submit(fetch_state.due, self.engine, self.source_key,
                                                             self.now()))

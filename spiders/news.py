@@ -379,10 +379,17 @@ class NewsSpider(scrapy.Spider):
                 wanted[canonical] = (url, lastmod)
         if not wanted:
             return []
-        known = await self.fetch_planning.known(list(wanted)) if self.fetch_planning is not None else {}
         now = self.now()
+        idle: set[str] = set()  # stored, no lastmod, not due: plan_fetch says "skip" without their rows
+        known: dict[str, KnownUrl] = {}
+        if self.fetch_planning is not None:
+            idle, known = await self.fetch_planning.known_for_planning(
+                {canonical: lastmod is not None for canonical, (_, lastmod) in wanted.items()}, now)
         requests = []
         for canonical, (url, lastmod) in wanted.items():
+            if canonical in idle:
+                self.skipped_known += 1
+                continue
             state = known.get(canonical)
             reason = plan_fetch(state, lastmod, now)
             if reason == "skip":

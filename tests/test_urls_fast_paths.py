@@ -220,3 +220,42 @@ def test_read_sitemap_scans_the_raw_text_only_when_it_may_find_more(monkeypatch,
     read = read_sitemap(_SOUND.replace("</urlset>", extra + "</urlset>").encode())
     assert len(read.entries) == 120 and read.problem is None
     assert bool(calls) is scanned
+
+
+def test_planning_lookup_skips_what_plan_fetch_skips_over_the_full_rows(database_url):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    import storage
+    from bench.archive_db import fill_archive
+    from crawler.freshness import plan_fetch
+    from storage import fetch_state, models
+
+    fill_archive(database_url, 40, sources=["diksi"], seed=3, workers=1)
+    engine = storage.connect(database_url)
+    utc = dt.timezone.utc
+    noon = dt.datetime(2026, 11, 30, 12, tzinfo=utc)
+    article, state = models.Article.__table__, models.FetchState.__table__
+    with engine.begin() as connection:
+        urls = [row[0] for row in connection.execute(sa.select(article.c.canonical_url).order_by(article.c.id))]
+        for number, url in enumerate(urls):  # due before, at and after noon, never, removed, no fetch_state row
+            due = [noon - dt.timedelta(hours=1), noon, noon + dt.timedelta(seconds=1), None][number % 4]
+            connection.execute(state.update().where(state.c.canonical_url == url).values(next_due_at=due))
+            if number % 5 == 0:
+                connection.execute(article.update().where(article.c.canonical_url == url).values(removed_at=noon))
+            if number % 7 == 0:
+                connection.execute(state.delete().where(state.c.canonical_url == url))
+    stored_lastmod = dt.datetime(2020, 1, 1, tzinfo=utc)
+    candidates = {url: number % 3 == 0 for number, url in enumerate(urls)}
+    candidates.update({"http://diksi.example/belum/1": False, "http://diksi.example/belum/2": True})
+    for now in (noon - dt.timedelta(days=1), noon, noon + dt.timedelta(days=1)):
+        idle, known = fetch_state.lookup_for_planning(engine, candidates, now)
+        full = fetch_state.lookup(engine, list(candidates))
+        assert idle.isdisjoint(known) and all(known[url] == full[url] for url in known)
+        for url, has_lastmod in candidates.items():
+            lastmod = stored_lastmod if has_lastmod else None
+            planned = "skip" if url in idle else plan_fetch(known.get(url), lastmod, now)
+            assert planned == plan_fetch(full.get(url), lastmod, now), (url, now)
+        assert idle and any(plan_fetch(full.get(url), None, now) == "due" for url in candidates) is (now >= noon)
+    engine.dispose()
