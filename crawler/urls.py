@@ -85,7 +85,8 @@ def normalize_url(url: str) -> str:
         # checked over the demo site's, the bench sites' and the tests' URLs (tests/test_urls_fast_paths.py).
         origin = _plain_origin(plain[1], plain[2])
         path = _variant_free_path(plain[3] or "/")
-        if origin is not None and path.startswith("/") and not _MAY_CHANGE_AGAIN.search(path):
+        if origin is not None and path.startswith("/") and not (("/." in path or ";" in path)
+                                                                and _MAY_CHANGE_AGAIN.search(path)):
             return origin + path
     return _normalize_fully(url)
 
@@ -131,11 +132,15 @@ def _plain_origin(scheme: str, netloc: str) -> str | None:
 
 
 def _variant_free_path(path: str) -> str:
-    """Pantau's path rules: no AMP segment or suffix, no index page, no doubled or trailing "/"."""
-    path = _AMP_SEGMENT.sub("", path) or "/"
-    path = _AMP_SUFFIX.sub("", path)
-    path = _INDEX_PAGE.sub("/", path)
-    path = _DOUBLED_SLASH.sub("/", path)
+    """Pantau's path rules: no AMP segment or suffix, no index page, no doubled or trailing "/". (Each rule's
+    regex runs only when the path holds the text it cannot match without: most paths hold none.)"""
+    path = (_AMP_SEGMENT.sub("", path) if "amp" in path else path) or "/"
+    if ".amp" in path:
+        path = _AMP_SUFFIX.sub("", path)
+    if "index." in path or "default." in path:
+        path = _INDEX_PAGE.sub("/", path)
+    if "//" in path:
+        path = _DOUBLED_SLASH.sub("/", path)
     if len(path) > 1:
         path = path.rstrip("/") or "/"
     return path
