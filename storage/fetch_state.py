@@ -78,20 +78,21 @@ def lookup_for_planning(engine: Engine, canonical_urls: Mapping[str, bool], now:
                         ) -> tuple[set[str], dict[str, KnownUrl]]:
     """:func:`lookup` for planning: ``canonical_urls`` maps each discovered URL to whether its discovery entry
     gave a lastmod. Returns the stored URLs without one that :func:`crawler.freshness.plan_fetch` skips whatever
-    else their row says (removed, or not due by ``now``), as a set, and the :class:`KnownUrl` of every other
-    stored one. A re-crawl finds nearly every URL in the set: no row of timestamps is read for it."""
+    else their row says (not due by ``now``), as a set, and the :class:`KnownUrl` of every other stored one. A
+    re-crawl finds nearly every URL in the set: no row of timestamps is read for it."""
     a, f = article_table.c, fetch_state_table.c
     without_lastmod = [url for url, has_lastmod in canonical_urls.items() if not has_lastmod]
-    # plan_fetch's "due" test, in SQL (the same comparison due() makes).
-    due_now = sa.case((sa.and_(a.removed_at.is_(None), f.next_due_at.is_not(None), f.next_due_at <= now), 1),
-                      else_=0)
+    # The part of plan_fetch's "due" test that fetch_state answers (the same comparison due() makes): a URL that
+    # passes it comes back in full and plan_fetch decides (removed or not). Not asking for removed_at keeps the
+    # query on article's canonical_url index: the article row (with its text) is not read.
+    maybe_due = sa.case((sa.and_(f.next_due_at.is_not(None), f.next_due_at <= now), 1), else_=0)
     idle: set[str] = set()
     full = [url for url, has_lastmod in canonical_urls.items() if has_lastmod]
     try:
         with engine.connect() as connection:
             for start in range(0, len(without_lastmod), _IN_CHUNK):
                 chunk = without_lastmod[start:start + _IN_CHUNK]
-                query = (sa.select(a.canonical_url, due_now)
+                query = (sa.select(a.canonical_url, maybe_due)
                          .select_from(article_table.outerjoin(fetch_state_table, f.canonical_url == a.canonical_url))
                          .where(a.canonical_url.in_(chunk)))
                 for canonical, due in connection.execute(query):
