@@ -359,6 +359,9 @@ def _start_pool_on_first_article(crawler: Crawler, pool: AnalysisPool) -> None:
     def scheduled(request, **_: object) -> None:  # noqa: ANN001 - scrapy.Request
         if not pool.running and request.meta.get("pantau_kind") == "article":
             pool.start()
+            # What storing articles needs in this process (storage.tone's crawler.tone: numpy), loaded now, before
+            # any page's analysis is timed, not by the writer thread (holding the GIL) while analyses are pending.
+            from crawler import tone  # noqa: F401
 
     crawler.signals.connect(scheduled, signal=signals.request_scheduled, weak=False)
 
