@@ -284,11 +284,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="another Pantau checkout, run in turn with this one (PYTHONPATH)")
     parser.add_argument("--phases", action="store_true",
                         help="also print where each crawl's time went (crawler.phases marks, mean over --repeat)")
+    parser.add_argument("--host", default=HOST, help="address the site is served on (one per --cache)")
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args(argv)
-    archive = prepare(args.cache, args.articles)
+    archive = prepare(args.cache, args.articles, host=args.host, port=args.port)
     variants = [("this code", None)] + ([(f"{args.compare_with}", args.compare_with)] if args.compare_with else [])
     rows = []
-    with serve(archive.www) as requested:
+    with serve(archive.www, host=args.host, port=args.port) as requested:
         for attempt in range(1, args.repeat + 1):
             for label, pythonpath in variants:
                 run = crawl(archive, requested, pythonpath)

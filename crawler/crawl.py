@@ -167,6 +167,14 @@ class FetchPlanning:
         self.looked_up += len(canonical_urls)
         return await asyncio.wrap_future(self.reader.submit(fetch_state.lookup, self.engine, canonical_urls))
 
+    async def known_for_planning(self, canonical_urls: dict[str, bool], now: dt.datetime
+                                 ) -> tuple[set[str], dict[str, KnownUrl]]:
+        """:func:`storage.fetch_state.lookup_for_planning` on the reader thread."""
+        self.lookups += 1
+        self.looked_up += len(canonical_urls)
+        return await asyncio.wrap_future(self.reader.submit(fetch_state.lookup_for_planning, self.engine,
+                                                            canonical_urls, now))
+
     async def due(self) -> list[KnownUrl]:
         return await asyncio.wrap_future(self.reader.submit(fetch_state.due, self.engine, self.source_key,
                                                             self.now()))
@@ -351,6 +359,9 @@ def _start_pool_on_first_article(crawler: Crawler, pool: AnalysisPool) -> None:
     def scheduled(request, **_: object) -> None:  # noqa: ANN001 - scrapy.Request
         if not pool.running and request.meta.get("pantau_kind") == "article":
             pool.start()
+            # What storing articles needs in this process (storage.tone's crawler.tone: numpy), loaded now, before
+            # any page's analysis is timed, not by the writer thread (holding the GIL) while analyses are pending.
+            from crawler import tone  # noqa: F401
 
     crawler.signals.connect(scheduled, signal=signals.request_scheduled, weak=False)
 

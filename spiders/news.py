@@ -21,6 +21,7 @@ stops the crawl.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -102,6 +103,7 @@ class NewsSpider(scrapy.Spider):
         self.max_articles = max_articles
         self._article_pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
         self._seen_canonical: set[str] = set()
+        self._host_on_domain: dict[str, bool] = {}  # host as written -> on one of allowed_domains
         self._listing_pages = 0
         self._listing_urls: set[str] = set()  # pagination pages already followed (the cap counts distinct ones)
         self.retry_urls = list(retry_urls or [])
@@ -327,6 +329,22 @@ class NewsSpider(scrapy.Spider):
     # ------------------------------------------------------------------ articles
 
     def is_article_url(self, url: str) -> bool:
+        origin = _PLAIN_ORIGIN.match(url)
+        if origin is None or _URLSPLIT_REMOVES.search(url) or (origin[2] and int(origin[2]) > 65535):
+            return self._is_article_url_fully(url)
+        # A plain "http(s)://host[:port]" start: urlsplit would find this scheme, host and port (the tests compare
+        # the two ways), so the host's answer is cached and the path is the rest up to "?" or "#".
+        if not self._on_source_domain(origin[1]):
+            return False
+        if self._article_pattern is not None:
+            return bool(self._article_pattern.search(url))
+        path = _PATH_END.split(url[origin.end():], 1)[0]
+        if NOT_ARTICLE.search(path) or path in ("", "/"):
+            return False
+        return any(shape.search(path) for shape in ARTICLE_SHAPES)
+
+    def _is_article_url_fully(self, url: str) -> bool:
+        """:meth:`is_article_url` without its fast path (its definition; the tests compare the two)."""
         try:
             parts = urlsplit(url)
             host, _ = parts.hostname or "", parts.port
@@ -342,8 +360,13 @@ class NewsSpider(scrapy.Spider):
         return any(shape.search(path) for shape in ARTICLE_SHAPES)
 
     def _on_source_domain(self, host: str) -> bool:
-        host = host.lower()
-        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+        known = self._host_on_domain.get(host)
+        if known is None:
+            lowered = host.lower()
+            known = any(lowered == domain or lowered.endswith("." + domain) for domain in self.allowed_domains)
+            if len(self._host_on_domain) < 4096:  # a page of a thousand made-up hosts must not grow it forever
+                self._host_on_domain[host] = known
+        return known
 
     async def _article_requests(self, candidates: list[tuple[str, dt.datetime | None]]) -> list[scrapy.Request]:
         """Requests for the discovered ``(url, lastmod)`` pairs worth fetching, after one SQL lookup for all."""
@@ -356,10 +379,17 @@ class NewsSpider(scrapy.Spider):
                 wanted[canonical] = (url, lastmod)
         if not wanted:
             return []
-        known = await self.fetch_planning.known(list(wanted)) if self.fetch_planning is not None else {}
         now = self.now()
+        idle: set[str] = set()  # stored, no lastmod, not due: plan_fetch says "skip" without their rows
+        known: dict[str, KnownUrl] = {}
+        if self.fetch_planning is not None:
+            idle, known = await self.fetch_planning.known_for_planning(
+                {canonical: lastmod is not None for canonical, (_, lastmod) in wanted.items()}, now)
         requests = []
         for canonical, (url, lastmod) in wanted.items():
+            if canonical in idle:
+                self.skipped_known += 1
+                continue
             state = known.get(canonical)
             reason = plan_fetch(state, lastmod, now)
             if reason == "skip":
@@ -593,6 +623,24 @@ def _first_reason(failure: Failure) -> str:
 
 def _joined(base: str, href: str) -> str | None:
     """``href`` made absolute against ``base``; None for a link no URL parser accepts ("http://[broken")."""
+    href = href.strip()
+    if _PLAIN_ABSOLUTE.match(href) and not href.endswith(("?", "#")) and "?#" not in href and _readable_base(base):
+        return href  # urljoin would give it back as it is, and its host and port parse (see _PLAIN_ABSOLUTE)
+    return _joined_fully(base, href)
+
+
+@functools.lru_cache(maxsize=64)
+def _readable_base(base: str) -> bool:
+    """True when urljoin can read ``base`` (it raises ValueError on "http://[broken" before looking at href)."""
+    try:
+        urlsplit(base)
+    except ValueError:
+        return False
+    return True
+
+
+def _joined_fully(base: str, href: str) -> str | None:
+    """:func:`_joined` without its fast path (its definition; the tests compare the two)."""
     try:
         url = urljoin(base, href.strip())
         parts = urlsplit(url)
@@ -600,3 +648,15 @@ def _joined(base: str, href: str) -> str | None:
     except ValueError:
         return None
     return url
+
+
+# An absolute address that urljoin gives back unchanged whatever the base (urlsplit and urlunsplit round-trip it:
+# a lower-case http(s) scheme, a host of ASCII letters, digits, "." and "-", a port of at most four digits, then
+# printable ASCII without ";" (urljoin would split parameters off), "\\", spaces or controls; and no empty query
+# or fragment, which urlunsplit drops: _joined checks that).
+_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{0,4})?(?:[/?#][!-:<-\[\]-~]*)?\Z")
+# The start of a URL as urlsplit reads its scheme, host and port (group 1: host, group 2: port), when what follows
+# is the path, query or fragment or nothing; _URLSPLIT_REMOVES: characters urlsplit deletes anywhere.
+_PLAIN_ORIGIN = re.compile(r"https?://([A-Za-z0-9.-]*)(?::([0-9]{0,5}))?(?=[/?#]|\Z)")
+_URLSPLIT_REMOVES = re.compile(r"[\t\r\n]")
+_PATH_END = re.compile(r"[?#]")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +72,37 @@ def lookup(engine: Engine, canonical_urls: Iterable[str]) -> dict[str, KnownUrl]
     except SQLAlchemyError as error:
         raise _wrap(engine, "reading fetch state", error) from None
     return found
+
+
+def lookup_for_planning(engine: Engine, canonical_urls: Mapping[str, bool], now: dt.datetime
+                        ) -> tuple[set[str], dict[str, KnownUrl]]:
+    """:func:`lookup` for planning: ``canonical_urls`` maps each discovered URL to whether its discovery entry
+    gave a lastmod. Returns the stored URLs without one that :func:`crawler.freshness.plan_fetch` skips whatever
+    else their row says (not due by ``now``), as a set, and the :class:`KnownUrl` of every other stored one. A
+    re-crawl finds nearly every URL in the set: no row of timestamps is read for it."""
+    a, f = article_table.c, fetch_state_table.c
+    without_lastmod = [url for url, has_lastmod in canonical_urls.items() if not has_lastmod]
+    # The part of plan_fetch's "due" test that fetch_state answers (the same comparison due() makes): a URL that
+    # passes it comes back in full and plan_fetch decides (removed or not). Not asking for removed_at keeps the
+    # query on article's canonical_url index: the article row (with its text) is not read.
+    maybe_due = sa.case((sa.and_(f.next_due_at.is_not(None), f.next_due_at <= now), 1), else_=0)
+    idle: set[str] = set()
+    full = [url for url, has_lastmod in canonical_urls.items() if has_lastmod]
+    try:
+        with engine.connect() as connection:
+            for start in range(0, len(without_lastmod), _IN_CHUNK):
+                chunk = without_lastmod[start:start + _IN_CHUNK]
+                query = (sa.select(a.canonical_url, maybe_due)
+                         .select_from(article_table.outerjoin(fetch_state_table, f.canonical_url == a.canonical_url))
+                         .where(a.canonical_url.in_(chunk)))
+                for canonical, due in connection.execute(query):
+                    if due:
+                        full.append(canonical)
+                    else:
+                        idle.add(canonical)
+    except SQLAlchemyError as error:
+        raise _wrap(engine, "reading fetch state", error) from None
+    return idle, lookup(engine, full) if full else {}
 
 
 def due(engine: Engine, source_key: str, now: dt.datetime, limit: int = 5000) -> list[KnownUrl]:

@@ -11,18 +11,20 @@ mentions (through the writer's ``_after_write`` hook), so an article is never st
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.article import Article, Mention, Quote
-from crawler.tone import ArticleTone
 from storage import models
 from storage.db import write_transaction
 from storage.repository import ArticleWriter
 from storage.repository.common import _chunks, _without_nul, _wrap, entity_table
+
+if TYPE_CHECKING:  # crawler.tone brings numpy (its text model): imported where tones are written, not by every crawl
+    from crawler.tone import ArticleTone
 
 article_tone_table = models.ArticleTone.__table__
 mention_tone_table = models.MentionTone.__table__
@@ -111,6 +113,8 @@ class ToneArticleWriter(ArticleWriter):
             self._tones.clear()
 
     def _after_write(self, connection: Connection, written: dict[int, Article]) -> None:
+        from crawler.tone import ArticleTone
+
         # Rewritten articles lose their old tone rows even when no new tone came with them.
         tones = {article_id: self._tones.get(article.canonical_url, ArticleTone((), ()))
                  for article_id, article in written.items()}

@@ -145,3 +145,39 @@ def test_bundled_config_copy_is_valid(tmp_path):
     shutil.copytree(default_config_dir(), copy)
     result = run_pantau("sources", "check", config_dir=copy)
     assert result.returncode == 0, result.stderr
+
+
+_YAML_EDGES = [
+    "a: 1\nb: [1, 2, {c: d}]\n", "- x\n- y: 2\n  z: 2026-02-03\n", "t: 2026-11-30T10:00:00+07:00\n",
+    "d: 2026-02-31\n", "s: |\n  baris satu\n  baris dua\n", "f: >-\n  lipat\n  ini\n", "u: \"Dinas \\u00e9\"\n",
+    "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n", "k: 1\nk: 2\n", "e: ~\nn: .nan\no: 0o17\nh: 0x1f\ny: yes\n",
+    "a: b: c\n", "a:\n\t- x\n", "[1, 2\n", "x: 'unterminated\n", "# only a comment\n", "", "---\na: 1\n...\n",
+    "nama: Pemerintah Provinsi Kalimantan Timur  # komentar\nalias: [\"Pemprov Kaltim\", 'Pemprov \"Kaltim\"']\n",
+    "a: \"\\x85\"\n", "a: \u0085\n", "a: \ufeffb\n", "\ufeffa: 1\n", "a: 😀\n", "? [k]\n: v\n", "a: !!str 1\n",
+    "a: !custom 1\n", "a: [x, y\n  ,z]\n",
+]
+
+
+def test_yaml_config_reads_the_same_with_libyaml(tmp_path, monkeypatch):
+    """read_yaml parses with libyaml when PyYAML has it: every YAML file of the config and the tests, and the
+    edge cases above, give what the pure-Python parser gives (documents, ``__line__`` marks, errors)."""
+    from crawler import config
+
+    def outcome(file: Path) -> object:
+        try:
+            return config.read_yaml(file)
+        except ConfigError as error:
+            return ("error", str(error), error.line)
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [path.read_text(encoding="utf-8") for folder in (root / "config", root / "tests")
+             for path in sorted(folder.rglob("*.y*ml"))]
+    assert len(texts) >= 5 and config._FastLineLoader is not config._LineLoader
+    files = []
+    for number, text in enumerate(texts + _YAML_EDGES):
+        files.append(tmp_path / f"{number}.yaml")
+        files[-1].write_text(text, encoding="utf-8")
+    fast = [outcome(file) for file in files]
+    monkeypatch.setattr(config, "_FastLineLoader", config._LineLoader)  # the definition: PyYAML's own parser
+    assert fast == [outcome(file) for file in files]
+    assert sum(1 for read in fast if read[0] == "error") >= 5

@@ -100,3 +100,13 @@ def test_urls_normalize_is_a_fixed_point(scheme, host, path, query, fragment):
     except ValueError:  # a URL the parsers refuse (e.g. a bad port) is refused the same way each time
         return
     assert normalize_url(once) == once
+
+
+def test_urls_tracker_rule_is_courlans():
+    """crawler.urls keeps a copy of courlan's tracker pattern (importing courlan costs a crawl's start more than
+    the pattern): when courlan changes it, stored keys would change, so this fails and a re-keying migration is due."""
+    from courlan.clean import TRACKERS_RE as courlans
+
+    from crawler.urls import TRACKERS_RE
+
+    assert (TRACKERS_RE.pattern, TRACKERS_RE.flags) == (courlans.pattern, courlans.flags)

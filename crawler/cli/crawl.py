@@ -180,6 +180,11 @@ def crawl(app: AppContext, source_keys: tuple[str, ...], since: dt.datetime | No
         mark("config read")
         open_database(app, create=True).dispose()  # one line for a database that cannot be opened; says a new file
         mark("database opened, schema checked")
+        # Scrapy's HTTP/HTTPS handler (every crawl loads it), imported here rather than where Scrapy's engine
+        # loads it: its TLS modules call inspect.stack() when imported (scrapy.utils.deprecate), which costs per
+        # frame above the import, and from inside the engine's deferreds there are some forty (0.2 s of CPU).
+        import scrapy.core.downloader.handlers.http11  # noqa: F401
+
         from crawler.crawl import run_crawl  # Scrapy and the extraction stack: only once config is valid
 
         # What is loaded by now (modules, config) lives as long as the process: out of the collector's way, so
