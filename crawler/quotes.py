@@ -121,7 +121,8 @@ def _speaker_in_run(text: str, start: int, end: int, mentions: Sequence[Mention]
 def _sentence_cut(text: str, start: int, end: int) -> int:
     """End of a capitalised run cut at a sentence end ("Faisal. Diskominfo …" -> "Faisal")."""
     for word in _WORD_RUN.finditer(text, start, end):
-        if word.group().endswith(".") and len(word.group()) > 3 and word.group().lower() not in _RANKS:
+        value = word.group()
+        if value.endswith(".") and len(value) > 3 and value.lower() not in _RANKS:
             return word.end() - 1
     return end
 
@@ -156,11 +157,15 @@ def _introductions(text: str, mentions: Sequence[Mention]) -> list[_Person]:
 def find_quotes(article: Article, mentions: Sequence[Mention]) -> list[Quote]:
     """Direct quotes in ``article.text`` with speaker and, when an appositive names it, the speaker's agency."""
     text = article.text or ""
-    people = _introductions(text, mentions)
-    known: list[_Person] = list(people)
+    spans = quote_spans(text)
+    if not spans:
+        return []
+    # The people introduced next to an agency, and then each quote's speaker: looked for only once a quote has
+    # a speaker or a pronoun to resolve.
+    known: list[_Person] | None = None
     quotes: list[Quote] = []
     last_speaker: _Person | None = None
-    for start, end in quote_spans(text):
+    for start, end in spans:
         inner_start, inner_end = start + 1, end - 1
         content = text[inner_start:inner_end].strip().rstrip(",")
         if len(content.split()) < 2:
@@ -192,20 +197,23 @@ def find_quotes(article: Article, mentions: Sequence[Mention]) -> list[Quote]:
                 else:
                     offset = line_start + before.start("name")
                     speaker, agency = _speaker_in_run(text, offset, line_start + before.end("name"), mentions)
-        if pronoun and speaker is None:
-            candidates = [person for person in known if person.position < start]
-            if last_speaker is not None:
-                candidates.append(last_speaker)
-            if candidates:
-                latest = max(candidates, key=lambda person: person.position)
-                speaker, agency = latest.name, latest.entity_id
-        if speaker:
-            full = _resolve_person(speaker, known)
-            if full is not None:
-                speaker = full.name
-                agency = agency or full.entity_id
-            last_speaker = _Person(end, speaker, agency)
-            known.append(last_speaker)
+        if pronoun or speaker:
+            if known is None:
+                known = _introductions(text, mentions)
+            if pronoun and speaker is None:
+                candidates = [person for person in known if person.position < start]
+                if last_speaker is not None:
+                    candidates.append(last_speaker)
+                if candidates:
+                    latest = max(candidates, key=lambda person: person.position)
+                    speaker, agency = latest.name, latest.entity_id
+            if speaker:
+                full = _resolve_person(speaker, known)
+                if full is not None:
+                    speaker = full.name
+                    agency = agency or full.entity_id
+                last_speaker = _Person(end, speaker, agency)
+                known.append(last_speaker)
         quotes.append(Quote(text=text[inner_start:inner_end], start=inner_start, end=inner_end,
                             speaker=speaker, entity_id=agency))
     return quotes
