@@ -107,6 +107,15 @@ def _tone_scorer() -> ToneScorer:
     return _tone
 
 
+def _matched_article(row: tuple) -> tuple[int, str, Article]:
+    """The id, source key and :class:`Article` of a row of storage.rematch.read_matching_range: the Article
+    holds what matching reads (MATCHED_ARTICLE_COLUMNS), its other fields are left empty."""
+    article_id, source_key, title, text, published_at, tags, captions, related, byline = row
+    return article_id, source_key, Article(url="", canonical_url="", title=title, text=text,
+                                           published_at=published_at, tags=tags or [], captions=captions or [],
+                                           related=related or [], byline=byline)
+
+
 def _match_range(first_id: int, last_id: int) -> _RangeResult:
     """Match the stored articles with ids ``first_id..last_id``; the rows of those whose results changed."""
     assert _matcher is not None and _job is not None and _engine is not None
@@ -115,10 +124,8 @@ def _match_range(first_id: int, last_id: int) -> _RangeResult:
     stored = read.stored
     result = _RangeResult(MatchedRows(), articles=len(read.articles))
     matched = result.rows
-    for article_id, source_key, title, text, published_at, tags, captions, related, byline in read.articles:
-        # An Article of what matching reads (storage.rematch.MATCHED_ARTICLE_COLUMNS).
-        article = Article(url="", canonical_url="", title=title, text=text, published_at=published_at,
-                          tags=tags or [], captions=captions or [], related=related or [], byline=byline)
+    for row in read.articles:
+        article_id, source_key, article = _matched_article(row)
         # Agencies missing from the entity table are left out, as the crawl's writer does (none are after the
         # config sync that rematch starts with, unless the dictionary names an agency twice).
         found = find(article, sources.get(source_key))
