@@ -11,6 +11,7 @@ whose rows of that table changed: an interrupted run leaves every batch either f
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,11 +83,18 @@ def _stored_matches(connection: Connection, first_id: int, last_id: int) -> Stor
     mention, quote, tone = _TABLES[0], _TABLES[1], _TABLES[2]
     reads = ((stored.mentions, mention, MENTION_COLUMNS), (stored.quotes, quote, QUOTE_COLUMNS),
              (stored.tones, tone, ("entity_id", "method")))
-    for target, table, columns in reads:
-        query = sa.select(table.c.article_id, *(table.c[name] for name in columns)).where(
-            table.c.article_id.between(first_id, last_id))
-        for row in connection.execute(query):
-            target.setdefault(row[0], []).append(tuple(row[1:]))
+    # The columns are plain text and integers, which no SQLAlchemy type processes: the driver's own cursor
+    # gives the same tuples in 0.7x the time (bench/rematch.py's archive, SQLite and PostgreSQL).
+    cursor = connection.connection.cursor()
+    try:
+        for target, table, columns in reads:
+            query = sa.select(table.c.article_id, *(table.c[name] for name in columns)).where(
+                table.c.article_id.between(int(first_id), int(last_id)))
+            cursor.execute(str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})))
+            for row in cursor.fetchall():
+                target.setdefault(row[0], []).append(row[1:])
+    finally:
+        cursor.close()
     return stored
 
 
@@ -95,6 +103,13 @@ def _stored_matches(connection: Connection, first_id: int, last_id: int) -> Stor
 # input to it. tests/test_rematch.py checks that the matcher finds the same in these as in the whole article.
 MATCHED_ARTICLE_COLUMNS = ("title", "text", "published_at", "published_utc_offset", "tags", "captions", "related",
                            "byline")
+
+
+_JSON_LISTS = ("tags", "captions", "related")
+
+
+def _json_list(value: str | None) -> list:
+    return [] if value is None or value == "[]" else json.loads(value)
 
 
 @dataclass
@@ -112,14 +127,18 @@ def read_matching_range(engine: Engine, first_id: int, last_id: int, since: dt.d
     """The articles with ids ``first_id..last_id`` (published on or after ``since``, of ``source_key``) with
     what matching reads of them, and their stored mention, quote and article_tone rows, over one connection."""
     article, source = models.Article.__table__, models.Source.__table__
-    query = (sa.select(article.c.id, source.c.key, *(article.c[name] for name in MATCHED_ARTICLE_COLUMNS))
+    # The JSON lists come as their text, decoded here: most are empty ("[]" on both databases), and the JSON
+    # type's processing took half the time of the read.
+    columns = [sa.cast(article.c[name], sa.Text) if name in _JSON_LISTS else article.c[name]
+               for name in MATCHED_ARTICLE_COLUMNS]
+    query = (sa.select(article.c.id, source.c.key, *columns)
              .join(source, source.c.id == article.c.source_id)
              .where(article.c.id.between(first_id, last_id)).order_by(article.c.id))
     query = _article_filter(query, since, source_key)
     try:
         with engine.connect() as connection:
-            articles = [(article_id, key, title, text, _restore_zone(published_at, offset), tags, captions, related,
-                         byline)
+            articles = [(article_id, key, title, text, _restore_zone(published_at, offset), _json_list(tags),
+                         _json_list(captions), _json_list(related), byline)
                         for article_id, key, title, text, published_at, offset, tags, captions, related, byline
                         in connection.execute(query)]
             stored = _stored_matches(connection, first_id, last_id)
