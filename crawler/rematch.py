@@ -1,9 +1,10 @@
 """Re-running agency matching over stored articles after the dictionary changed (``pantau rematch``).
 
 The stored articles are cut into ranges of ids (PAGE_SIZE articles each, in id order); each range goes to a
-matching process (one per core for large jobs; each builds the matcher and tone scorer once and opens its own
-connection), which reads the range's articles and their stored mention, quote and tone rows itself, finds
-mentions and quotes, and sends back only the rows that change. The parent writes each range in one transaction
+matching process (one per core for large jobs; each builds the matcher once, the tone scorer when it first needs
+it, and opens its own connection), which reads the range's articles (only the columns matching reads) and their
+stored mention, quote and tone rows itself, finds mentions and quotes, compares them with the stored rows, and
+sends back only the rows that change. The parent writes each range in one transaction
 (storage.rematch): the changed articles' old rows go and the new ones come in with ``executemany``, so running
 it twice changes nothing the second time, and an interrupted run leaves every range either fully old or fully
 new. Reading and matching the next ranges overlaps with writing the previous ones.

@@ -1,7 +1,7 @@
 """Replacing what matching derived from many stored articles at once (``pantau rematch``): their ``mention``,
 ``quote``, ``article_tone`` and ``mention_tone`` rows, in one transaction per batch; and reading those rows
-back for a range of articles (:func:`stored_matches`), so that an article whose rows come out the same is not
-written again.
+back for a range of articles (:func:`stored_matches`; :func:`read_matching_range` reads them with the columns of
+the range's articles that matching reads), so that an article whose rows come out the same is not written again.
 
 The rows come ready-made (``storage.repository.mentions`` and ``storage.tone`` build them, in the matching
 processes), so a batch is at most four chunked DELETEs and four ``executemany`` INSERTs, each over the articles
