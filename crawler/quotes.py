@@ -34,6 +34,17 @@ _AFTER = re.compile(
 _BEFORE = re.compile(r"(?:(?P<name>%s)|(?P<pronoun>[Dd]ia|[Ii]a|[Bb]eliau))\s+(?:pun\s+|juga\s+|kembali\s+)?"
                      r"(?:%s)(?:\s+bahwa)?\s*[,:]?\s*$" % (_NAME, "|".join(LEADING_VERBS)))
 _MENURUT = re.compile(r"Menurut\s+(?P<name>%s)\s*,\s*$" % _NAME)
+# What _BEFORE needs at the end of the line before a quote, once trailing spaces and one "," or ":" are gone:
+# a leading verb (or "bahwa" after one). Lines that end otherwise (most) skip its search.
+_BEFORE_ENDINGS = (*LEADING_VERBS, "bahwa")
+# A name next to an agency mention: right after it ("Kepala Diskominfo Kaltim, Muhammad Faisal") ...
+_NAME_AFTER = re.compile(r"\s*,?\s*(%s)" % _NAME)
+# ... or before it ("Muhammad Faisal, Kepala Diskominfo Kaltim"), in the 120 characters before the mention.
+_NAME_BEFORE = re.compile(r"(%s)\s*,\s*(?:selaku\s+|sebagai\s+)?(?:[A-Z][\w.]*\s+){0,4}$" % _NAME)
+# _NAME_BEFORE's part after its comma. Neither part has a comma, so _NAME_BEFORE's comma is the last one of the
+# window; a window whose text after its last comma does not match this cannot match _NAME_BEFORE (most do not).
+_NAME_BEFORE_TAIL = re.compile(r"\s*(?:selaku\s+|sebagai\s+)?(?:[A-Z][\w.]*\s+){0,4}$")
+_WORD_RUN = re.compile(r"\S+")
 # Words that start a capitalised run but are no part of a name.
 _NOT_NAME = {"kepala", "ketua", "wakil", "sekretaris", "kabid", "kasubag", "kadis", "plt", "plh", "pj",
              "gubernur", "wagub", "bupati", "wali", "walikota", "menteri", "direktur", "koordinator", "staf",
@@ -109,9 +120,10 @@ def _speaker_in_run(text: str, start: int, end: int, mentions: Sequence[Mention]
 
 def _sentence_cut(text: str, start: int, end: int) -> int:
     """End of a capitalised run cut at a sentence end ("Faisal. Diskominfo …" -> "Faisal")."""
-    for word in re.finditer(r"\S+", text[start:end]):
-        if word.group().endswith(".") and len(word.group()) > 3 and word.group().lower() not in _RANKS:
-            return start + word.end() - 1
+    for word in _WORD_RUN.finditer(text, start, end):
+        value = word.group()
+        if value.endswith(".") and len(value) > 3 and value.lower() not in _RANKS:
+            return word.end() - 1
     return end
 
 
@@ -126,13 +138,15 @@ def _introductions(text: str, mentions: Sequence[Mention]) -> list[_Person]:
     for mention in mentions:
         if mention.field != "text":
             continue
-        after = re.match(r"\s*,?\s*(%s)" % _NAME, text[mention.end:])
+        after = _NAME_AFTER.match(text, mention.end)  # the pattern has no anchor: as matching text[end:]
         if after:
             name = _clean_name(after.group(1))
             if name and len(name) > 2:
-                people.append(_Person(mention.end + after.start(1), name, mention.entity_id))
-        before = re.search(r"(%s)\s*,\s*(?:selaku\s+|sebagai\s+)?(?:[A-Z][\w.]*\s+){0,4}$" % _NAME,
-                           text[max(0, mention.start - 120):mention.start])
+                people.append(_Person(after.start(1), name, mention.entity_id))
+        window = text[max(0, mention.start - 120):mention.start]
+        comma = window.rfind(",")
+        before = (_NAME_BEFORE.search(window) if comma >= 0 and _NAME_BEFORE_TAIL.match(window, comma + 1)
+                  else None)
         if before:
             name = _clean_name(before.group(1))
             if name and len(name) > 2:
@@ -143,11 +157,15 @@ def _introductions(text: str, mentions: Sequence[Mention]) -> list[_Person]:
 def find_quotes(article: Article, mentions: Sequence[Mention]) -> list[Quote]:
     """Direct quotes in ``article.text`` with speaker and, when an appositive names it, the speaker's agency."""
     text = article.text or ""
-    people = _introductions(text, mentions)
-    known: list[_Person] = list(people)
+    spans = quote_spans(text)
+    if not spans:
+        return []
+    # The people introduced next to an agency, and then each quote's speaker: looked for only once a quote has
+    # a speaker or a pronoun to resolve.
+    known: list[_Person] | None = None
     quotes: list[Quote] = []
     last_speaker: _Person | None = None
-    for start, end in quote_spans(text):
+    for start, end in spans:
         inner_start, inner_end = start + 1, end - 1
         content = text[inner_start:inner_end].strip().rstrip(",")
         if len(content.split()) < 2:
@@ -167,27 +185,35 @@ def find_quotes(article: Article, mentions: Sequence[Mention]) -> list[Quote]:
                 if run_start is not None:
                     speaker, agency = _speaker_in_run(text, run_start, run_end, mentions)
         if speaker is None and not pronoun:
-            before = _BEFORE.search(before_text) or _MENURUT.search(before_text)
+            # Both patterns end the line: a search only where its ending can match.
+            stripped = before_text.rstrip()
+            ending = stripped[:-1].rstrip() if stripped.endswith((",", ":")) else stripped
+            before = _BEFORE.search(before_text) if ending.endswith(_BEFORE_ENDINGS) else None
+            if before is None and stripped.endswith(",") and "Menurut" in before_text:
+                before = _MENURUT.search(before_text)
             if before:
                 if before.groupdict().get("pronoun"):
                     pronoun = True
                 else:
                     offset = line_start + before.start("name")
                     speaker, agency = _speaker_in_run(text, offset, line_start + before.end("name"), mentions)
-        if pronoun and speaker is None:
-            candidates = [person for person in known if person.position < start]
-            if last_speaker is not None:
-                candidates.append(last_speaker)
-            if candidates:
-                latest = max(candidates, key=lambda person: person.position)
-                speaker, agency = latest.name, latest.entity_id
-        if speaker:
-            full = _resolve_person(speaker, known)
-            if full is not None:
-                speaker = full.name
-                agency = agency or full.entity_id
-            last_speaker = _Person(end, speaker, agency)
-            known.append(last_speaker)
+        if pronoun or speaker:
+            if known is None:
+                known = _introductions(text, mentions)
+            if pronoun and speaker is None:
+                candidates = [person for person in known if person.position < start]
+                if last_speaker is not None:
+                    candidates.append(last_speaker)
+                if candidates:
+                    latest = max(candidates, key=lambda person: person.position)
+                    speaker, agency = latest.name, latest.entity_id
+            if speaker:
+                full = _resolve_person(speaker, known)
+                if full is not None:
+                    speaker = full.name
+                    agency = agency or full.entity_id
+                last_speaker = _Person(end, speaker, agency)
+                known.append(last_speaker)
         quotes.append(Quote(text=text[inner_start:inner_end], start=inner_start, end=inner_end,
                             speaker=speaker, entity_id=agency))
     return quotes

@@ -1,9 +1,10 @@
 """Re-running agency matching over stored articles after the dictionary changed (``pantau rematch``).
 
 The stored articles are cut into ranges of ids (PAGE_SIZE articles each, in id order); each range goes to a
-matching process (one per core for large jobs; each builds the matcher and tone scorer once and opens its own
-connection), which reads the range's articles and their stored mention, quote and tone rows itself, finds
-mentions and quotes, and sends back only the rows that change. The parent writes each range in one transaction
+matching process (one per core for large jobs; each builds the matcher once, the tone scorer when it first needs
+it, and opens its own connection), which reads the range's articles (only the columns matching reads) and their
+stored mention, quote and tone rows itself, finds mentions and quotes, compares them with the stored rows, and
+sends back only the rows that change. The parent writes each range in one transaction
 (storage.rematch): the changed articles' old rows go and the new ones come in with ``executemany``, so running
 it twice changes nothing the second time, and an interrupted run leaves every range either fully old or fully
 new. Reading and matching the next ranges overlaps with writing the previous ones.
@@ -29,15 +30,16 @@ import sqlalchemy as sa
 import storage
 from crawler import lifeline
 from crawler.analysis import ignore_stop_signals
-from crawler.article import Quote
+from crawler.article import Article, Quote
 from crawler.config import EntityConfig, SourceConfig
 from crawler.mentions import COUNTED_ZONES, Matcher
 from crawler.quotes import find_quotes
 from crawler.tone import ToneScorer
 from storage import models
-from storage.rematch import MENTION_COLUMNS, QUOTE_COLUMNS, MatchedRows, replace_matched, stored_matches
+from storage.rematch import MatchedRows, read_matching_range, replace_matched
+from storage.repository.common import _without_nul
 from storage.repository.mentions import _mention_rows, _quote_rows
-from storage.repository.reads import article_from_row, stored_article_ids, stored_article_range
+from storage.repository.reads import stored_article_ids
 from storage.tone import TONE_METHOD, tone_rows
 
 PAGE_SIZE = 1000
@@ -63,6 +65,7 @@ class _RangeResult:
     rows: MatchedRows
     articles: int = 0
     mentions: int = 0
+    mentions_before: int = 0
     toned: int = 0
     rewritten: int = 0
     rescored: int = 0
@@ -80,44 +83,65 @@ class _Job:
 
 _matcher: Matcher | None = None
 _tone: ToneScorer | None = None
+_entities: list[EntityConfig] = []
 _sources: dict[str, SourceConfig] = {}
 _job: _Job | None = None
 _engine: sa.engine.Engine | None = None
 
 
 def _init_matcher(entities: list[EntityConfig], sources: list[SourceConfig], job: _Job) -> None:
-    global _matcher, _sources, _tone, _job, _engine
+    global _matcher, _sources, _tone, _entities, _job, _engine
     if multiprocessing.parent_process() is not None:
         ignore_stop_signals()
     _matcher = Matcher(entities)
-    _tone = ToneScorer(entities)
+    _tone = None  # built on first use (_tone_scorer): most rematches score no article again
+    _entities = entities
     _sources = {source.key: source for source in sources}
     _job = job
     _engine = storage.connect(job.database_url, migrate=False)
 
 
+def _tone_scorer() -> ToneScorer:
+    global _tone
+    if _tone is None:
+        _tone = ToneScorer(_entities)
+    return _tone
+
+
+def _matched_article(row: tuple) -> tuple[int, str, Article]:
+    """The id, source key and :class:`Article` of a row of storage.rematch.read_matching_range: the Article
+    holds what matching reads (MATCHED_ARTICLE_COLUMNS), its other fields are left empty."""
+    article_id, source_key, title, text, published_at, tags, captions, related, byline = row
+    return article_id, source_key, Article(url="", canonical_url="", title=title, text=text,
+                                           published_at=published_at, tags=tags or [], captions=captions or [],
+                                           related=related or [], byline=byline)
+
+
 def _match_range(first_id: int, last_id: int) -> _RangeResult:
     """Match the stored articles with ids ``first_id..last_id``; the rows of those whose results changed."""
-    assert _matcher is not None and _tone is not None and _job is not None and _engine is not None
-    known = _job.known_entities
-    page = stored_article_range(_engine, first_id, last_id, _job.since, _job.source_key)
-    stored = stored_matches(_engine, first_id, last_id)
-    result = _RangeResult(MatchedRows(), articles=len(page))
+    assert _matcher is not None and _job is not None and _engine is not None
+    known, find, sources = _job.known_entities, _matcher.find, _sources
+    read = read_matching_range(_engine, first_id, last_id, _job.since, _job.source_key)
+    stored = read.stored
+    result = _RangeResult(MatchedRows(), articles=len(read.articles))
     matched = result.rows
-    for row in page:
-        article_stored = article_from_row(row)
-        article, article_id = article_stored.article, article_stored.id
+    for row in read.articles:
+        article_id, source_key, article = _matched_article(row)
         # Agencies missing from the entity table are left out, as the crawl's writer does (none are after the
         # config sync that rematch starts with, unless the dictionary names an agency twice).
-        found = _matcher.find(article, _sources.get(article_stored.source_key))
+        found = find(article, sources.get(source_key))
         mentions = [m for m in found if m.entity_id in known]
-        quotes = find_quotes(article, found)
-        mention_rows = _mention_rows(article_id, mentions)
-        quote_rows = _quote_rows(article_id, [q if q.entity_id is None or q.entity_id in known
-                                              else Quote(q.text, q.start, q.end, q.speaker, None) for q in quotes])
-        result.mentions += len(mention_rows)
-        same_mentions = Counter(tuple(row[name] for name in MENTION_COLUMNS) for row in mention_rows) == Counter(
-            stored.mentions.get(article_id, ()))
+        quotes = [q if q.entity_id is None or q.entity_id in known else Quote(q.text, q.start, q.end, q.speaker, None)
+                  for q in find_quotes(article, found)]
+        result.mentions += len(mentions)
+        stored_mentions = stored.mentions.get(article_id, [])
+        result.mentions_before += len(stored_mentions)
+        # The rows as storage.repository.mentions would write them, in MENTION_COLUMNS / QUOTE_COLUMNS order:
+        # compared as lists first (the stored rows come back in the order they were written), as multisets
+        # only when the lists differ.
+        mention_keys = [(m.entity_id, _without_nul(m.surface), m.start, m.end, m.field, m.zone, m.resolution,
+                         _without_nul(m.snippet) or "") for m in mentions]
+        same_mentions = mention_keys == stored_mentions or Counter(mention_keys) == Counter(stored_mentions)
         if same_mentions and not _job.rescore_tone:
             stored_tone = stored.tones.get(article_id, [])
             counted = {m.entity_id for m in mentions if m.zone in COUNTED_ZONES}  # the agencies tone is about
@@ -127,10 +151,12 @@ def _match_range(first_id: int, last_id: int) -> _RangeResult:
         else:
             keeps_tone = False
         if same_mentions:
-            if Counter(tuple(row[name] for name in QUOTE_COLUMNS) for row in quote_rows) != Counter(
-                    stored.quotes.get(article_id, ())):
+            quote_keys = [(_without_nul(q.speaker), q.entity_id, _without_nul(q.text) or "", q.start, q.end)
+                          for q in quotes]
+            stored_quotes = stored.quotes.get(article_id, [])
+            if quote_keys != stored_quotes and Counter(quote_keys) != Counter(stored_quotes):
                 matched.quoted_ids.append(article_id)
-                matched.quotes += quote_rows
+                matched.quotes += _quote_rows(article_id, quotes)
             if keeps_tone:
                 result.toned += len(stored.tones.get(article_id, ()))
                 continue
@@ -138,10 +164,10 @@ def _match_range(first_id: int, last_id: int) -> _RangeResult:
         else:
             result.rewritten += 1
             matched.article_ids.append(article_id)
-            matched.mentions += mention_rows
-            matched.quotes += quote_rows
+            matched.mentions += _mention_rows(article_id, mentions)
+            matched.quotes += _quote_rows(article_id, quotes)
         result.rescored += 1
-        article_tones, mention_tones = tone_rows(article_id, _tone.assess(article, found), known)  # type: ignore[arg-type]
+        article_tones, mention_tones = tone_rows(article_id, _tone_scorer().assess(article, found), known)  # type: ignore[arg-type]
         result.toned += len(article_tones)
         matched.tones += article_tones
         matched.mention_tones += mention_tones
@@ -163,8 +189,7 @@ def rematch(database_url: str, sources: list[SourceConfig], entities: list[Entit
     storage.sync_config(engine, sources, entities)
     with engine.connect() as connection:
         known = frozenset(connection.execute(sa.select(models.Entity.id)).scalars())
-    result = RematchResult()
-    result.mentions_before = storage.count_mentions(engine, since=since, source_key=source_key)
+    result = RematchResult()  # mentions_before: summed from the stored rows each range reads
     ids = stored_article_ids(engine, since, source_key)
     if workers == 0:  # automatic: a pool only where it pays
         workers = (os.cpu_count() or 1) if len(ids) >= POOL_MIN_ARTICLES else 1
@@ -194,7 +219,8 @@ def _match_in_pool(engine, ranges: list[tuple[int, int]], entities: list[EntityC
                    job: _Job, workers: int, result: RematchResult,
                    on_progress: Callable[[int], None] | None) -> None:
     # crawler.lifeline ties the forkserver and the workers to this process: a kill -9 leaves none behind.
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=lifeline.forkserver_context([]),
+    # The forkserver imports this module (the matcher, tone and storage stacks) once for all the workers.
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=lifeline.forkserver_context([__name__]),
                                    initializer=_init_matcher, initargs=(entities, sources, job))
     try:
         # Ranges are matched in the pool while earlier ones are written; one range queued per worker beyond
@@ -215,6 +241,7 @@ def _write(engine, matched: _RangeResult, result: RematchResult, on_progress: Ca
     if rows.article_ids or rows.quoted_ids or rows.toned_ids:
         replace_matched(engine, rows)
     result.mentions += matched.mentions
+    result.mentions_before += matched.mentions_before
     result.toned += matched.toned
     result.articles += matched.articles
     result.rewritten += matched.rewritten

@@ -12,6 +12,7 @@ import storage
 from crawler.article import Article
 from crawler.config import default_config_dir, load_entities, load_sources
 from crawler.mentions import Matcher
+from storage import models
 from tests.cli_runner import run_pantau
 
 WITA = dt.timezone(dt.timedelta(hours=8))
@@ -145,3 +146,67 @@ def test_rematch_writes_only_what_changed_and_scores_tone_again_only_where_neede
     articles_naming = len({row[1] for row in after_first["article_tone"] if row[2] == changed})
     assert rematch(database_url, sources, renamed, workers=1).rescored == articles_naming
     assert rematch(database_url, sources, renamed, workers=1).rescored == 0
+
+
+def test_rematch_reads_what_matching_reads(database_url):
+    """The Article that rematch rebuilds from the columns it reads gives the matcher, the quote finder and the
+    tone scorer what the whole stored article gives them (a matcher that starts reading another field fails)."""
+    from bench.archive_db import fill_archive
+    from crawler.quotes import find_quotes
+    from crawler.rematch import _matched_article
+    from crawler.tone import ToneScorer
+    from storage.rematch import read_matching_range
+
+    sources, entities = load_sources(), load_entities()
+    filled = fill_archive(database_url, 40, sources=["diksi", "kompas"], seed=5, workers=1)
+    engine = storage.connect(database_url)
+    whole = {stored.id: stored for stored in storage.stored_articles(engine)}
+    read = read_matching_range(engine, filled.first_id, filled.first_id + 39)
+    engine.dispose()
+    matcher, scorer, by_key = Matcher(entities), ToneScorer(entities), {source.key: source for source in sources}
+    assert [row[0] for row in read.articles] == sorted(whole)
+    quoted = 0
+    for row in read.articles:
+        article_id, source_key, article = _matched_article(row)
+        stored = whole[article_id]
+        assert source_key == stored.source_key
+        assert article.published_at == stored.article.published_at
+        assert article.published_at.utcoffset() == stored.article.published_at.utcoffset()
+        found = matcher.find(article, by_key[source_key])
+        assert found and found == matcher.find(stored.article, by_key[source_key])
+        quotes = find_quotes(article, found)
+        quoted += bool(quotes)
+        assert quotes == find_quotes(stored.article, found)
+        assert scorer.assess(article, found) == scorer.assess(stored.article, found)
+    assert quoted > 10
+
+
+def test_rematch_keeps_rows_stored_in_another_order(database_url):
+    """Stored rows that come back in another order than the matcher makes them are the same rows: nothing is
+    written again, and the counts are those of the stored rows."""
+    from bench.archive_db import fill_archive
+    from crawler.rematch import rematch
+    from storage.rematch import MENTION_COLUMNS, read_matching_range
+
+    sources, entities = load_sources(), load_entities()
+    filled = fill_archive(database_url, 30, sources=["diksi"], seed=6, workers=1)
+    engine = storage.connect(database_url)
+    mention = models.Mention.__table__
+    with engine.begin() as connection:  # one article's mentions written again, last first
+        article_id = connection.execute(sa.select(mention.c.article_id).group_by(mention.c.article_id)
+                                        .having(sa.func.count() > 2).limit(1)).scalar_one()
+        rows = [row._asdict() for row in connection.execute(
+            sa.select(mention).where(mention.c.article_id == article_id).order_by(mention.c.id.desc()))]
+        connection.execute(mention.delete().where(mention.c.article_id == article_id))
+        connection.execute(mention.insert(), [{k: v for k, v in row.items() if k != "id"} for row in rows])
+    read_back = read_matching_range(engine, article_id, article_id).stored.mentions[article_id]
+    written = [tuple(row[name] for name in MENTION_COLUMNS) for row in rows]  # newest id first
+    assert read_back == written != written[::-1], "the rows come back in another order than the fill wrote them"
+    before = stored_rows(database_url)
+    counted = storage.count_mentions(engine)
+    engine.dispose()
+
+    result = rematch(database_url, sources, entities, workers=1)
+    assert (result.articles, result.rewritten, result.rescored) == (filled.articles, 0, 0)
+    assert result.mentions == result.mentions_before == counted == filled.mentions
+    assert stored_rows(database_url) == before, "nothing is written again, ids included"
