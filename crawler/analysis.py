@@ -23,7 +23,6 @@ import logging
 import os
 import pickle
 import signal
-import sys
 import tempfile
 import time
 import uuid
@@ -182,16 +181,6 @@ def _load_extraction_stoplists() -> None:
         define_stoplist(external.jt_stoplist_init())
 
 
-def _imported_by_forkserver_preload() -> bool:
-    """Whether this module is being imported by ``multiprocessing.forkserver.main`` (its preload)."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code.co_name == "main" and frame.f_globals.get("__name__") == "multiprocessing.forkserver":
-            return True
-        frame = frame.f_back
-    return False
-
-
 def _analyse_in_worker(html: str, url: str, source_key: str, fetched_at: dt.datetime,
                        more_pages: list[str] | None) -> Analysis:
     assert _worker_analyser is not None, "worker started without _init_worker"
@@ -321,5 +310,5 @@ class AnalysisPool:
             self._state_file = None
 
 
-if os.environ.get(ANALYSER_STATE_ENV) and _imported_by_forkserver_preload():
+if os.environ.get(ANALYSER_STATE_ENV) and lifeline.imported_by_forkserver_preload():
     _build_in_forkserver(os.environ[ANALYSER_STATE_ENV])

@@ -108,7 +108,7 @@ def _tie_forked_child_to_forkserver(forkserver_pid: int) -> None:
     die_with_parent(forkserver_pid)
 
 
-def _imported_by_forkserver_preload() -> bool:
+def imported_by_forkserver_preload() -> bool:
     """Whether this import runs inside ``multiprocessing.forkserver.main`` (its preload), not in some other
     process that merely inherited :data:`PARENT_ENV` (a crawl started by the daemon, a shell that kept it)."""
     frame = sys._getframe(1)
@@ -119,7 +119,7 @@ def _imported_by_forkserver_preload() -> bool:
     return False
 
 
-if os.environ.get(PARENT_ENV, "").isdigit() and _imported_by_forkserver_preload():
+if os.environ.get(PARENT_ENV, "").isdigit() and imported_by_forkserver_preload():
     # Imported by the forkserver (the first preload module): tie it to the crawl process that started it. A
     # forkserver whose parent already died (getppid is no longer that pid) ends here, before its slow imports.
     _parent = int(os.environ[PARENT_ENV])
